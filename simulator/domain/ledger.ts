@@ -1,0 +1,112 @@
+/**
+ * The ground-truth ledger: every resource mutation (with the full resource after the change),
+ * webhook event, delivery attempt and API request, as JSON Lines.
+ *
+ * The ledger is append-only and can grow to hundreds of megabytes in a long flash sale, so it is
+ * spooled to a file (the run directory's `ledger.jsonl`, or a temporary file) instead of being
+ * held in memory; reading it streams the file. Lines are buffered and written in chunks because a
+ * synchronous write per event would dominate request latency.
+ */
+import { closeSync, createReadStream, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+
+export type LedgerKind =
+  | 'resource:created'
+  | 'resource:updated'
+  | 'resource:deleted'
+  | 'webhook:event'
+  | 'webhook:attempt'
+  | 'webhook:dropped'
+  | 'hook:deactivated'
+  | 'hook:notification'
+  | 'api:request'
+  | 'quota:limited'
+  | 'cart:abandoned'
+  | 'store:reset'
+  | 'clock:advanced'
+  | 'faults:changed';
+
+export interface LedgerEntry {
+  kind: LedgerKind;
+  /** Simulated time, ISO-8601. */
+  at: string;
+  store?: string;
+  [key: string]: unknown;
+}
+
+export interface Ledger {
+  append(entry: LedgerEntry): void;
+  /** Entries written so far. */
+  readonly count: number;
+  /** Write buffered lines to the file. */
+  flush(): void;
+  /** A stream of the whole ledger (flushes first). */
+  stream(): Readable;
+  readonly path: string;
+  close(): void;
+}
+
+export interface LedgerOptions {
+  /** Write to this file (for example `<runDir>/ledger.jsonl`); otherwise a temporary file. */
+  path?: string;
+  /** Buffered bytes before a write. */
+  chunkBytes?: number;
+}
+
+export function createLedger(options: LedgerOptions = {}): Ledger {
+  const temporary = options.path === undefined;
+  const path = options.path ?? join(mkdtempSync(join(tmpdir(), 'bc-harness-ledger-')), 'ledger.jsonl');
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, 'w');
+  const chunkBytes = options.chunkBytes ?? 256 * 1024;
+  let buffer: string[] = [];
+  let buffered = 0;
+  let count = 0;
+  let closed = false;
+
+  const flush = () => {
+    if (buffer.length === 0 || closed) return;
+    const text = buffer.join('');
+    buffer = [];
+    buffered = 0;
+    writeSync(fd, text);
+  };
+  // Flush on a short real-time timer too, so a reader sees recent events without a request.
+  const timer = setInterval(flush, 250);
+  timer.unref();
+
+  return {
+    append(entry) {
+      if (closed) return;
+      const line = `${JSON.stringify(entry)}\n`;
+      buffer.push(line);
+      buffered += line.length;
+      count++;
+      if (buffered >= chunkBytes) flush();
+    },
+    get count() {
+      return count;
+    },
+    flush,
+    stream() {
+      flush();
+      return createReadStream(path, { encoding: 'utf8' });
+    },
+    path,
+    close() {
+      if (closed) return;
+      flush();
+      clearInterval(timer);
+      closed = true;
+      try {
+        fsyncSync(fd);
+      } catch {
+        // fsync is best effort (some filesystems refuse it); the data was written.
+      }
+      closeSync(fd);
+      if (temporary) rmSync(dirname(path), { recursive: true, force: true });
+    },
+  };
+}

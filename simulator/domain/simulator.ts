@@ -1,0 +1,183 @@
+/**
+ * The simulator's composition root (domain side): one clock, one ledger, one fault plan, one
+ * webhook dispatcher, and one or more stores. Every stage has a default and can be replaced, so a
+ * test swaps exactly one (for example a fake `deliver` or a manual clock).
+ */
+import { createVirtualClock, type Clock } from './clock.ts';
+import { createEventBus, type EventBus } from './events.ts';
+import { faultPlanSchema, type FaultPlan, NO_FAULTS } from './faults.ts';
+import { createLedger, type Ledger } from './ledger.ts';
+import type { ApiAccount } from './model.ts';
+import { planQuota, type PlanName } from './plans.ts';
+import { createQuota, type QuotaAnchor } from './quota.ts';
+import { createRandom, deriveSeed } from './random.ts';
+import { createStore, type Store, tokenFor } from './store.ts';
+import { createDispatcher, type Deliver, type Dispatcher, type WebhookEvents } from './webhooks/dispatcher.ts';
+import type { DenylistOptions } from './webhooks/denylist.ts';
+
+export interface SimulatorOptions {
+  seed?: number;
+  plan?: PlanName;
+  /** Requests per 30-second window, overriding the plan (required to limit Enterprise). */
+  quota?: number;
+  /** Requests per hour, overriding the plan. */
+  hourlyQuota?: number;
+  quotaAnchor?: QuotaAnchor;
+  stores?: number;
+  timeScale?: number;
+  /** Simulated start time, epoch ms. */
+  start?: number;
+  clock?: Clock;
+  ledger?: Ledger;
+  /** Write the ledger to this file (for example `<runDir>/ledger.jsonl`). */
+  ledgerPath?: string;
+  deliver: Deliver;
+  products?: number;
+  customers?: number;
+  pastOrders?: number;
+  webhookTimeoutMs?: number;
+  ladderSeconds?: readonly number[];
+  denylist?: DenylistOptions;
+  /** Sign callbacks with Standard Webhooks headers using each client's secret. */
+  signWebhooks?: boolean;
+  /** Demand https destinations on port 443, as the platform does. Off by default for loopback. */
+  strictDestinations?: boolean;
+  /** A read-only account is added to every store, for scope tests and read-only apps. */
+  readOnlyAccount?: boolean;
+  controlToken?: string;
+}
+
+export type SimulatorEvents = WebhookEvents;
+
+export interface Simulator {
+  clock: Clock;
+  ledger: Ledger;
+  stores: Map<string, Store>;
+  dispatcher: Dispatcher;
+  bus: EventBus<SimulatorEvents>;
+  seed: number;
+  controlToken: string;
+  strictDestinations: boolean;
+  faults(): FaultPlan;
+  setFaults(plan: FaultPlan): void;
+  store(hash: string): Store | undefined;
+  clientSecret(clientId: string): string;
+  reset(): void;
+  close(): void;
+}
+
+export function storeHashFor(seed: number, index: number): string {
+  // Store hashes on the platform are short lowercase alphanumerics ("abc123def").
+  return `s${(deriveSeed(seed, `store-${index}`) % 36 ** 7).toString(36).padStart(7, '0')}`;
+}
+
+export function createSimulator(options: SimulatorOptions): Simulator {
+  const seed = options.seed ?? 1;
+  const plan = options.plan ?? 'standard';
+  const clock = options.clock ?? createVirtualClock({ scale: options.timeScale ?? 1, ...(options.start !== undefined ? { start: options.start } : {}) });
+  const ledger = options.ledger ?? createLedger(options.ledgerPath ? { path: options.ledgerPath } : {});
+  const bus = createEventBus<SimulatorEvents>();
+  let faults: FaultPlan = NO_FAULTS;
+  const stores = new Map<string, Store>();
+  const secrets = new Map<string, string>();
+  const clientSecret = (clientId: string) => {
+    let secret = secrets.get(clientId);
+    if (!secret) secrets.set(clientId, (secret = Buffer.from(tokenFor(clientId, seed, 'secret')).toString('base64')));
+    return secret;
+  };
+
+  const dispatcher = createDispatcher({
+    clock,
+    deliver: options.deliver,
+    bus,
+    random: createRandom(deriveSeed(seed, 'webhook-faults')),
+    faults: () => faults,
+    ...(options.ladderSeconds ? { ladderSeconds: options.ladderSeconds } : {}),
+    ...(options.denylist ? { denylist: options.denylist } : {}),
+    ...(options.webhookTimeoutMs !== undefined ? { timeoutMs: options.webhookTimeoutMs } : {}),
+    hooks: {
+      get: (store, id) => stores.get(store)?.hooks.get(id),
+      deactivate: (store, id, reason) => stores.get(store)?.deactivateHook(id, reason),
+      raiseDeliveryException: (store, clientId, data) => stores.get(store)?.raiseDeliveryException(clientId, data),
+      *all() {
+        for (const s of stores.values()) yield* s.hooks.values();
+      },
+      signingSecret: (_store, clientId) => (options.signWebhooks ? clientSecret(clientId) : undefined),
+    },
+  });
+
+  // The ledger subscribes to delivery events; stores write their own mutations.
+  const at = () => new Date(clock.now()).toISOString();
+  bus.on('webhook:attempt', (e) => ledger.append({ kind: 'webhook:attempt', at: at(), ...e }));
+  bus.on('webhook:dropped', (e) => ledger.append({ kind: 'webhook:dropped', at: at(), ...e }));
+
+  const storeCount = options.stores ?? 1;
+  for (let i = 0; i < storeCount; i++) {
+    const hash = storeHashFor(seed, i);
+    const storeSeed = deriveSeed(seed, hash);
+    const quota = createQuota({
+      clock,
+      quota: planQuota(plan, { ...(options.quota !== undefined ? { perWindow: options.quota } : {}), ...(options.hourlyQuota !== undefined ? { perHour: options.hourlyQuota } : {}) }),
+      ...(options.quotaAnchor ? { anchor: options.quotaAnchor } : {}),
+    });
+    const accounts: ApiAccount[] = options.readOnlyAccount === false ? [] : [
+      {
+        name: 'read-only',
+        clientId: `client_${hash}_ro`,
+        accessToken: tokenFor(hash, storeSeed, 'read-only'),
+        scopes: ['store_v2_orders_read_only', 'store_v2_products_read_only', 'store_v2_customers_read_only', 'store_v2_transactions_read_only', 'store_inventory_read_only', 'store_v2_information_read_only'],
+      },
+    ];
+    const store = createStore({
+      hash,
+      storeId: String(1_000_000 + (storeSeed % 8_999_999)),
+      plan,
+      seed: storeSeed,
+      clock,
+      ledger,
+      quota,
+      accounts,
+      onWebhook: (s, hooks, payload) => {
+        for (const hook of hooks) dispatcher.enqueue(s.info.hash, hook, payload);
+      },
+      ...(options.products !== undefined ? { products: options.products } : {}),
+      ...(options.customers !== undefined ? { customers: options.customers } : {}),
+      ...(options.pastOrders !== undefined ? { pastOrders: options.pastOrders } : {}),
+    });
+    stores.set(hash, store);
+  }
+
+  const controlToken = options.controlToken ?? tokenFor('control', seed, 'control-plane');
+
+  return {
+    clock,
+    ledger,
+    stores,
+    dispatcher,
+    bus,
+    seed,
+    controlToken,
+    strictDestinations: options.strictDestinations ?? false,
+    faults: () => faults,
+    setFaults(plan) {
+      faults = faultPlanSchema.parse(plan);
+      for (const s of stores.values()) s.quota.setOtherAppsShare(faults.quota.otherAppsShare);
+      ledger.append({ kind: 'faults:changed', at: at(), plan: faults });
+    },
+    store: (hash) => stores.get(hash),
+    clientSecret,
+    reset() {
+      dispatcher.reset();
+      faults = NO_FAULTS;
+      for (const s of stores.values()) {
+        s.quota.setOtherAppsShare(0);
+        s.reset();
+      }
+    },
+    close() {
+      dispatcher.stop();
+      clock.dispose();
+      ledger.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Building the light webhook payload: a pure function. The platform sends only `scope`,
+ * `store_id` (a string), `data` (type, id and the scope's extras), `hash`, `created_at` (Unix
+ * seconds) and `producer` (bigcommerce-facts.md section c, "Payload"); the integration must
+ * fetch the resource itself. `hash` is the SHA-1 of the JSON-encoded payload, so a duplicate
+ * firing carries the same hash.
+ */
+import { createHash } from 'node:crypto';
+
+export interface WebhookData {
+  type: string;
+  id: number | string;
+  [extra: string]: unknown;
+}
+
+export interface WebhookPayload {
+  scope: string;
+  store_id: string;
+  data: WebhookData;
+  hash: string;
+  created_at: number;
+  producer: string;
+}
+
+export function buildWebhookPayload(input: { scope: string; storeId: string; storeHash: string; data: WebhookData; createdAtMs: number }): WebhookPayload {
+  const unsigned = {
+    scope: input.scope,
+    store_id: input.storeId,
+    data: input.data,
+    created_at: Math.floor(input.createdAtMs / 1000),
+    producer: `stores/${input.storeHash}`,
+  };
+  const hash = createHash('sha1').update(JSON.stringify(unsigned)).digest('hex');
+  return { scope: unsigned.scope, store_id: unsigned.store_id, data: unsigned.data, hash, created_at: unsigned.created_at, producer: unsigned.producer };
+}
+
+/** The hostname a destination's failures are counted under (facts: per domain, not per URL). */
+export function destinationDomain(destination: string): string {
+  try {
+    return new URL(destination).hostname;
+  } catch {
+    return destination;
+  }
+}

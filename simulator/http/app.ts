@@ -1,0 +1,44 @@
+/**
+ * The simulator's HTTP edge: the only place that knows express. Management API under
+ * `/stores/{store_hash}/v2|v3`, control plane under `/__sim`.
+ */
+import express, { type Express } from 'express';
+import type { Simulator } from '../domain/simulator.ts';
+import { errorMiddleware, HttpError, messages } from './errors.ts';
+import { createApiPipeline } from './middleware.ts';
+import { createControlRouter } from './routes/control.ts';
+import { createV2OrdersRouter } from './routes/v2-orders.ts';
+import { createV3CatalogRouter } from './routes/v3-catalog.ts';
+import { createV3CustomersRouter } from './routes/v3-customers.ts';
+import { createV3HooksRouter } from './routes/v3-hooks.ts';
+import { createV3OrdersRouter } from './routes/v3-orders.ts';
+
+/** Large enough for 2,000 inventory items or a 250-order create; anything bigger is a 413. */
+export const BODY_LIMIT = '2mb';
+
+export function createSimulatorApp(sim: Simulator): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+
+  // Parse JSON whatever the declared type, as the platform does for clients that forget it.
+  const json = express.json({ limit: BODY_LIMIT, type: () => true, strict: false });
+
+  app.use('/__sim', json, createControlRouter(sim));
+
+  const api = express.Router({ mergeParams: true });
+  api.use(createApiPipeline(sim));
+  api.use(json);
+  api.use('/v2', createV2OrdersRouter(sim));
+  api.use('/v3', createV3CatalogRouter(sim), createV3CustomersRouter(sim), createV3HooksRouter(sim), createV3OrdersRouter(sim));
+  api.use((_req, _res, next) => next(new HttpError(404, messages.routeNotFound)));
+  app.use('/stores/:storeHash', api);
+
+  app.get('/', (_req, res) => {
+    res.json({ name: 'bc-harness simulator', stores: [...sim.stores.keys()], docs: 'See README.md: Management API under /stores/{hash}/v2 and /v3, control plane under /__sim.' });
+  });
+  app.use((_req, _res, next) => next(new HttpError(404, messages.routeNotFound)));
+  app.use(errorMiddleware);
+  return app;
+}

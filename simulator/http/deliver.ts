@@ -1,0 +1,32 @@
+/**
+ * Webhook delivery over undici: one keep-alive pool per destination origin, a hard timeout, and
+ * the response body drained so sockets return to the pool.
+ */
+import { Agent, request } from 'undici';
+import type { Deliver } from '../domain/webhooks/dispatcher.ts';
+
+export function createUndiciDeliver(options: { connections?: number } = {}): Deliver & { close(): Promise<void> } {
+  const agent = new Agent({ connections: options.connections ?? 64, keepAliveTimeout: 10_000, pipelining: 1 });
+  const deliver = (async ({ url, headers, body, timeoutMs }) => {
+    const started = performance.now();
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: agent,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await res.body.dump();
+      return { status: res.statusCode, durationMs: performance.now() - started };
+    } catch (error) {
+      const e = error as { name?: string; code?: string; message?: string };
+      const timeout = e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT';
+      return { error: timeout ? 'timeout' : (e.code ?? e.message ?? 'network error'), durationMs: performance.now() - started };
+    }
+  }) as Deliver & { close(): Promise<void> };
+  deliver.close = () => agent.close();
+  return deliver;
+}

@@ -1,0 +1,142 @@
+/**
+ * The Management API's request pipeline: resolve the store, authenticate `X-Auth-Token`, charge
+ * the store's shared quota (answering 429 over quota), apply API faults, check the OAuth scope,
+ * and record every request in the ledger with the quota left.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { decideApiFault, type FaultKind } from '../domain/faults.ts';
+import type { ApiAccount } from '../domain/model.ts';
+import type { QuotaDecision } from '../domain/quota.ts';
+import type { Simulator } from '../domain/simulator.ts';
+import type { Store } from '../domain/store.ts';
+import { createRandom, deriveSeed } from '../domain/random.ts';
+import { HttpError, messages, sendError, versionOf } from './errors.ts';
+
+export interface ApiLocals {
+  store: Store;
+  account: ApiAccount;
+  decision?: QuotaDecision;
+  faults: FaultKind[];
+}
+
+export function locals(res: Response): ApiLocals {
+  return res.locals as ApiLocals;
+}
+
+/** OAuth scope families (bigcommerce-facts.md section a); each has a `_read_only` twin. */
+export type ScopeArea = 'store_v2_orders' | 'store_v2_transactions' | 'store_v2_products' | 'store_v2_customers' | 'store_inventory' | 'store_v2_information' | 'default';
+
+export function requireScope(area: ScopeArea): RequestHandler {
+  return (req, res, next) => {
+    if (area === 'default') return next();
+    const { account } = locals(res);
+    const readOnly = req.method === 'GET' || req.method === 'HEAD';
+    const ok = account.scopes.includes(area) || (readOnly && account.scopes.includes(`${area}_read_only`));
+    if (!ok) {
+      return next(new HttpError(403, `${messages.forbidden} The API account lacks the ${area}${readOnly ? ' (or _read_only)' : ''} scope for ${req.method} ${req.path}.`));
+    }
+    next();
+  };
+}
+
+const realSeconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
+
+function setRateHeaders(res: Response, sim: Simulator, d: QuotaDecision): void {
+  // Header times are real units so a program that sleeps on them behaves in compressed time.
+  res.setHeader('X-Rate-Limit-Time-Window-Ms', String(Math.round(sim.clock.toRealMs(d.windowMs))));
+  res.setHeader('X-Rate-Limit-Time-Reset-Ms', String(Math.max(0, Math.ceil(sim.clock.toRealMs(d.resetMs)))));
+  res.setHeader('X-Rate-Limit-Requests-Quota', String(d.quota));
+  res.setHeader('X-Rate-Limit-Requests-Left', String(d.left));
+  res.setHeader('X-BC-ApiLimit-Remaining', String(d.hourLeft));
+}
+
+export function createApiPipeline(sim: Simulator): RequestHandler[] {
+  const random = createRandom(deriveSeed(sim.seed, 'api-faults'));
+
+  const resolveStore: RequestHandler = (req, res, next) => {
+    const store = sim.store(String(req.params.storeHash));
+    if (!store) return next(new HttpError(404, messages.storeNotFound));
+    res.locals.store = store;
+    res.locals.faults = [];
+    next();
+  };
+
+  const authenticate: RequestHandler = (req, res, next) => {
+    const token = req.get('x-auth-token');
+    const account = token ? locals(res).store.findAccount(token) : undefined;
+    if (!account) {
+      return next(new HttpError(401, versionOf(req) === 'v2' ? messages.v2Unauthorized : messages.unauthorized));
+    }
+    res.locals.account = account;
+    next();
+  };
+
+  const recordRequest: RequestHandler = (req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      const l = locals(res);
+      l.store.record({
+        kind: 'api:request',
+        client: l.account?.clientId ?? null,
+        method: req.method,
+        path: req.originalUrl,
+        status: res.statusCode,
+        quotaLeft: l.decision?.left ?? null,
+        faults: l.faults,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+      });
+    });
+    next();
+  };
+
+  const chargeQuota: RequestHandler = (req, res, next) => {
+    const l = locals(res);
+    const plan = sim.faults();
+    const fault = decideApiFault(plan, random);
+    if (fault?.kind === 'platform-429') {
+      // Platform load: 429 without the rate-limit headers, costs nothing (facts section b).
+      l.faults.push('platform-429');
+      res.setHeader('X-Sim-Fault', 'platform-429');
+      res.status(429).type('application/json').end();
+      return;
+    }
+    const d = l.store.quota.consume(l.account.clientId);
+    l.decision = d;
+    setRateHeaders(res, sim, d);
+    if (!d.allowed) {
+      res.setHeader('X-Retry-After', String(realSeconds(sim.clock.toRealMs(d.resetMs))));
+      l.store.record({ kind: 'quota:limited', client: l.account.clientId, limitedBy: d.limitedBy, resetMs: d.resetMs });
+      // No body is documented for 429; the headers carry everything.
+      res.status(429).type('application/json').end();
+      return;
+    }
+    if (fault?.kind === 'server-error') {
+      l.faults.push('server-error');
+      res.setHeader('X-Sim-Fault', 'server-error');
+      sendError(res, versionOf(req), fault.status, 'Service temporarily unavailable (injected fault). Retry with backoff.');
+      return;
+    }
+    const latency = plan.api.latencyMs;
+    if (latency > 0) {
+      l.faults.push('latency');
+      res.setHeader('X-Sim-Fault', 'latency');
+      setTimeout(next, sim.clock.toRealMs(latency));
+      return;
+    }
+    next();
+  };
+
+  return [resolveStore, recordRequest, authenticate, chargeQuota];
+}
+
+/** Wrap a handler so thrown errors (sync or async) reach the error middleware. */
+export function handle(fn: (req: Request, res: Response) => unknown): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const out = fn(req, res);
+      if (out instanceof Promise) out.catch(next);
+    } catch (error) {
+      next(error);
+    }
+  };
+}

@@ -1,0 +1,394 @@
+/**
+ * Orders V2 (orders.v2.oas2.yml): bare objects and arrays, array errors, 4-decimal money strings
+ * and RFC-2822 dates. Lists take the platform's filters; `limit` is at most 250 (the older V2 docs;
+ * the current spec states no maximum), default 50.
+ */
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { renameFields } from '../../domain/faults.ts';
+import { parseDateFilter } from '../../domain/format.ts';
+import type { OrderAggregate, V2Shipment } from '../../domain/model.ts';
+import { ORDER_STATUSES, statusById } from '../../domain/order-statuses.ts';
+import type { Simulator } from '../../domain/simulator.ts';
+import type { OrderFilter } from '../../domain/store.ts';
+import { HttpError } from '../errors.ts';
+import { handle, locals, requireScope } from '../middleware.ts';
+import { idParam, parseBody, parseQuery } from '../validation.ts';
+
+const dateFilter = z
+  .string()
+  .transform((value, ctx) => {
+    const ms = parseDateFilter(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not an RFC-2822 or ISO-8601 date` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .optional();
+
+const intFilter = z.coerce.number().int().min(0).optional();
+
+const listQuery = z.object({
+  min_id: intFilter,
+  max_id: intFilter,
+  min_total: z.coerce.number().optional(),
+  max_total: z.coerce.number().optional(),
+  customer_id: intFilter,
+  email: z.string().optional(),
+  status_id: intFilter,
+  cart_id: z.string().optional(),
+  payment_method: z.string().optional(),
+  channel_id: intFilter,
+  external_order_id: z.string().optional(),
+  min_date_created: dateFilter,
+  max_date_created: dateFilter,
+  min_date_modified: dateFilter,
+  max_date_modified: dateFilter,
+  is_deleted: z.enum(['true', 'false']).optional(),
+  sort: z
+    .string()
+    .regex(/^(id|customer_id|date_created|date_modified|status_id|channel_id|external_id)(:(asc|desc))?$/, 'must be one of id, customer_id, date_created, date_modified, status_id, channel_id, external_id, optionally with :asc or :desc')
+    .optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(250, 'must be at most 250').default(50),
+  include: z.string().optional(),
+  consignment_structure: z.enum(['object']).optional(),
+});
+
+const address = z.object({
+  first_name: z.string().max(255).default(''),
+  last_name: z.string().max(255).default(''),
+  company: z.string().max(255).default(''),
+  street_1: z.string().max(255).default(''),
+  street_2: z.string().max(255).default(''),
+  city: z.string().max(255).default(''),
+  state: z.string().max(255).default(''),
+  zip: z.string().min(2, 'must be two or more characters').max(30),
+  country: z.string().max(255).default(''),
+  country_iso2: z.string().length(2).default('US'),
+  phone: z.string().max(50).default(''),
+  email: z.string().max(255).default(''),
+});
+
+const createOrderBody = z.object({
+  customer_id: z.number().int().min(0).optional(),
+  status_id: z.number().int().min(0).max(14).optional(),
+  billing_address: address.extend({ form_fields: z.array(z.object({ name: z.string(), value: z.string() })).optional() }),
+  shipping_addresses: z.array(address).optional(),
+  products: z
+    .array(
+      z.union([
+        z.object({ product_id: z.number().int().positive(), quantity: z.number().int().positive(), variant_id: z.number().int().positive().optional() }),
+        z.object({ name: z.string().min(1).max(250), quantity: z.number().int().positive(), price_inc_tax: z.number().min(0), price_ex_tax: z.number().min(0), sku: z.string().optional() }),
+      ]),
+    )
+    .min(1, 'at least one product is required'),
+  customer_message: z.string().optional(),
+  staff_notes: z.string().optional(),
+  external_source: z.string().optional(),
+  external_id: z.string().optional(),
+  external_order_id: z.string().optional(),
+  payment_method: z.string().optional(),
+  channel_id: z.number().int().positive().optional(),
+});
+
+const updateOrderBody = z
+  .object({
+    status_id: z.number().int().min(0).max(14).optional(),
+    customer_message: z.string().optional(),
+    staff_notes: z.string().optional(),
+    external_id: z.string().nullable().optional(),
+    external_source: z.string().nullable().optional(),
+    external_order_id: z.string().optional(),
+    payment_status: z.string().optional(),
+    billing_address: address.partial().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
+
+const shipmentBody = z.object({
+  order_address_id: z.number().int().positive(),
+  items: z.array(z.object({ order_product_id: z.number().int().positive(), quantity: z.number().int().positive() })).min(1),
+  tracking_number: z.string().max(50).optional(),
+  tracking_carrier: z.string().optional(),
+  tracking_link: z.string().max(500).optional(),
+  shipping_method: z.string().optional(),
+  shipping_provider: z.string().optional(),
+  comments: z.string().optional(),
+  merchant_shipping_cost: z.string().optional(),
+});
+
+const shipmentUpdateBody = shipmentBody.omit({ order_address_id: true, items: true }).partial();
+
+function baseUrl(req: Request): string {
+  return `${req.protocol}://${req.get('host')}/stores/${req.params.storeHash}/v2`;
+}
+
+export function createV2OrdersRouter(sim: Simulator): Router {
+  const router = Router({ mergeParams: true });
+  const link = (req: Request, resource: string) => ({ url: `${baseUrl(req)}${resource}`, resource });
+
+  const renderOrder = (req: Request, agg: OrderAggregate, include: string[] = [], objectStructure = false) => {
+    const o = agg.order;
+    const body: Record<string, unknown> = {
+      ...o,
+      products: link(req, `/orders/${o.id}/products`),
+      shipping_addresses: link(req, `/orders/${o.id}/shipping_addresses`),
+      coupons: link(req, `/orders/${o.id}/coupons`),
+    };
+    if (include.includes('consignments') || include.includes('consignments.line_items')) {
+      const withLines = include.includes('consignments.line_items');
+      const shipping = agg.shippingAddresses.map((a) => {
+        const lines = agg.products.filter((p) => p.order_address_id === a.id);
+        // Consignment line items are capped at 50 (bigcommerce/docs issue #960).
+        const capped = lines.slice(0, 50);
+        return {
+          ...a,
+          base_cost: Number(a.base_cost),
+          cost_ex_tax: Number(a.cost_ex_tax),
+          cost_inc_tax: Number(a.cost_inc_tax),
+          cost_tax: Number(a.cost_tax),
+          base_handling_cost: Number(a.base_handling_cost),
+          handling_cost_ex_tax: Number(a.handling_cost_ex_tax),
+          handling_cost_inc_tax: Number(a.handling_cost_inc_tax),
+          handling_cost_tax: Number(a.handling_cost_tax),
+          line_items: withLines ? capped : capped.map((p) => link(req, `/orders/${o.id}/products/${p.id}`)),
+          ...(lines.length > 50 ? { __warning__: 'Consignment line items are limited to 50. Use /orders/{id}/products for the full list.' } : {}),
+        };
+      });
+      const downloads = agg.products.filter((p) => p.type === 'digital');
+      const consignment = {
+        pickups: [],
+        shipping,
+        downloads: downloads.length > 0 ? [{ line_items: downloads.map((p) => link(req, `/orders/${o.id}/products/${p.id}`)) }] : [],
+        email: { gift_certificates: [] },
+      };
+      body.consignments = objectStructure ? consignment : [consignment];
+    }
+    if (include.includes('fees')) body.fees = o.fees;
+    return renameFields(sim.faults(), 'order', body);
+  };
+
+  const orders = requireScope('store_v2_orders');
+
+  router.get(
+    '/orders',
+    orders,
+    handle((req, res) => {
+      const q = parseQuery(listQuery, req.query, 400);
+      const [field, dir] = (q.sort ?? 'id:asc').split(':') as [NonNullable<OrderFilter['sort']>['field'], 'asc' | 'desc' | undefined];
+      const list = locals(res).store.listOrders({
+        minId: q.min_id,
+        maxId: q.max_id,
+        minTotal: q.min_total,
+        maxTotal: q.max_total,
+        customerId: q.customer_id,
+        email: q.email,
+        statusId: q.status_id,
+        cartId: q.cart_id,
+        paymentMethod: q.payment_method,
+        channelId: q.channel_id,
+        externalOrderId: q.external_order_id,
+        minDateCreated: q.min_date_created,
+        maxDateCreated: q.max_date_created,
+        minDateModified: q.min_date_modified,
+        maxDateModified: q.max_date_modified,
+        includeDeleted: q.is_deleted === 'true',
+        sort: { field, dir: dir ?? 'asc' },
+      });
+      const page = list.slice((q.page - 1) * q.limit, q.page * q.limit);
+      if (page.length === 0) {
+        // An empty page answers 204 like the other V2 collections (not confirmed for /orders).
+        res.status(204).end();
+        return;
+      }
+      const include = (q.include ?? '').split(',').filter(Boolean);
+      res.json(page.map((agg) => renderOrder(req, agg, include, q.consignment_structure === 'object')));
+    }),
+  );
+
+  router.get(
+    '/orders/count',
+    orders,
+    handle((_req, res) => {
+      res.json(locals(res).store.countOrders());
+    }),
+  );
+
+  router.get(
+    '/orders/:id',
+    orders,
+    handle((req, res) => {
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'), false);
+      const include = String(req.query.include ?? '').split(',').filter(Boolean);
+      res.json(renderOrder(req, agg, include, req.query.consignment_structure === 'object'));
+    }),
+  );
+
+  router.post(
+    '/orders',
+    orders,
+    handle((req, res) => {
+      const body = parseBody(createOrderBody, req.body, 400);
+      const agg = locals(res).store.createOrder(body);
+      res.status(201).json(renderOrder(req, agg));
+    }),
+  );
+
+  router.put(
+    '/orders/:id',
+    orders,
+    handle((req, res) => {
+      const id = idParam(req.params.id as string, 'order');
+      const body = parseBody(updateOrderBody, req.body, 400);
+      if (body.status_id !== undefined && !statusById(body.status_id)) throw new HttpError(400, `The status_id ${body.status_id} is not a valid order status.`, { status_id: 'unknown status' });
+      const agg = locals(res).store.updateOrder(id, body);
+      res.json(renderOrder(req, agg));
+    }),
+  );
+
+  router.delete(
+    '/orders/:id',
+    orders,
+    handle((req, res) => {
+      locals(res).store.archiveOrder(idParam(req.params.id as string, 'order'));
+      res.status(204).end();
+    }),
+  );
+
+  router.get(
+    '/orders/:id/products',
+    orders,
+    handle((req, res) => {
+      const q = parseQuery(z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(250).default(50) }).loose(), req.query, 400);
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      const plan = sim.faults();
+      res.json(agg.products.slice((q.page - 1) * q.limit, q.page * q.limit).map((p) => renameFields(plan, 'order_product', p)));
+    }),
+  );
+
+  router.get(
+    '/orders/:id/products/:productId',
+    orders,
+    handle((req, res) => {
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      const line = agg.products.find((p) => p.id === idParam(req.params.productId as string, 'order product'));
+      if (!line) throw new HttpError(404, 'The requested order product was not found.');
+      res.json(renameFields(sim.faults(), 'order_product', line));
+    }),
+  );
+
+  router.get(
+    '/orders/:id/shipping_addresses',
+    orders,
+    handle((req, res) => {
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      res.json(agg.shippingAddresses.map((a) => ({ ...a, shipping_quotes: link(req, `/orders/${a.order_id}/shipping_addresses/${a.id}/shipping_quotes`) })));
+    }),
+  );
+
+  router.get(
+    '/orders/:id/shipping_addresses/:addressId',
+    orders,
+    handle((req, res) => {
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      const a = agg.shippingAddresses.find((x) => x.id === idParam(req.params.addressId as string, 'shipping address'));
+      if (!a) throw new HttpError(404, 'The requested shipping address was not found.');
+      res.json({ ...a, shipping_quotes: link(req, `/orders/${a.order_id}/shipping_addresses/${a.id}/shipping_quotes`) });
+    }),
+  );
+
+  router.get(
+    '/orders/:id/coupons',
+    orders,
+    handle((req, res) => {
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      if (agg.coupons.length === 0) {
+        res.status(204).end();
+        return;
+      }
+      res.json(agg.coupons);
+    }),
+  );
+
+  const renderShipment = (s: V2Shipment) => renameFields(sim.faults(), 'shipment', s);
+
+  router.get(
+    '/orders/:id/shipments',
+    orders,
+    handle((req, res) => {
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      // GET shipments answers 204 when none exist (orders.v2.oas2.yml, 2024-08).
+      if (agg.shipments.length === 0) {
+        res.status(204).end();
+        return;
+      }
+      res.json(agg.shipments.map(renderShipment));
+    }),
+  );
+
+  router.get(
+    '/orders/:id/shipments/count',
+    orders,
+    handle((req, res) => {
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      res.json({ count: agg.shipments.length });
+    }),
+  );
+
+  router.post(
+    '/orders/:id/shipments',
+    orders,
+    handle((req, res) => {
+      const id = idParam(req.params.id as string, 'order');
+      const body = parseBody(shipmentBody, req.body, 400);
+      res.status(201).json(renderShipment(locals(res).store.createShipment(id, body)));
+    }),
+  );
+
+  router.get(
+    '/orders/:id/shipments/:shipmentId',
+    orders,
+    handle((req, res) => {
+      res.json(renderShipment(locals(res).store.getShipment(idParam(req.params.id as string, 'order'), idParam(req.params.shipmentId as string, 'shipment'))));
+    }),
+  );
+
+  router.put(
+    '/orders/:id/shipments/:shipmentId',
+    orders,
+    handle((req, res) => {
+      const body = parseBody(shipmentUpdateBody, req.body, 400);
+      res.json(renderShipment(locals(res).store.updateShipment(idParam(req.params.id as string, 'order'), idParam(req.params.shipmentId as string, 'shipment'), body)));
+    }),
+  );
+
+  router.delete(
+    '/orders/:id/shipments/:shipmentId',
+    orders,
+    handle((req, res) => {
+      locals(res).store.deleteShipment(idParam(req.params.id as string, 'order'), idParam(req.params.shipmentId as string, 'shipment'));
+      res.status(204).end();
+    }),
+  );
+
+  router.get(
+    '/order_statuses',
+    orders,
+    handle((_req, res) => {
+      res.json(ORDER_STATUSES);
+    }),
+  );
+
+  router.get(
+    '/order_statuses/:id',
+    orders,
+    handle((req, res) => {
+      const s = statusById(Number(req.params.id));
+      if (!s || !/^\d+$/.test(String(req.params.id))) throw new HttpError(404, 'The requested order status was not found.');
+      res.json(s);
+    }),
+  );
+
+  return router;
+}

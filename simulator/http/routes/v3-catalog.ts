@@ -1,0 +1,298 @@
+/**
+ * Catalog V3 (products_catalog.v3.yml, product-variants_catalog.v3.yml) and inventory
+ * adjustments (inventory.v3.yml). Batch limits are the platform's: at most 10 products per
+ * `PUT /catalog/products` (413 beyond), 50 variants per `PUT /catalog/variants`, 2,000 items per
+ * inventory adjustment.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { renameFields } from '../../domain/faults.ts';
+import type { V3Product } from '../../domain/model.ts';
+import type { Simulator } from '../../domain/simulator.ts';
+import { HttpError } from '../errors.ts';
+import { handle, locals, requireScope } from '../middleware.ts';
+import { intList, paginate, projectFields } from '../pagination.ts';
+import { idParam, parseBody, parseQuery } from '../validation.ts';
+
+export const PRODUCT_BATCH_LIMIT = 10;
+export const VARIANT_BATCH_LIMIT = 50;
+export const INVENTORY_ITEMS_LIMIT = 2000;
+
+const tooLarge = (max: number) =>
+  new HttpError(413, `The request payload is too large. The maximum items allowed in the array is ${max}.`, { body: `at most ${max} items per request; split the batch` });
+
+const money = z.number().min(0);
+
+const productUpdate = z
+  .object({
+    id: z.number().int().positive(),
+    name: z.string().min(1).max(250).optional(),
+    sku: z.string().max(255).optional(),
+    price: money.optional(),
+    cost_price: money.optional(),
+    retail_price: money.optional(),
+    sale_price: money.optional(),
+    map_price: money.optional(),
+    inventory_level: z.number().int().min(0).optional(),
+    inventory_warning_level: z.number().int().min(0).optional(),
+    is_visible: z.boolean().optional(),
+    description: z.string().optional(),
+    weight: z.number().min(0).optional(),
+    availability: z.enum(['available', 'disabled', 'preorder']).optional(),
+    upc: z.string().max(14).optional(),
+    mpn: z.string().optional(),
+    gtin: z.string().max(14).optional(),
+    categories: z.array(z.number().int()).optional(),
+    brand_id: z.number().int().min(0).optional(),
+  })
+  .loose();
+
+const productCreate = z.object({
+  name: z.string().min(1).max(250),
+  type: z.enum(['physical', 'digital']),
+  weight: z.number().min(0),
+  price: money,
+  sku: z.string().max(255).optional(),
+  inventory_level: z.number().int().min(0).optional(),
+  inventory_tracking: z.enum(['none', 'product', 'variant']).optional(),
+});
+
+const variantUpdate = z
+  .object({
+    id: z.number().int().positive(),
+    sku: z.string().max(255).optional(),
+    price: money.nullable().optional(),
+    sale_price: money.nullable().optional(),
+    cost_price: money.nullable().optional(),
+    retail_price: money.nullable().optional(),
+    map_price: money.nullable().optional(),
+    inventory_level: z.number().int().min(0).optional(),
+    inventory_warning_level: z.number().int().min(0).optional(),
+    purchasing_disabled: z.boolean().optional(),
+    upc: z.string().max(14).optional(),
+    mpn: z.string().optional(),
+    gtin: z.string().max(14).optional(),
+    weight: z.number().min(0).nullable().optional(),
+  })
+  .loose();
+
+const inventoryItem = z
+  .object({
+    location_id: z.number().int().positive().default(1),
+    variant_id: z.number().int().positive().optional(),
+    product_id: z.number().int().positive().optional(),
+    sku: z.string().min(1).optional(),
+    quantity: z.number().int().min(-2_147_483_647).max(2_147_483_647),
+  })
+  .refine((i) => [i.variant_id, i.product_id, i.sku].filter((x) => x !== undefined).length === 1, {
+    message: 'exactly one of variant_id, product_id or sku is required',
+  });
+
+const inventoryBody = (method: 'absolute' | 'relative') =>
+  z.object({
+    reason: z.string().max(255).optional(),
+    items: z
+      .array(method === 'absolute' ? inventoryItem.refine((i) => i.quantity >= 0, { message: 'absolute quantity must be >= 0', path: ['quantity'] }) : inventoryItem)
+      .min(1, 'at least one item is required'),
+  });
+
+const productListQuery = z
+  .object({
+    page: z.coerce.number().int().min(1).default(1),
+    limit: z.coerce.number().int().min(1).max(250, 'must be at most 250').default(50),
+    id: z.coerce.number().int().optional(),
+    'id:in': z.string().optional(),
+    'id:not_in': z.string().optional(),
+    'id:min': z.coerce.number().int().optional(),
+    'id:max': z.coerce.number().int().optional(),
+    'id:greater': z.coerce.number().int().optional(),
+    'id:less': z.coerce.number().int().optional(),
+    name: z.string().optional(),
+    'name:like': z.string().optional(),
+    sku: z.string().optional(),
+    'sku:in': z.string().optional(),
+    type: z.enum(['physical', 'digital']).optional(),
+    is_visible: z.enum(['true', 'false', '1', '0']).optional(),
+    'date_modified:min': z.string().optional(),
+    'date_modified:max': z.string().optional(),
+    date_modified: z.string().optional(),
+    'inventory_level:min': z.coerce.number().int().optional(),
+    'inventory_level:max': z.coerce.number().int().optional(),
+    'price:min': z.coerce.number().optional(),
+    'price:max': z.coerce.number().optional(),
+    include: z.string().optional(),
+    include_fields: z.string().optional(),
+    exclude_fields: z.string().optional(),
+    sort: z.enum(['id', 'name', 'sku', 'price', 'date_modified', 'date_last_imported', 'inventory_level', 'is_visible', 'total_sold']).optional(),
+    direction: z.enum(['asc', 'desc']).optional(),
+  })
+  .loose();
+
+const isoDate = (value: string | undefined, field: string): number | undefined => {
+  if (value === undefined) return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  if (Number.isNaN(ms)) throw new HttpError(422, `The filter ${field} is not a date: "${value}". Use ISO-8601 or Unix seconds.`, { [field]: 'not a date' });
+  return ms;
+};
+
+export function createV3CatalogRouter(sim: Simulator): Router {
+  const router = Router({ mergeParams: true });
+  const products = requireScope('store_v2_products');
+  const inventory = requireScope('store_inventory');
+
+  const renderProduct = (p: V3Product, includeVariants: boolean, storeVariants: (id: number) => unknown[]) =>
+    renameFields(sim.faults(), 'product', includeVariants ? { ...p, variants: storeVariants(p.id) } : p);
+
+  router.get(
+    '/catalog/products',
+    products,
+    handle((req, res) => {
+      const q = parseQuery(productListQuery, req.query);
+      const store = locals(res).store;
+      const idIn = intList(q['id:in']);
+      const idNotIn = intList(q['id:not_in']);
+      const skuIn = q['sku:in']?.split(',');
+      const modMin = isoDate(q['date_modified:min'], 'date_modified:min');
+      const modMax = isoDate(q['date_modified:max'], 'date_modified:max');
+      const modExact = isoDate(q.date_modified, 'date_modified');
+      const like = q['name:like']?.toLowerCase();
+      let list = [...store.products.values()].filter((p) => {
+        if (q.id !== undefined && p.id !== q.id) return false;
+        if (idIn && !idIn.includes(p.id)) return false;
+        if (idNotIn && idNotIn.includes(p.id)) return false;
+        if (q['id:min'] !== undefined && p.id < q['id:min']) return false;
+        if (q['id:max'] !== undefined && p.id > q['id:max']) return false;
+        if (q['id:greater'] !== undefined && p.id <= q['id:greater']) return false;
+        if (q['id:less'] !== undefined && p.id >= q['id:less']) return false;
+        if (q.name !== undefined && p.name !== q.name) return false;
+        if (like !== undefined && !p.name.toLowerCase().includes(like.replace(/%/g, ''))) return false;
+        if (q.sku !== undefined && p.sku !== q.sku && !store.variantsOf(p.id).some((v) => v.sku === q.sku)) return false;
+        if (skuIn && !skuIn.includes(p.sku)) return false;
+        if (q.type !== undefined && p.type !== q.type) return false;
+        if (q.is_visible !== undefined && p.is_visible !== (q.is_visible === 'true' || q.is_visible === '1')) return false;
+        const modified = Date.parse(p.date_modified);
+        if (modMin !== undefined && modified < modMin) return false;
+        if (modMax !== undefined && modified > modMax) return false;
+        if (modExact !== undefined && modified < modExact) return false;
+        if (q['inventory_level:min'] !== undefined && p.inventory_level < q['inventory_level:min']) return false;
+        if (q['inventory_level:max'] !== undefined && p.inventory_level > q['inventory_level:max']) return false;
+        if (q['price:min'] !== undefined && p.price < q['price:min']) return false;
+        if (q['price:max'] !== undefined && p.price > q['price:max']) return false;
+        return true;
+      });
+      if (q.sort) {
+        const key = q.sort as keyof V3Product;
+        const dir = q.direction === 'desc' ? -1 : 1;
+        list = [...list].sort((a, b) => {
+          const ka = a[key] as number | string;
+          const kb = b[key] as number | string;
+          return (ka < kb ? -1 : ka > kb ? 1 : a.id - b.id) * dir;
+        });
+      }
+      const includeVariants = (q.include ?? '').split(',').includes('variants');
+      const page = paginate(list, q.page, q.limit);
+      res.json({
+        data: page.data.map((p) => projectFields(renderProduct(p, includeVariants, (id) => store.variantsOf(id)), q.include_fields, q.exclude_fields)),
+        meta: page.meta,
+      });
+    }),
+  );
+
+  router.get(
+    '/catalog/products/:id',
+    products,
+    handle((req, res) => {
+      const store = locals(res).store;
+      const p = store.products.get(idParam(req.params.id as string, 'product'));
+      if (!p) throw new HttpError(404, 'The requested product was not found.');
+      const includeVariants = String(req.query.include ?? '').split(',').includes('variants');
+      res.json({ data: projectFields(renderProduct(p, includeVariants, (id) => store.variantsOf(id)), req.query.include_fields as string | undefined, req.query.exclude_fields as string | undefined), meta: {} });
+    }),
+  );
+
+  router.post(
+    '/catalog/products',
+    products,
+    handle((req, res) => {
+      const body = parseBody(productCreate, req.body);
+      const product = locals(res).store.createProduct(body);
+      res.json({ data: product, meta: {} });
+    }),
+  );
+
+  router.put(
+    '/catalog/products',
+    products,
+    handle((req, res) => {
+      if (Array.isArray(req.body) && req.body.length > PRODUCT_BATCH_LIMIT) throw tooLarge(PRODUCT_BATCH_LIMIT);
+      const batch = parseBody(z.array(productUpdate).min(1, 'at least one product is required'), req.body);
+      const updated = locals(res).store.updateProducts(batch);
+      res.json({ data: updated, meta: { total: updated.length, success: updated.length, failed: 0 } });
+    }),
+  );
+
+  router.put(
+    '/catalog/products/:id',
+    products,
+    handle((req, res) => {
+      const id = idParam(req.params.id as string, 'product');
+      const body = parseBody(productUpdate.omit({ id: true }), req.body);
+      if (!locals(res).store.products.has(id)) throw new HttpError(404, 'The requested product was not found.');
+      const [updated] = locals(res).store.updateProducts([{ ...body, id }]);
+      res.json({ data: updated, meta: {} });
+    }),
+  );
+
+  router.get(
+    '/catalog/products/:id/variants',
+    products,
+    handle((req, res) => {
+      const q = parseQuery(z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(250).default(50) }).loose(), req.query);
+      const store = locals(res).store;
+      const id = idParam(req.params.id as string, 'product');
+      if (!store.products.has(id)) throw new HttpError(404, 'The requested product was not found.');
+      res.json(paginate(store.variantsOf(id).map((v) => renameFields(sim.faults(), 'variant', v)), q.page, q.limit));
+    }),
+  );
+
+  router.get(
+    '/catalog/variants',
+    products,
+    handle((req, res) => {
+      const q = parseQuery(
+        z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(250).default(50), 'id:in': z.string().optional(), 'product_id:in': z.string().optional(), sku: z.string().optional() }).loose(),
+        req.query,
+      );
+      const idIn = intList(q['id:in']);
+      const productIn = intList(q['product_id:in']);
+      const list = [...locals(res).store.variants.values()].filter((v) => (!idIn || idIn.includes(v.id)) && (!productIn || productIn.includes(v.product_id)) && (q.sku === undefined || v.sku === q.sku));
+      res.json(paginate(list.map((v) => renameFields(sim.faults(), 'variant', v)), q.page, q.limit));
+    }),
+  );
+
+  router.put(
+    '/catalog/variants',
+    products,
+    handle((req, res) => {
+      if (Array.isArray(req.body) && req.body.length > VARIANT_BATCH_LIMIT) throw tooLarge(VARIANT_BATCH_LIMIT);
+      const batch = parseBody(z.array(variantUpdate).min(1, 'at least one variant is required'), req.body);
+      const updated = locals(res).store.updateVariants(batch);
+      res.json({ data: updated, meta: { total: updated.length, success: updated.length, failed: 0 } });
+    }),
+  );
+
+  const adjust = (method: 'absolute' | 'relative') =>
+    handle((req, res) => {
+      if (Array.isArray(req.body?.items) && req.body.items.length > INVENTORY_ITEMS_LIMIT) {
+        // The Inventory API rejects over the limit rather than clamping (facts section e).
+        throw new HttpError(422, `Failed to adjust inventory: ${req.body.items.length} items exceed the limit of ${INVENTORY_ITEMS_LIMIT} per request. Split the adjustment.`, { items: `at most ${INVENTORY_ITEMS_LIMIT} items` });
+      }
+      const body = parseBody(inventoryBody(method), req.body);
+      res.json(locals(res).store.adjustInventory(method, body.items));
+    });
+
+  router.put('/inventory/adjustments/absolute', inventory, adjust('absolute'));
+  router.post('/inventory/adjustments/relative', inventory, adjust('relative'));
+
+  return router;
+}

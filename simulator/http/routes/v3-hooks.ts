@@ -1,0 +1,124 @@
+/**
+ * Webhooks V3 (webhooks.v3.yml): CRUD on `/hooks` and the admin endpoint. Hooks are visible only
+ * to the client that created them. `POST` answers 200 (not 201) and `DELETE` 200 with the deleted
+ * hook, as the spec says. The platform demands https on port 443; the simulator accepts loopback
+ * http destinations unless strict mode is on.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Simulator } from '../../domain/simulator.ts';
+import { HttpError } from '../errors.ts';
+import { handle, locals } from '../middleware.ts';
+import { paginate } from '../pagination.ts';
+import { idParam, parseBody, parseQuery } from '../validation.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function destinationSchema(strict: boolean) {
+  return z
+    .string()
+    .min(1, 'error.path.missing.')
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
+        return;
+      }
+      const httpsOn443 = url.protocol === 'https:' && (url.port === '' || url.port === '443');
+      if (strict && !httpsOn443) ctx.addIssue({ code: 'custom', message: 'must be https on port 443' });
+      if (!strict && !httpsOn443 && !LOOPBACK.has(url.hostname)) ctx.addIssue({ code: 'custom', message: 'must be https on port 443 (plain http is accepted only for loopback receivers)' });
+    });
+}
+
+const scopeSchema = z.string().regex(/^store\/[A-Za-z/*]+$/, 'must be a webhook scope such as store/order/created or store/order/*');
+const headersSchema = z.record(z.string().max(64), z.string().max(8192)).nullable();
+
+export function createV3HooksRouter(sim: Simulator): Router {
+  const router = Router({ mergeParams: true });
+  const createBody = z.object({ scope: scopeSchema, destination: destinationSchema(sim.strictDestinations), is_active: z.boolean().optional(), headers: headersSchema.optional() });
+  const updateBody = createBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
+
+  router.get(
+    '/hooks',
+    handle((req, res) => {
+      const q = parseQuery(
+        z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(250).default(50), is_active: z.enum(['true', 'false']).optional(), scope: z.string().optional(), destination: z.string().optional() }).loose(),
+        req.query,
+      );
+      const { store, account } = locals(res);
+      const list = store
+        .listHooks(account.clientId)
+        .filter((h) => (q.is_active === undefined || h.is_active === (q.is_active === 'true')) && (q.scope === undefined || h.scope === q.scope) && (q.destination === undefined || h.destination === q.destination));
+      res.json(paginate(list, q.page, q.limit));
+    }),
+  );
+
+  router.get(
+    '/hooks/admin',
+    handle((_req, res) => {
+      const { store, account } = locals(res);
+      const now = sim.clock.now();
+      res.json({
+        data: {
+          emails: store.adminEmails,
+          hooks_list: store.listHooks(account.clientId).map((h) => ({ ...h, status: h.is_active ? 'active' : 'deactivated' })),
+          blocked_domains: sim.dispatcher
+            .denylisted(now)
+            .filter((d) => d.clientId === account.clientId)
+            .map((d) => ({ destination: d.domain, time_left: Math.ceil(sim.clock.toRealMs(d.untilMs - now) / 1000), reasons: [{ failure_description: 'Success ratio below 90% over 2 minutes', count: 1, timestamp: Math.floor(now / 1000) }] })),
+        },
+        meta: {},
+      });
+    }),
+  );
+
+  router.put(
+    '/hooks/admin',
+    handle((req, res) => {
+      const body = parseBody(z.object({ emails: z.array(z.email()) }), req.body);
+      locals(res).store.setAdminEmails(body.emails);
+      res.status(204).end();
+    }),
+  );
+
+  router.post(
+    '/hooks',
+    handle((req, res) => {
+      const body = parseBody(createBody, req.body);
+      const { store, account } = locals(res);
+      res.status(200).json({ data: store.createHook(account.clientId, body), meta: {} });
+    }),
+  );
+
+  router.get(
+    '/hooks/:id',
+    handle((req, res) => {
+      const { store, account } = locals(res);
+      res.json({ data: store.getHook(account.clientId, idParam(req.params.id as string, 'webhook')), meta: {} });
+    }),
+  );
+
+  router.put(
+    '/hooks/:id',
+    handle((req, res) => {
+      const id = idParam(req.params.id as string, 'webhook');
+      const body = parseBody(updateBody, req.body);
+      const { store, account } = locals(res);
+      const hook = store.updateHook(account.clientId, id, body);
+      if (body.is_active === true) sim.dispatcher.touch(hook.id);
+      res.json({ data: hook, meta: {} });
+    }),
+  );
+
+  router.delete(
+    '/hooks/:id',
+    handle((req, res) => {
+      const { store, account } = locals(res);
+      res.json({ data: store.deleteHook(account.clientId, idParam(req.params.id as string, 'webhook')), meta: {} });
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,129 @@
+/**
+ * `bc-harness sim`: run the simulator until SIGINT/SIGTERM. With `--json`, print exactly one
+ * ready line on stdout (DESIGN.md section 8) and nothing else there.
+ */
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { planNames, type PlanName } from '../../../simulator/domain/plans.ts';
+import { startSimulator, type RunningSimulator } from '../../../simulator/http/server.ts';
+import { UsageError } from '../exit-codes.ts';
+import { intOption, numberOption } from '../options.ts';
+
+export interface SimFlags {
+  port: number;
+  host: string;
+  plan: PlanName;
+  quota?: number;
+  seed: number;
+  timeScale: number;
+  stores: number;
+  json?: boolean;
+  runDir?: string;
+  products?: number;
+  customers?: number;
+  pastOrders?: number;
+  strictDestinations?: boolean;
+  sign?: boolean;
+}
+
+export function readyLine(running: RunningSimulator) {
+  return {
+    url: running.url,
+    controlToken: running.sim.controlToken,
+    stores: [...running.sim.stores.values()].map((s) => ({
+      hash: s.info.hash,
+      plan: s.info.plan,
+      accessToken: s.accounts[0]!.accessToken,
+      clientId: s.accounts[0]!.clientId,
+    })),
+  };
+}
+
+export async function startFromFlags(flags: SimFlags): Promise<RunningSimulator> {
+  if (!planNames.includes(flags.plan)) throw new UsageError(`--plan must be one of ${planNames.join(', ')}; got "${flags.plan}".`);
+  if (flags.quota !== undefined && flags.quota < 1) throw new UsageError('--quota must be a positive number of requests per 30-second window.');
+  if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host) && !process.env.BC_HARNESS_ALLOW_NON_LOOPBACK) {
+    throw new UsageError(`--host ${flags.host} is not loopback. The control plane must not be exposed; set BC_HARNESS_ALLOW_NON_LOOPBACK=1 if you really mean it.`);
+  }
+  return startSimulator({
+    port: flags.port,
+    host: flags.host,
+    plan: flags.plan,
+    ...(flags.quota !== undefined ? { quota: flags.quota } : {}),
+    seed: flags.seed,
+    timeScale: flags.timeScale,
+    stores: flags.stores,
+    ...(flags.runDir ? { ledgerPath: join(resolve(flags.runDir), 'ledger.jsonl') } : {}),
+    ...(flags.products !== undefined ? { products: flags.products } : {}),
+    ...(flags.customers !== undefined ? { customers: flags.customers } : {}),
+    ...(flags.pastOrders !== undefined ? { pastOrders: flags.pastOrders } : {}),
+    strictDestinations: flags.strictDestinations ?? false,
+    signWebhooks: flags.sign ?? false,
+  });
+}
+
+export function printHuman(running: RunningSimulator, log: (line: string) => void): void {
+  const line = readyLine(running);
+  log(`BigCommerce simulator listening on ${line.url} (time scale ${running.sim.clock.scale}, seed ${running.sim.seed})`);
+  for (const s of line.stores) {
+    const store = running.sim.store(s.hash)!;
+    log('');
+    log(`Store ${s.hash} (${s.plan} plan): ${store.products.size} products, ${store.customers.size} customers, ${store.orders.size} past orders`);
+    log(`  API base:      ${line.url}/stores/${s.hash}/v3   (and /v2)`);
+    log(`  X-Auth-Token:  ${s.accessToken}`);
+    log(`  try:           curl -s -H 'X-Auth-Token: ${s.accessToken}' ${line.url}/stores/${s.hash}/v2/orders?limit=2`);
+  }
+  log('');
+  log(`Control plane:   ${line.url}/__sim   (Authorization: Bearer ${line.controlToken})`);
+  log(`  place orders:  curl -s -X POST -H 'Authorization: Bearer ${line.controlToken}' -H 'content-type: application/json' -d '{"profile":"typical","count":5}' ${line.url}/__sim/stores/${line.stores[0]!.hash}/orders`);
+  log(`  ledger:        curl -s -H 'Authorization: Bearer ${line.controlToken}' ${line.url}/__sim/ledger`);
+  log('');
+  log('Press Ctrl-C to stop.');
+}
+
+export async function waitForSignal(running: RunningSimulator): Promise<void> {
+  await new Promise<void>((resolveSignal) => {
+    const stop = () => resolveSignal();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+}
+
+export function registerSim(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('sim')
+    .description('Run the mock BigCommerce store(s): Management API with real quotas, webhooks, control plane')
+    .option('--port <n>', 'port to listen on (0 = any free port)', intOption('--port', 0, 65_535), 0)
+    .option('--host <host>', 'address to listen on (loopback only)', '127.0.0.1')
+    .option('--plan <plan>', `store plan: ${planNames.join(', ')}`, 'standard')
+    .option('--quota <n>', 'requests per 30-second window (required to limit enterprise)', intOption('--quota', 1, 10_000_000))
+    .option('--seed <n>', 'seed for the generated stores (same seed, same store)', intOption('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--time-scale <n>', 'simulated seconds per real second (60 = a minute per second)', numberOption('--time-scale', 0.001, 1_000_000), 1)
+    .option('--stores <n>', 'number of stores', intOption('--stores', 1, 100), 1)
+    .option('--products <n>', 'products per store', intOption('--products', 1, 100_000))
+    .option('--customers <n>', 'customers per store', intOption('--customers', 1, 1_000_000))
+    .option('--past-orders <n>', 'past orders per store', intOption('--past-orders', 0, 1_000_000))
+    .option('--run-dir <dir>', 'write the ledger to <dir>/ledger.jsonl')
+    .option('--strict-destinations', 'demand https on port 443 for webhook destinations, as the platform does')
+    .option('--sign', 'sign webhook callbacks with Standard Webhooks headers')
+    .option('--json', 'print one JSON ready line on stdout and nothing else')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ bc-harness sim                                  # one Standard store on a free port
+  $ bc-harness sim --json --port 0 --time-scale 60  # for scripts: one ready line, a minute per second
+  $ bc-harness sim --plan enterprise --quota 900    # Enterprise with a configured quota
+  $ bc-harness sim --stores 3 --seed 42 --run-dir runs/demo`,
+    )
+    .action((flags: SimFlags) =>
+      run(async () => {
+        const running = await startFromFlags(flags);
+        if (flags.json) process.stdout.write(`${JSON.stringify(readyLine(running))}\n`);
+        else printHuman(running, (l) => console.log(l));
+        await waitForSignal(running);
+        return 0;
+      }),
+    );
+}
