@@ -150,7 +150,11 @@ function addressFor(f: Faker, customer: V3Customer | undefined, email: string): 
   };
 }
 
-const fill = (seed: string, length: number) => seed.repeat(Math.ceil(length / seed.length)).slice(0, length);
+/** A string of exactly `length` characters (code points, so an emoji counts once). */
+const fill = (seed: string, length: number) => {
+  const chars = Array.from(seed);
+  return Array.from({ length }, (_, i) => chars[i % chars.length]).join('');
+};
 
 function worstCaseAddresses(f: Faker, email: string): Address[] {
   return [
