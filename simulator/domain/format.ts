@@ -4,9 +4,20 @@
  * (bigcommerce-facts.md section d).
  */
 
+// Orders repeat the same few amounts ("0.0000", shipping rates, list prices) in dozens of fields;
+// sharing one string per amount keeps 100,000 orders in memory affordable.
+const moneyCache = new Map<number, string>();
+const MONEY_CACHE_MAX = 100_000;
+
 /** A V2 money string with four decimals. */
 export function money(value: number): string {
-  return (Math.round(value * 10_000) / 10_000).toFixed(4);
+  const rounded = Math.round(value * 10_000) / 10_000;
+  let text = moneyCache.get(rounded);
+  if (text === undefined) {
+    text = rounded.toFixed(4);
+    if (moneyCache.size < MONEY_CACHE_MAX) moneyCache.set(rounded, text);
+  }
+  return text;
 }
 
 /** Round to cents the way a checkout does before formatting. */
@@ -18,10 +29,16 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => String(n).padStart(2, '0');
 
+let lastRfc: { second: number; text: string } | undefined;
+
 /** RFC-2822 in UTC with the platform's "+0000" offset. */
 export function rfc2822(epochMs: number): string {
-  const d = new Date(epochMs);
-  return `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  const second = Math.floor(epochMs / 1000);
+  if (lastRfc?.second === second) return lastRfc.text;
+  const d = new Date(second * 1000);
+  const text = `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  lastRfc = { second, text };
+  return text;
 }
 
 /** ISO-8601 with seconds and a +00:00 offset, as V3 returns it. */

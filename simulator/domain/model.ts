@@ -294,7 +294,8 @@ export interface Transaction {
   status: 'ok' | 'error';
   test: boolean;
   fraud_review: boolean;
-  reference_transaction_id: number | null;
+  /** Only on refunds, voids and captures: the purchase they refer to (integer, not nullable in orders.v3.yml). */
+  reference_transaction_id?: number;
   date_created: string;
   payment_method_id: string;
   offline?: { display_name: string };

@@ -96,7 +96,7 @@ export function generateCatalog(options: SeedOptions): SeededCatalog {
       base_variant_id: 0,
       date_created: iso(created),
       date_modified: iso(created + f.number.int({ min: 0, max: 20 }) * DAY_MS),
-      option_set_id: null,
+      option_set_id: 0,
       custom_url: { url: `/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}/`, is_customized: false },
     };
     const stock = () => (digital ? 0 : f.number.int({ min: 500, max: 5000 }));
@@ -211,7 +211,7 @@ export function generateCatalog(options: SeedOptions): SeededCatalog {
       accepts_product_review_abandoned_cart_emails: f.datatype.boolean(),
       registration_ip_address: f.internet.ipv4(),
       origin_channel_id: 1,
-      channel_ids: null,
+      channel_ids: [1],
       address_count: 1,
       attribute_count: 0,
       addresses: [address],

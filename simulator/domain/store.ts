@@ -234,7 +234,6 @@ export function createStore(options: StoreOptions) {
     status: 'ok',
     test: true,
     fraud_review: false,
-    reference_transaction_id: null,
     date_created: iso(at),
     payment_method_id: agg.order.payment_status === 'pending' ? 'custom' : 'testgateway.card',
   });
@@ -416,7 +415,8 @@ export function createStore(options: StoreOptions) {
         state: 'converted',
         order_id: agg.order.id,
       };
-      carts.set(cart.id, cart);
+      // A converted cart lives on only in the ledger: keeping every one in memory would cost more
+      // than the orders themselves in a long flash sale.
       changed('resource:created', 'cart', cart.id, cart);
       emit('store/cart/created', { type: 'cart', id: cart.id });
       // Checkout creates the order as Incomplete (0) and moves it to its paid status, which is
@@ -736,7 +736,7 @@ export function createStore(options: StoreOptions) {
         payments: (input.payments ?? [{ provider_id: 'testgateway', amount: total, offline: false }]).map((p, i) => ({ id: i + 1, provider_id: p.provider_id, amount: p.amount, offline: p.offline ?? false, is_declined: false, declined_message: '' })),
       };
       agg.refunds.push(refund);
-      agg.transactions.push({ ...purchaseTransaction(agg, clock.now()), event: 'refund', amount: total, reference_transaction_id: agg.transactions[0]?.id ?? null });
+      agg.transactions.push({ ...purchaseTransaction(agg, clock.now()), event: 'refund', amount: total, ...(agg.transactions[0] ? { reference_transaction_id: agg.transactions[0].id } : {}) });
       const refundedAmount = cents(already + total);
       agg.order.refunded_amount = money(refundedAmount);
       const full = refundedAmount >= Number(agg.order.total_inc_tax) - 0.005;
@@ -755,7 +755,7 @@ export function createStore(options: StoreOptions) {
       return variantsByProduct.get(productId) ?? [];
     },
 
-    updateProducts(batch: ({ id: number } & Partial<Pick<V3Product, 'name' | 'sku' | 'price' | 'cost_price' | 'retail_price' | 'sale_price' | 'map_price' | 'inventory_level' | 'inventory_warning_level' | 'is_visible' | 'description' | 'weight' | 'availability' | 'upc' | 'mpn' | 'gtin' | 'categories' | 'brand_id'>>)[]): V3Product[] {
+    updateProducts(batch: ({ id: number } & Partial<Pick<V3Product, 'name' | 'type' | 'sku' | 'price' | 'cost_price' | 'retail_price' | 'sale_price' | 'map_price' | 'inventory_level' | 'inventory_warning_level' | 'is_visible' | 'description' | 'weight' | 'availability' | 'upc' | 'mpn' | 'gtin' | 'categories' | 'brand_id'>>)[]): V3Product[] {
       // Validate the whole batch first: the platform applies a batch all or nothing.
       batch.forEach((item, i) => {
         const p = products.get(item.id);
@@ -900,7 +900,7 @@ export function createStore(options: StoreOptions) {
           accepts_product_review_abandoned_cart_emails: false,
           registration_ip_address: '',
           origin_channel_id: 1,
-          channel_ids: null,
+          channel_ids: [1],
           address_count: 0,
           attribute_count: 0,
           addresses: [],

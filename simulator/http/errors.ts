@@ -42,7 +42,7 @@ export function versionOf(req: Request): ApiVersion {
   return /\/v2\//.test(path) || path.endsWith('/v2') ? 'v2' : 'v3';
 }
 
-export function sendError(res: Response, version: ApiVersion, status: number, message: string, fields: Record<string, string> = {}): void {
+export function sendError(res: Response, version: ApiVersion, status: number, message: string, fields: Record<string, string> = {}, problemJson = false): void {
   if (res.headersSent) return;
   if (version === 'v2') {
     const body: { status: number; message: string; details?: { invalid_reason: Record<string, string> } }[] = [{ status, message }];
@@ -56,7 +56,7 @@ export function sendError(res: Response, version: ApiVersion, status: number, me
   }
   res
     .status(status)
-    .type(status === 422 && Object.keys(fields).some((f) => f === 'items') ? 'application/problem+json' : 'application/json')
+    .type(problemJson ? 'application/problem+json' : 'application/json')
     .send(JSON.stringify({ status, title: message, type: V3_ERROR_TYPE, errors: fields }));
 }
 
@@ -87,13 +87,16 @@ interface BodyParserError extends Error {
 
 export const errorMiddleware: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const version = versionOf(req);
+  // The Inventory API answers its 422s as application/problem+json (inventory.v3.yml).
+  const problem = (status: number) => status === 422 && /\/v3\/inventory\//.test(req.originalUrl);
   if (error instanceof HttpError) {
     for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
-    sendError(res, version, error.status, error.message, error.fields);
+    sendError(res, version, error.status, error.message, error.fields, problem(error.status));
     return;
   }
   if (error instanceof DomainError) {
-    sendError(res, version, domainStatus(error.kind), error.message, error.fields);
+    const status = domainStatus(error.kind);
+    sendError(res, version, status, error.message, error.fields, problem(status));
     return;
   }
   const e = error as BodyParserError;

@@ -27,6 +27,7 @@ const productUpdate = z
   .object({
     id: z.number().int().positive(),
     name: z.string().min(1).max(250).optional(),
+    type: z.enum(['physical', 'digital']).optional(),
     sku: z.string().max(255).optional(),
     price: money.optional(),
     cost_price: money.optional(),
@@ -45,7 +46,9 @@ const productUpdate = z
     categories: z.array(z.number().int()).optional(),
     brand_id: z.number().int().min(0).optional(),
   })
-  .loose();
+  // Unknown fields are dropped, never stored: the platform ignores what it does not know, and a
+  // stored stray field could break every later response for the product.
+  .strip();
 
 const productCreate = z.object({
   name: z.string().min(1).max(250),
@@ -74,7 +77,7 @@ const variantUpdate = z
     gtin: z.string().max(14).optional(),
     weight: z.number().min(0).nullable().optional(),
   })
-  .loose();
+  .strip();
 
 const inventoryItem = z
   .object({
