@@ -60,18 +60,19 @@ export function createLedger(options: LedgerOptions = {}): Ledger {
   const path = options.path ?? join(mkdtempSync(join(tmpdir(), 'bc-harness-ledger-')), 'ledger.jsonl');
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'w');
-  const chunkBytes = options.chunkBytes ?? 256 * 1024;
-  let buffer: string[] = [];
+  const chunkBytes = options.chunkBytes ?? 1024 * 1024;
+  // Lines are encoded straight into one reused buffer: holding them as strings until a flush
+  // let them survive young-generation collections, which doubled the resident size of a long run.
+  const buffer = Buffer.allocUnsafe(chunkBytes);
   let buffered = 0;
   let count = 0;
   let closed = false;
 
   const flush = () => {
-    if (buffer.length === 0 || closed) return;
-    const text = buffer.join('');
-    buffer = [];
+    if (buffered === 0 || closed) return;
+    let written = 0;
+    while (written < buffered) written += writeSync(fd, buffer, written, buffered - written);
     buffered = 0;
-    writeSync(fd, text);
   };
   // Flush on a short real-time timer too, so a reader sees recent events without a request.
   const timer = setInterval(flush, 250);
@@ -81,10 +82,14 @@ export function createLedger(options: LedgerOptions = {}): Ledger {
     append(entry) {
       if (closed) return;
       const line = `${JSON.stringify(entry)}\n`;
-      buffer.push(line);
-      buffered += line.length;
+      const bytes = Buffer.byteLength(line);
       count++;
-      if (buffered >= chunkBytes) flush();
+      if (bytes > chunkBytes - buffered) flush();
+      if (bytes > chunkBytes) {
+        writeSync(fd, line);
+        return;
+      }
+      buffered += buffer.write(line, buffered);
     },
     get count() {
       return count;
