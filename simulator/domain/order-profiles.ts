@@ -113,6 +113,27 @@ function pickLines(ctx: OrderContext, count: number, qty: () => number, filter: 
   return picks;
 }
 
+/**
+ * Copy an address field by field. Spreading address objects of different origins gave every
+ * order its own hidden classes in V8 (about 1.5 KB an order); explicit literals share one.
+ */
+export function copyAddress(a: Address): Address {
+  return {
+    first_name: a.first_name,
+    last_name: a.last_name,
+    company: a.company,
+    street_1: a.street_1,
+    street_2: a.street_2,
+    city: a.city,
+    state: a.state,
+    zip: a.zip,
+    country: a.country,
+    country_iso2: a.country_iso2,
+    phone: a.phone,
+    email: a.email,
+  };
+}
+
 function emptyAddress(): Address {
   return { first_name: '', last_name: '', company: '', street_1: '', street_2: '', city: '', state: '', zip: '', country: '', country_iso2: '', phone: '', email: '' };
 }
@@ -302,7 +323,22 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
     : worst
       ? [{ name: 'PO Number', value: fill('PO-ÄÖÜ-', 50) }, { name: 'Delivery notes 📦', value: 'Leave at the back door / اترك عند الباب' }]
       : [];
-  const billing: BillingAddress = { ...billingBase, form_fields: formFields };
+  const b = billingBase;
+  const billing: BillingAddress = {
+    first_name: b.first_name,
+    last_name: b.last_name,
+    company: b.company,
+    street_1: b.street_1,
+    street_2: b.street_2,
+    city: b.city,
+    state: b.state,
+    zip: b.zip,
+    country: b.country,
+    country_iso2: b.country_iso2,
+    phone: b.phone,
+    email: b.email,
+    form_fields: formFields,
+  };
   const shipTo: Address[] = worst ? worstCaseAddresses(f, email) : [addressFor(f, customer, email)];
   const taxExempt = worst;
   const currency = worst ? { code: 'EUR', id: 2, rate: '0.9200000000' } : { code: ctx.defaultCurrency, id: 1, rate: '1.0000000000' };
@@ -409,8 +445,8 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
   const shippingAddresses: V2ShippingAddress[] = shipTo.map((address, i) => {
     const at = products.filter((p) => p.order_address_id === addressIds[i]);
     return {
-      ...address,
       id: addressIds[i]!,
+      ...copyAddress(address),
       order_id: orderId,
       items_total: at.reduce((s, p) => s + p.quantity, 0),
       items_shipped: 0,
