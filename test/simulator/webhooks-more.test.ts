@@ -1,0 +1,96 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startReceiver, type Receiver } from '../support/receiver.ts';
+import { startTestSim, type TestSim } from '../support/simulator.ts';
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanup.length > 0) await cleanup.pop()!();
+});
+
+async function setup(options: Parameters<typeof startTestSim>[0] = {}, status = 200): Promise<{ sim: TestSim; receiver: Receiver }> {
+  const sim = await startTestSim(options);
+  const receiver = await startReceiver(status);
+  cleanup.push(() => sim.close(), () => receiver.close());
+  return { sim, receiver };
+}
+
+describe('webhooks over HTTP, beyond the basics', () => {
+  it('denylists a destination that fails more than 10% of 100 deliveries and shows it in /v3/hooks/admin', async () => {
+    const { sim, receiver } = await setup({}, 503);
+    await sim.api('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiver.url });
+    await sim.control('POST', `/stores/${sim.hash}/orders`, { count: 100 });
+    await expect.poll(() => receiver.received.length).toBe(100);
+    const admin = await sim.api('GET', '/v3/hooks/admin');
+    expect(admin.body.data.blocked_domains).toEqual([expect.objectContaining({ destination: '127.0.0.1', time_left: 180 })]);
+    // While blocked, new events wait: nothing reaches the receiver.
+    receiver.respond(200);
+    await sim.control('POST', `/stores/${sim.hash}/orders`, { count: 3 });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(receiver.received).toHaveLength(100);
+    // Three minutes later the block lifts and the waiting events (and due retries) go out.
+    await sim.control('POST', '/clock', { advanceMs: 180_000 });
+    await expect.poll(() => receiver.received.length).toBeGreaterThanOrEqual(103);
+  });
+
+  it('raises store/cart/abandoned after an hour without activity', async () => {
+    const { sim, receiver } = await setup();
+    await sim.api('POST', '/v3/hooks', { scope: 'store/cart/abandoned', destination: receiver.url });
+    const carts = await sim.control('POST', `/stores/${sim.hash}/carts`, { count: 2 });
+    expect(carts.status).toBe(201);
+    await sim.control('POST', '/clock', { advanceMs: 59 * 60_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(receiver.received).toHaveLength(0);
+    await sim.control('POST', '/clock', { advanceMs: 60_000 });
+    await expect.poll(() => receiver.received.length).toBe(2);
+    expect(receiver.received.map((r) => r.body.data.id).sort()).toEqual([...carts.body.ids].sort());
+    expect(receiver.received[0]!.body.data).toMatchObject({ type: 'cart', token: expect.stringMatching(/^[0-9a-f]{32}$/) });
+  });
+
+  it('delays deliveries by simulated time when the fault plan asks', async () => {
+    const { sim, receiver } = await setup();
+    await sim.api('POST', '/v3/hooks', { scope: 'store/customer/created', destination: receiver.url });
+    await sim.control('PUT', '/faults', { webhooks: { delay: { probability: 1, minMs: 600_000, maxMs: 600_000 } } });
+    await sim.control('POST', `/stores/${sim.hash}/customers`, { count: 1 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(receiver.received).toHaveLength(0);
+    await sim.control('POST', '/clock', { advanceMs: 600_000 });
+    await expect.poll(() => receiver.received.length).toBe(1);
+    expect(receiver.received[0]!.headers['x-sim-fault']).toBe('delay');
+  });
+
+  it('refuses plain http destinations in strict mode, as the platform does', async () => {
+    const { sim, receiver } = await setup({ strictDestinations: true });
+    const res = await sim.api('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiver.url });
+    expect(res.status).toBe(422);
+    expect(res.body.errors.destination).toMatch(/https on port 443/);
+  });
+
+  it('refuses a second hook for the same scope and destination', async () => {
+    const { sim, receiver } = await setup();
+    expect((await sim.api('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiver.url })).status).toBe(200);
+    const again = await sim.api('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiver.url });
+    expect(again.status).toBe(422);
+    expect(again.body.errors.destination).toMatch(/already exists/);
+  });
+
+  it('signs callbacks with Standard Webhooks headers when signing is on', async () => {
+    const { sim, receiver } = await setup({ signWebhooks: true });
+    const hook = await sim.api('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiver.url });
+    await sim.control('POST', `/stores/${sim.hash}/orders`, { count: 1 });
+    await expect.poll(() => receiver.received.length).toBe(1);
+    const { headers, body } = receiver.received[0]!;
+    const secret = sim.running.sim.clientSecret(hook.body.data.client_id);
+    const expected = createHmac('sha256', secret).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${JSON.stringify(body)}`).digest('base64');
+    expect(headers['webhook-signature']).toBe(`v1,${expected}`);
+  });
+
+  it('shows hooks only to the client that created them', async () => {
+    const { sim, receiver } = await setup();
+    const hook = await sim.api('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiver.url });
+    expect((await sim.api('GET', '/v3/hooks', undefined, sim.readOnlyToken)).body.data).toEqual([]);
+    const other = await sim.api('GET', `/v3/hooks/${hook.body.data.id}`, undefined, sim.readOnlyToken);
+    expect(other.status).toBe(404);
+    expect(other.body.title).toBe(`Webhook with id [${hook.body.data.id}] not found`);
+  });
+});
