@@ -15,9 +15,10 @@ export function createUndiciDeliver(options: { connections?: number } = {}): Del
         headers,
         body,
         dispatcher: agent,
+        // undici's own timeouts; an AbortSignal.timeout per delivery left a live timer behind
+        // each one that fired (and built an exception) seconds after the delivery was done.
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
       });
       await res.body.dump();
       return { status: res.statusCode, durationMs: performance.now() - started };

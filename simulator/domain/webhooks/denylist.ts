@@ -3,6 +3,8 @@
  * a sliding 2-minute window, not evaluated until 100 requests have been sent in the window; below
  * 90% the domain is blocked for 3 minutes, per client. Failures are counted per domain.
  */
+import { createFifo, type Fifo } from '../fifo.ts';
+
 export interface DenylistOptions {
   windowMs: number;
   minRequests: number;
@@ -23,32 +25,37 @@ export interface Denylist {
 }
 
 export function createDenylist(options: DenylistOptions = DEFAULT_DENYLIST): Denylist {
-  // Per key, outcomes in time order; pruned to the window on every touch.
-  const outcomes = new Map<string, { at: number; ok: boolean }[]>();
+  // Per key, outcomes in time order with running counts, so recording one is O(1) however many
+  // deliveries the two-minute window holds.
+  const windows = new Map<string, { outcomes: Fifo<{ at: number; ok: boolean }>; ok: number }>();
   const blocks = new Map<string, number>();
 
-  const prune = (key: string, now: number) => {
-    const list = outcomes.get(key);
-    if (!list) return [];
-    let drop = 0;
-    while (drop < list.length && list[drop]!.at <= now - options.windowMs) drop++;
-    if (drop > 0) list.splice(0, drop);
-    return list;
+  const windowOf = (key: string) => {
+    let w = windows.get(key);
+    if (!w) windows.set(key, (w = { outcomes: createFifo(), ok: 0 }));
+    return w;
+  };
+
+  const prune = (w: { outcomes: Fifo<{ at: number; ok: boolean }>; ok: number }, now: number) => {
+    for (let first = w.outcomes.peek(); first && first.at <= now - options.windowMs; first = w.outcomes.peek()) {
+      w.outcomes.shift();
+      if (first.ok) w.ok--;
+    }
   };
 
   return {
     record(key, ok, now) {
-      let list = outcomes.get(key);
-      if (!list) outcomes.set(key, (list = []));
-      list.push({ at: now, ok });
-      prune(key, now);
+      const w = windowOf(key);
+      w.outcomes.push({ at: now, ok });
+      if (ok) w.ok++;
+      prune(w, now);
       if ((blocks.get(key) ?? -Infinity) > now) return false;
-      if (list.length < options.minRequests) return false;
-      const okCount = list.reduce((n, o) => n + (o.ok ? 1 : 0), 0);
-      if (okCount / list.length < options.threshold) {
+      const total = w.outcomes.size;
+      if (total < options.minRequests) return false;
+      if (w.ok / total < options.threshold) {
         blocks.set(key, now + options.blockMs);
         // A fresh window after the block: the old failures already cost the block.
-        outcomes.set(key, []);
+        windows.delete(key);
         return true;
       }
       return false;
@@ -61,11 +68,13 @@ export function createDenylist(options: DenylistOptions = DEFAULT_DENYLIST): Den
       return [...blocks.entries()].filter(([, until]) => until > now).map(([key, until]) => ({ key, until }));
     },
     stats(key, now) {
-      const list = prune(key, now);
-      return { total: list.length, ok: list.filter((o) => o.ok).length };
+      const w = windows.get(key);
+      if (!w) return { total: 0, ok: 0 };
+      prune(w, now);
+      return { total: w.outcomes.size, ok: w.ok };
     },
     clear() {
-      outcomes.clear();
+      windows.clear();
       blocks.clear();
     },
   };

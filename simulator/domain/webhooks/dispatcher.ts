@@ -14,6 +14,7 @@ import type { EventBus } from '../events.ts';
 import { decideWebhookFaults, type FaultPlan, type WebhookFaultDecision } from '../faults.ts';
 import type { Hook } from '../model.ts';
 import type { Random } from '../random.ts';
+import { createFifo, type Fifo } from '../fifo.ts';
 import { createDenylist, DEFAULT_DENYLIST, type DenylistOptions } from './denylist.ts';
 import { destinationDomain, type WebhookPayload } from './payload.ts';
 import { RETRY_LADDER_SECONDS, retryDelayMs } from './retry-ladder.ts';
@@ -130,7 +131,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const lastWillRetryNotice = new Map<string, number>();
   const held = new Map<number, Job>();
   const inFlight = new Map<string, number>();
-  const waiting = new Map<string, Job[]>();
+  const waiting = new Map<string, Fifo<Job>>();
   let scheduled = 0;
   let stopped = false;
 
@@ -175,7 +176,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const busy = inFlight.get(domain) ?? 0;
     if (busy >= maxInFlight) {
       let queue = waiting.get(domain);
-      if (!queue) waiting.set(domain, (queue = []));
+      if (!queue) waiting.set(domain, (queue = createFifo()));
       queue.push(job);
       return;
     }
@@ -317,7 +318,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     },
     pending() {
       let queued = 0;
-      for (const q of waiting.values()) queued += q.length;
+      for (const q of waiting.values()) queued += q.size;
       let flying = 0;
       for (const n of inFlight.values()) flying += n;
       return scheduled + queued + flying + held.size;

@@ -130,11 +130,12 @@ export function createV2OrdersRouter(sim: Simulator): Router {
 
   const renderOrder = (req: Request, agg: OrderAggregate, include: string[] = [], objectStructure = false) => {
     const o = agg.order;
+    const base = baseUrl(req);
     const body: Record<string, unknown> = {
       ...o,
-      products: link(req, `/orders/${o.id}/products`),
-      shipping_addresses: link(req, `/orders/${o.id}/shipping_addresses`),
-      coupons: link(req, `/orders/${o.id}/coupons`),
+      products: { url: `${base}/orders/${o.id}/products`, resource: `/orders/${o.id}/products` },
+      shipping_addresses: { url: `${base}/orders/${o.id}/shipping_addresses`, resource: `/orders/${o.id}/shipping_addresses` },
+      coupons: { url: `${base}/orders/${o.id}/coupons`, resource: `/orders/${o.id}/coupons` },
     };
     if (include.includes('consignments') || include.includes('consignments.line_items')) {
       const withLines = include.includes('consignments.line_items');

@@ -1,0 +1,226 @@
+/**
+ * `npm run bench`: the simulator's throughput and memory benchmarks, one child process each, then
+ * a table on stdout and the figures in bench/results/latest.json (plus a timestamped copy).
+ *
+ *   npm run bench                          # everything, about 1.5 minutes
+ *   npm run bench -- --only=http,memory    # a subset of: http-inprocess, http-child, http (both),
+ *                                          # webhooks, webhooks-sustained, memory
+ *   npm run bench -- --profile             # also CPU-profile the server child (bench/results/profiles/)
+ *
+ * Everything listens on 127.0.0.1 only. See docs/benchmarks.md for what each one measures.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { machineInfo, RESULTS_DIR, ROOT } from './lib.ts';
+import { summarise } from './profile-summary.ts';
+
+interface BenchSpec {
+  id: string;
+  group: string;
+  file: string;
+  args: string[];
+  nodeArgs: string[];
+  timeoutS: number;
+  profiles: boolean;
+  env?: Record<string, string>;
+}
+
+const SPECS: BenchSpec[] = [
+  { id: 'http-inprocess', group: 'http', file: 'http-orders.ts', args: ['inprocess'], nodeArgs: [], timeoutS: 75, profiles: false },
+  { id: 'http-child', group: 'http', file: 'http-orders.ts', args: ['child'], nodeArgs: [], timeoutS: 75, profiles: true },
+  { id: 'webhooks', group: 'webhooks', file: 'webhooks.ts', args: [], nodeArgs: [], timeoutS: 90, profiles: true },
+  // The same with three times the callbacks: shows whether the rate holds as the 2-minute
+  // denylist window fills (it did not when this was written; see docs/benchmarks.md).
+  { id: 'webhooks-sustained', group: 'webhooks', file: 'webhooks.ts', args: [], nodeArgs: [], timeoutS: 90, profiles: true, env: { BENCH_DELIVERIES: '60000', BENCH_DEADLINE: '60', BENCH_NAME: 'webhooks-sustained' } },
+  { id: 'memory', group: 'memory', file: 'memory.ts', args: [], nodeArgs: ['--expose-gc'], timeoutS: 120, profiles: false },
+];
+
+const argv = process.argv.slice(2);
+const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean);
+const profile = argv.includes('--profile');
+const unknown = argv.filter((a) => !a.startsWith('--only=') && a !== '--profile');
+if (unknown.length > 0) {
+  console.error(`Unknown argument(s): ${unknown.join(' ')}. Use --only=<ids> (${SPECS.map((s) => s.id).join(', ')}, http) and --profile.`);
+  process.exit(2);
+}
+const selected = SPECS.filter((s) => !only || only.includes(s.id) || only.includes(s.group));
+if (selected.length === 0) {
+  console.error(`--only matched nothing; ids: ${SPECS.map((s) => s.id).join(', ')}, http.`);
+  process.exit(2);
+}
+
+// The whole run stops by itself: each benchmark gets its own timeout, capped by what is left of
+// this budget (a normal run takes about 100 s).
+const BUDGET_S = 175;
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const profileRoot = join(RESULTS_DIR, 'profiles', stamp);
+const running = new Set<number>();
+
+function onSignal(signal: NodeJS.Signals) {
+  // Each benchmark runs in its own process group (it may have spawned a simulator): end them.
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+async function runOne(spec: BenchSpec, timeoutS: number): Promise<Record<string, any>> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...spec.env };
+  let profileDir: string | undefined;
+  if (profile && spec.profiles) {
+    profileDir = join(profileRoot, spec.id);
+    mkdirSync(profileDir, { recursive: true });
+    env.BENCH_PROFILE_DIR = profileDir;
+  }
+  const started = performance.now();
+  const child = spawn(process.execPath, [...spec.nodeArgs, '--import', 'tsx', join(ROOT, 'bench', spec.file), ...spec.args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Its own process group, so a timeout ends the simulator it spawned as well.
+    detached: true,
+  });
+  running.add(child.pid!);
+  let result: Record<string, any> | undefined;
+  child.on('message', (m: { type?: string; result?: Record<string, any> }) => {
+    if (m?.type === 'result') result = m.result;
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, timeoutS * 1000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  running.delete(child.pid!);
+  const wallS = Math.round((performance.now() - started) / 100) / 10;
+  if (!result) return { name: spec.id, error: timedOut ? `timed out after ${timeoutS} s` : `exited with code ${code} and no result`, wallS };
+  if (profileDir) {
+    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+    // The main thread's profile is the biggest one (tsx also runs a worker thread).
+    const main = files.map((f) => join(profileDir!, f)).sort((a, b) => readFileSync(b).length - readFileSync(a).length)[0];
+    if (main) {
+      result.profile = main;
+      console.error(`\n  CPU profile of the ${spec.id} server: ${main}\n${summarise(JSON.parse(readFileSync(main, 'utf8')), 12).replace(/^/gm, '  ')}\n`);
+    }
+  }
+  return { ...result, wallS };
+}
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+interface Row {
+  benchmark: string;
+  result: string;
+  target: string;
+  status: string;
+  notes: string;
+}
+
+function rowFor(r: Record<string, any>): Row {
+  const other = r.cpu?.otherCores;
+  const noise = typeof other === 'number' && other >= 0.2 ? `other load on the machine ${fmt(other, 2)} cores; ` : '';
+  if (r.error) return { benchmark: r.name, result: `FAILED: ${r.error}`, target: '', status: 'ERROR', notes: '' };
+  switch (r.name) {
+    case 'http-orders-inprocess':
+    case 'http-orders-child': {
+      const bad = r.non2xx + r.errors + r.timeouts;
+      const cpu = r.mode === 'child' ? `server ${fmt(r.cpu?.server, 2)} cores, autocannon ${fmt(r.cpu?.loadGenerator, 2)}` : `server+autocannon ${fmt(r.cpu?.serverAndLoadGenerator, 2)} cores`;
+      return {
+        benchmark: r.mode === 'child' ? 'GET /v2/orders/{id}, server in own process' : 'GET /v2/orders/{id}, server in-process',
+        result: `${fmt(r.rps)} req/s, p50 ${fmt(r.latencyMs.p50)} ms, p99 ${fmt(r.latencyMs.p99)} ms`,
+        target: `>= ${fmt(r.target)} req/s`,
+        status: bad > 0 ? 'ERRORS' : r.rps >= r.target ? 'MET' : 'MISSED',
+        notes: `${noise}${fmt(r.requests)} requests in ${fmt(r.durationS, 1)} s, ${r.connections} conns, ${fmt(r.orders)} orders; non-2xx ${r.non2xx}, errors ${r.errors}; quota counted ${fmt(r.quotaCounted)}; ${cpu}`,
+      };
+    }
+    case 'webhooks':
+    case 'webhooks-sustained':
+      return {
+        benchmark: `Webhook deliveries, ${fmt(r.target)} callbacks`,
+        result: `${fmt(r.deliveriesPerSecond)} deliveries/s (${fmt(r.received)} in ${fmt(r.seconds, 2)} s)`,
+        target: `>= ${fmt(r.targetPerSecond)}/s`,
+        status: r.duplicates > 0 || r.badBodies > 0 || (r.outcome === 'reached' && r.pendingAfter !== 0) ? 'ERRORS' : r.outcome === 'reached' && r.deliveriesPerSecond >= r.targetPerSecond ? 'MET' : 'MISSED',
+        notes: `${noise}${r.outcome === 'reached' ? '' : `deadline reached before all ${fmt(r.target)} callbacks arrived; `}${r.hooks} hooks x ${fmt(r.orders)} orders; pending afterwards ${fmt(r.pendingAfter)}${r.pendingAfter === 0 ? ` (drained in ${fmt(r.drainMs)} ms)` : ''}; duplicates ${r.duplicates}; callbacks per second ${(r.perSecondSamples as number[]).map((n) => fmt(n)).join(' ')}; server ${fmt(r.cpu?.server, 2)} cores`,
+      };
+    case 'memory':
+      return {
+        benchmark: `Memory after ${fmt(r.orders)} typical orders`,
+        result: `rss ${fmt(r.after.rssMiB)} MiB, heapUsed ${fmt(r.after.heapUsedMiB)} MiB (after GC), ${fmt(r.seconds, 1)} s`,
+        target: `rss < ${fmt(r.targetMiB)} MiB`,
+        status: r.failure ? 'ERRORS' : r.after.rssMiB < r.targetMiB ? 'MET' : 'MISSED',
+        notes: `${noise}${fmt(r.ordersPerSecond)} orders/s; ${fmt(r.heapPerOrderKiB, 2)} KiB heap per order; old space ${fmt(r.heapSpaces?.old_space?.committedMiB)} MiB committed / ${fmt(r.heapSpaces?.old_space?.usedMiB)} MiB used; peak rss ${fmt(r.peakRssMiB)} MiB; ledger ${fmt(r.ledgerEntries)} entries, ${fmt(r.ledgerFileMiB)} MiB on disk`,
+      };
+    default:
+      return { benchmark: r.name, result: JSON.stringify(r).slice(0, 80), target: '', status: '', notes: '' };
+  }
+}
+
+function table(rows: Row[]): string {
+  const cols: (keyof Row)[] = ['benchmark', 'result', 'target', 'status'];
+  const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => r[c].length))])) as Record<keyof Row, number>;
+  const line = (r: Record<keyof Row, string>) => cols.map((c) => r[c].padEnd(width[c])).join(' | ');
+  const header = line({ benchmark: 'Benchmark', result: 'Result', target: 'Target', status: 'Status', notes: '' });
+  return [header, cols.map((c) => '-'.repeat(width[c])).join('-|-'), ...rows.map((r) => line(r))].join('\n');
+}
+
+async function main() {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const ignore = join(RESULTS_DIR, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+  const machine = machineInfo();
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = git(['status', '--porcelain', '--', 'simulator', 'src', 'bin', 'package.json']);
+  console.error(`bc-harness benchmarks on ${machine.nproc} x ${machine.cpuModel}, ${machine.memTotal}, node ${machine.node}; commit ${commit}${dirty ? ' (uncommitted changes under simulator/, src/, bin/ or package.json)' : ''}`);
+  const t0 = performance.now();
+  const results: Record<string, any>[] = [];
+  for (const spec of selected) {
+    const left = BUDGET_S - (performance.now() - t0) / 1000;
+    if (left < 15) {
+      results.push({ name: spec.id, error: `skipped: the ${BUDGET_S} s budget of the run is used up` });
+      continue;
+    }
+    console.error(`\n> ${spec.id}`);
+    results.push(await runOne(spec, Math.min(spec.timeoutS, Math.floor(left))));
+  }
+  const rows = results.map(rowFor);
+  const out = {
+    startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
+    wallSeconds: Math.round((performance.now() - t0) / 100) / 10,
+    machine,
+    git: { commit, dirty: dirty ? dirty.split('\n') : [] },
+    results,
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const json = `${JSON.stringify(out, null, 2)}\n`;
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), json);
+  writeFileSync(join(RESULTS_DIR, `${stamp}.json`), json);
+
+  console.log(`\nbc-harness benchmarks: ${machine.nproc} x ${machine.cpuModel}, ${machine.memTotal} RAM, node ${machine.node}, commit ${commit}${dirty ? '+dirty' : ''}\n`);
+  console.log(table(rows));
+  console.log('');
+  for (const r of rows) if (r.notes) console.log(`- ${r.benchmark}: ${r.notes}`);
+  console.log(`\nTotal ${out.wallSeconds} s. Results: ${join('bench', 'results', 'latest.json')} (and ${stamp}.json).`);
+  if (results.some((r) => r.error)) process.exitCode = 1;
+}
+
+await main();
