@@ -26,7 +26,9 @@ export type LedgerKind =
   | 'cart:abandoned'
   | 'store:reset'
   | 'clock:advanced'
-  | 'faults:changed';
+  | 'faults:changed'
+  /** A connected-system mock's journal line (the mocks spool their journals the same way). */
+  | 'write';
 
 export interface LedgerEntry {
   kind: LedgerKind;

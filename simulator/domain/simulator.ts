@@ -125,7 +125,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         name: 'read-only',
         clientId: `client_${hash}_ro`,
         accessToken: tokenFor(hash, storeSeed, 'read-only'),
-        scopes: ['store_v2_orders_read_only', 'store_v2_products_read_only', 'store_v2_customers_read_only', 'store_v2_transactions_read_only', 'store_inventory_read_only', 'store_v2_information_read_only'],
+        scopes: ['store_cart_read_only', 'store_v2_orders_read_only', 'store_v2_products_read_only', 'store_v2_customers_read_only', 'store_v2_transactions_read_only', 'store_inventory_read_only', 'store_v2_information_read_only'],
       },
     ];
     const store = createStore({

@@ -45,6 +45,7 @@ export const FULL_SCOPES = [
   'store_inventory',
   'store_v2_content',
   'store_v2_marketing',
+  'store_cart',
 ] as const;
 
 export interface StoreOptions {

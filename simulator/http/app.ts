@@ -8,6 +8,7 @@ import { errorMiddleware, HttpError, messages } from './errors.ts';
 import { createApiPipeline } from './middleware.ts';
 import { createControlRouter } from './routes/control.ts';
 import { createV2OrdersRouter } from './routes/v2-orders.ts';
+import { createV3CartsRouter } from './routes/v3-carts.ts';
 import { createV3CatalogRouter } from './routes/v3-catalog.ts';
 import { createV3CustomersRouter } from './routes/v3-customers.ts';
 import { createV3HooksRouter } from './routes/v3-hooks.ts';
@@ -31,7 +32,7 @@ export function createSimulatorApp(sim: Simulator): Express {
   api.use(createApiPipeline(sim));
   api.use(json);
   api.use('/v2', createV2OrdersRouter(sim));
-  api.use('/v3', createV3CatalogRouter(sim), createV3CustomersRouter(sim), createV3HooksRouter(sim), createV3OrdersRouter(sim));
+  api.use('/v3', createV3CatalogRouter(sim), createV3CustomersRouter(sim), createV3HooksRouter(sim), createV3OrdersRouter(sim), createV3CartsRouter(sim));
   api.use((_req, _res, next) => next(new HttpError(404, messages.routeNotFound)));
   app.use('/stores/:storeHash', api);
 

@@ -94,3 +94,18 @@ describe('webhooks over HTTP, beyond the basics', () => {
     expect(other.body.title).toBe(`Webhook with id [${hook.body.data.id}] not found`);
   });
 });
+
+describe('carts', () => {
+  it('serves an abandoned cart through GET /v3/carts/{id} and a converted one as 404', async () => {
+    const { sim } = await setup();
+    const [cartId] = (await sim.control('POST', `/stores/${sim.hash}/carts`, { count: 1 })).body.ids;
+    const cart = await sim.api('GET', `/v3/carts/${cartId}`);
+    expect(cart.status).toBe(200);
+    expect(cart.body.data).toMatchObject({ id: cartId, currency: { code: 'USD' }, line_items: { physical_items: expect.any(Array), digital_items: expect.any(Array) } });
+    const items = [...cart.body.data.line_items.physical_items, ...cart.body.data.line_items.digital_items];
+    expect(items[0]).toMatchObject({ product_id: expect.any(Number), variant_id: expect.any(Number), sku: expect.any(String), quantity: 1 });
+    const [orderId] = (await sim.control('POST', `/stores/${sim.hash}/orders`, { count: 1 })).body.ids;
+    const order = await sim.api('GET', `/v2/orders/${orderId}`);
+    expect((await sim.api('GET', `/v3/carts/${order.body.cart_id}`)).status).toBe(404);
+  });
+});
