@@ -306,7 +306,7 @@ export interface RefundItem {
   item_type: 'PRODUCT' | 'GIFT_WRAPPING' | 'SHIPPING' | 'HANDLING' | 'ORDER';
   item_id: number;
   quantity?: number;
-  requested_amount: string | null;
+  requested_amount: number | null;
   reason?: string;
 }
 

@@ -503,7 +503,7 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
     items_total: products.reduce((s, p) => s + p.quantity, 0),
     items_shipped: 0,
     payment_method: b2b ? 'Pay by Purchase Order' : worst ? 'Credit Card, Gift Certificate, Store Credit' : 'Credit Card',
-    payment_provider_id: b2b ? null : `pi_${f.string.alphanumeric(16)}`,
+    payment_provider_id: b2b ? '' : `pi_${f.string.alphanumeric(16)}`,
     payment_status: b2b ? 'pending' : 'captured',
     refunded_amount: money(0),
     order_is_digital: physical.length === 0,

@@ -548,7 +548,7 @@ export function createStore(options: StoreOptions) {
         external_id: input.external_id ?? null,
         external_order_id: input.external_order_id ?? '',
         payment_method: input.payment_method ?? 'Manual',
-        payment_provider_id: null,
+        payment_provider_id: '',
         payment_status: '',
         order_source: 'external',
         channel_id: input.channel_id ?? 1,
@@ -717,7 +717,7 @@ export function createStore(options: StoreOptions) {
         }
         const amount = item.amount ?? 0;
         total += amount;
-        return { item_type: item.item_type, item_id: item.item_id, requested_amount: money(amount), reason: item.reason ?? '' };
+        return { item_type: item.item_type, item_id: item.item_id, requested_amount: amount, reason: item.reason ?? '' };
       });
       total = cents(total);
       const already = Number(agg.order.refunded_amount);

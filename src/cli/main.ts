@@ -3,6 +3,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerSim } from './commands/sim.ts';
+import { registerMocks } from './commands/mocks.ts';
+import { registerMappingDoc } from './commands/mapping-doc.ts';
+import { registerDrift } from './commands/drift.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -29,6 +32,9 @@ export async function main(argv: string[]): Promise<number> {
   };
 
   registerSim(program, run);
+  registerMocks(program, run);
+  registerMappingDoc(program, run);
+  registerDrift(program, run);
 
   try {
     await program.parseAsync(argv);

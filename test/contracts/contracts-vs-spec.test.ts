@@ -49,6 +49,11 @@ interface Row {
   /** Several sources form a union: a field must exist in at least one of them. */
   sources: SpecLocator[];
   deviations?: Record<string, Deviation>;
+  /**
+   * Why the contract cannot be compared: its spec file is not among the shared copies. Such a row
+   * has no sources and is reported as skipped, so the gap stays visible in every test run.
+   */
+  specNotShared?: string;
 }
 
 const specCache = new Map<string, Promise<Schema>>();
@@ -323,6 +328,8 @@ const PRODUCTS = 'products_catalog.v3.yml';
 const VARIANTS = 'product-variants_catalog.v3.yml';
 const CUSTOMERS = 'customers.v3.yml';
 const WEBHOOKS = 'webhooks.v3.yml';
+const INVENTORY = 'inventory.v3.yml';
+const ORDERS_V3 = 'orders.v3.yml';
 
 const mapPriceReason =
   'map_price is typed in products_catalog.v3.yml productVariant_Full and present (as a {} placeholder) in every variant example of product-variants_catalog.v3.yml, but missing from productVariant_Full in that same file';
@@ -409,6 +416,53 @@ const rows: Row[] = [
     sources: [{ file: WEBHOOKS, component: /^store_/ }],
   },
   {
+    contract: 'shipment-create',
+    mirrors: `${V2} orderShipment_Post`,
+    sources: [{ file: V2, component: 'orderShipment_Post' }],
+  },
+  {
+    contract: 'order-update',
+    mirrors: `${V2} order_Put`,
+    sources: [{ file: V2, component: 'order_Put' }],
+  },
+  {
+    contract: 'product-batch-update',
+    mirrors: `${PRODUCTS} product_Put_Collection`,
+    sources: [{ file: PRODUCTS, component: 'product_Put_Collection' }],
+  },
+  {
+    contract: 'customer-batch-update',
+    mirrors: `${CUSTOMERS} PUT /customers body (customer_Put[])`,
+    sources: [{ file: CUSTOMERS, component: 'customer_Put', arrayOf: true }],
+  },
+  {
+    contract: 'inventory-adjustment',
+    mirrors: `${INVENTORY} AdjustmentsAbsoluteRequest`,
+    sources: [{ file: INVENTORY, component: 'AdjustmentsAbsoluteRequest' }],
+  },
+  {
+    contract: 'refund',
+    mirrors: `${ORDERS_V3} Refund`,
+    sources: [{ file: ORDERS_V3, component: 'Refund' }],
+    deviations: {
+      'items[].requested_amount': {
+        kind: 'null-allowed',
+        reason: 'quantity-bound PRODUCT items are refunded by quantity and have no requested amount; the spec types Amount as a plain number',
+      },
+    },
+  },
+  {
+    contract: 'refund-request',
+    mirrors: `${ORDERS_V3} RefundRequest_Post_Items`,
+    sources: [{ file: ORDERS_V3, component: 'RefundRequest_Post_Items' }],
+  },
+  {
+    contract: 'cart',
+    mirrors: 'carts.v3.yml Cart',
+    sources: [],
+    specNotShared: 'carts.v3.yml is not among the shared spec copies; the contract follows bigcommerce/docs reference/carts.v3.yml',
+  },
+  {
     contract: 'v2-error',
     // GET /orders/{order_id} declares its 404 with an empty schema ({}); the shared 404_Resp
     // (used by the consignments and fees endpoints) is the only V2 error body the spec spells out.
@@ -438,6 +492,10 @@ const rows: Row[] = [
 // ---------------------------------------------------------------------------------------------
 
 describe('the contract table', () => {
+  it('gives every row a spec source or the reason it has none', () => {
+    for (const row of rows) expect(row.sources.length > 0 || !!row.specNotShared, row.contract).toBe(true);
+  });
+
   it('has exactly one row for every contract schema', () => {
     const onDisk = fs
       .readdirSync(contractsDir)
@@ -453,14 +511,16 @@ const specSuite = haveSpecs ? describe : describe.skip;
 specSuite(haveSpecs ? 'contracts match the official BigCommerce specs' : `contracts match the official BigCommerce specs (skipped: ${specsDir} not found)`, () => {
   const results = new Map<string, Comparison>();
 
+  const compared = rows.filter((r) => !r.specNotShared);
+
   beforeAll(async () => {
-    for (const row of rows) {
+    for (const row of compared) {
       const specs = (await Promise.all(row.sources.map(locate))).flat();
       results.set(row.contract, await compare(loadContract(row.contract), specs, row.deviations));
     }
   });
 
-  it.each(rows.map((r) => [r.contract, r.mirrors, r] as const))(
+  it.each(compared.map((r) => [r.contract, r.mirrors, r] as const))(
     'the %s contract declares only fields of %s, with compatible types, enums and lengths',
     (contract) => {
       const { problems } = results.get(contract)!;
@@ -468,7 +528,7 @@ specSuite(haveSpecs ? 'contracts match the official BigCommerce specs' : `contra
     },
   );
 
-  it.each(rows.filter((r) => r.deviations).map((r) => [r.contract, r] as const))(
+  it.each(compared.filter((r) => r.deviations).map((r) => [r.contract, r] as const))(
     'every documented deviation of the %s contract is still needed',
     (contract, row) => {
       const used = results.get(contract)!.usedDeviations;
@@ -477,8 +537,13 @@ specSuite(haveSpecs ? 'contracts match the official BigCommerce specs' : `contra
     },
   );
 
+  it.skip.each(rows.filter((r) => r.specNotShared).map((r) => [r.contract, r.specNotShared!] as const))(
+    'the %s contract is not compared (skipped: %s)',
+    () => {},
+  );
+
   it('names a real spec schema in every row', async () => {
-    for (const row of rows) {
+    for (const row of compared) {
       for (const source of row.sources) {
         const found = await locate(source);
         expect(found.length, describeLocator(source)).toBeGreaterThan(0);

@@ -1,0 +1,294 @@
+/**
+ * applyMapping(spec, source) -> {record, warnings, errors}: one source record through one
+ * mapping spec, as the reference engine's mapper and the verifier's expected records both need
+ * it. Pure: no I/O, no clock, the same input always gives the same output.
+ *
+ * - A skip rule that holds returns `skipped` and no record (the flow does not carry it).
+ * - Each field: read the source(s), run the transform, fall back to the default, check
+ *   `required`, write the target. A transform failure or a missing required value is an error.
+ * - Then the target's constraints: `truncate` and `omit` fix the record and warn; `reject` is an
+ *   error. A record with any error belongs in the dead-letter queue, not in the target; it is
+ *   still returned (as far as it was built) so the dead letter shows what was attempted.
+ */
+import { compileSpec, SpecCompileError, type CompiledCondition, type CompiledConstraint, type CompiledField, type CompiledSpec } from './compile.ts';
+import { concreteLocations, deletePath, formatSegments, readPath, writePath, type ParsedPath } from './path.ts';
+import type { MappingSpec } from './spec-schema.ts';
+import { isEmptyValue, runTransform, TransformError, type TransformContext } from './transforms.ts';
+
+export type IssueCode =
+  | 'truncated'
+  | 'items-truncated'
+  | 'omitted'
+  | 'lookup-default'
+  | 'max-length'
+  | 'max-items'
+  | 'enum'
+  | 'pattern'
+  | 'format'
+  | 'minimum'
+  | 'maximum'
+  | 'required'
+  | 'lookup'
+  | 'transform';
+
+export interface MappingIssue {
+  /** Concrete target field ("lines[1].sku"). */
+  field: string;
+  code: IssueCode;
+  message: string;
+  /** The offending value, shortened for display. */
+  value?: string;
+}
+
+export interface MappingResult {
+  /** The target record (absent when skipped). With errors it is what would have been sent. */
+  record?: Record<string, unknown>;
+  /** The value of the spec's key in the source (the idempotency key). */
+  key?: unknown;
+  skipped?: { reason: string };
+  /** The target call with its path filled in (from target.write), e.g. POST /v2/orders/123/shipments. */
+  request?: { method: string; path: string };
+  warnings: MappingIssue[];
+  errors: MappingIssue[];
+}
+
+export interface ApplyOptions {
+  /** update: leave out fields marked writeMode: onCreate (owned by the target system). */
+  operation?: 'create' | 'update';
+}
+
+interface Scope {
+  root: unknown;
+  current: unknown;
+  parent?: Scope;
+  index?: number;
+}
+
+const compiledCache = new WeakMap<MappingSpec, CompiledSpec>();
+
+function compiledOf(spec: MappingSpec | CompiledSpec): CompiledSpec {
+  if ('fields' in spec && 'key' in spec && 'lookups' in spec && 'spec' in spec) return spec as CompiledSpec;
+  const plain = spec as MappingSpec;
+  let compiled = compiledCache.get(plain);
+  if (!compiled) {
+    const result = compileSpec(plain);
+    if (result.issues.length > 0) throw new SpecCompileError(result.issues, plain.name);
+    compiled = result.compiled;
+    compiledCache.set(plain, compiled);
+  }
+  return compiled;
+}
+
+const preview = (v: unknown, max = 80): string => {
+  const text = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}… (${chars.length} chars)` : text;
+};
+
+function read(scope: Scope, path: ParsedPath): unknown {
+  const base = path.scope === 'root' ? scope.root : path.scope === 'parent' ? scope.parent?.current : scope.current;
+  return readPath(base, path.segments);
+}
+
+const asText = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+
+export function evaluateCondition(c: CompiledCondition, scope: Scope): boolean {
+  const left = read(scope, c.path);
+  const right = c.valuePath ? read(scope, c.valuePath) : c.condition.value;
+  const lefts = Array.isArray(left) ? left : [left];
+  switch (c.condition.op) {
+    case 'eq':
+      return lefts.some((l) => asText(l) === asText(right));
+    case 'ne':
+      return lefts.every((l) => asText(l) !== asText(right));
+    case 'in':
+      return lefts.some((l) => (Array.isArray(right) ? right : [right]).some((r) => asText(r) === asText(l)));
+    case 'notIn':
+      return lefts.every((l) => (Array.isArray(right) ? right : [right]).every((r) => asText(r) !== asText(l)));
+    case 'empty':
+      return isEmptyValue(left);
+    case 'notEmpty':
+      return !isEmptyValue(left);
+    case 'gt':
+      return lefts.some((l) => Number(l) > Number(right));
+    case 'lt':
+      return lefts.some((l) => Number(l) < Number(right));
+    case 'matches':
+      return lefts.some((l) => new RegExp(String(right), 'u').test(asText(l)));
+    default:
+      return c.condition.op satisfies never;
+  }
+}
+
+/** Apply a mapping spec to one source record. */
+export function applyMapping(spec: MappingSpec | CompiledSpec, source: unknown, options: ApplyOptions = {}): MappingResult {
+  const compiled = compiledOf(spec);
+  const warnings: MappingIssue[] = [];
+  const errors: MappingIssue[] = [];
+  const rootScope: Scope = { root: source, current: source };
+  const key = compiled.key.sourcePath ? readPath(source, compiled.key.source.segments) : undefined;
+
+  for (const rule of compiled.skip) {
+    if (rule.conditions.every((c) => evaluateCondition(c, rootScope))) {
+      return { ...(key !== undefined ? { key } : {}), skipped: { reason: rule.reason }, warnings, errors };
+    }
+  }
+
+  const record: Record<string, unknown> = {};
+  applyFields(compiled, compiled.fields, rootScope, record, '', options, warnings, errors);
+  for (const constraint of compiled.constraints) enforce(constraint, record, warnings, errors);
+  const request = compiled.request ? fillRequest(compiled, record, source) : undefined;
+  return { record, ...(key !== undefined ? { key } : {}), ...(request ? { request } : {}), warnings, errors };
+}
+
+function fillRequest(compiled: CompiledSpec, record: Record<string, unknown>, source: unknown): { method: string; path: string } {
+  const { method, template, params } = compiled.request!;
+  let path = template;
+  for (const p of params) {
+    const fromTarget = readPath(record, p.path.segments);
+    const value = fromTarget !== undefined ? fromTarget : readPath(source, p.path.segments);
+    path = path.replace(`{${p.name}}`, encodeURIComponent(value === undefined || value === null ? '' : String(value)));
+  }
+  return { method, path };
+}
+
+function applyFields(
+  compiled: CompiledSpec,
+  fields: CompiledField[],
+  scope: Scope,
+  out: Record<string, unknown>,
+  prefix: string,
+  options: ApplyOptions,
+  warnings: MappingIssue[],
+  errors: MappingIssue[],
+): void {
+  for (const f of fields) {
+    if (options.operation === 'update' && f.mapping.writeMode === 'onCreate') continue;
+    if (!f.when.every((c) => evaluateCondition(c, scope))) continue;
+    const where = `${prefix}${prefix ? '.' : ''}${formatSegments(f.target.segments)}`;
+
+    if (f.fields) {
+      // Several source lists are concatenated (a cart's physical and digital items).
+      const elements = f.sources.flatMap((s) => {
+        const raw = read(scope, s);
+        return Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+      });
+      const kept = elements.filter((el) => f.where.every((c) => evaluateCondition(c, { root: scope.root, current: el, parent: scope })));
+      const list = kept.map((el, index) => {
+        const item: Record<string, unknown> = {};
+        applyFields(compiled, f.fields!, { root: scope.root, current: el, parent: scope, index }, item, `${where}[${index}]`, options, warnings, errors);
+        return item;
+      });
+      if (list.length === 0 && f.mapping.required) {
+        errors.push({ field: where, code: 'required', message: `no element of ${f.sourceTexts[0]} qualifies, and ${where} needs at least one` });
+        continue;
+      }
+      if (list.length > 0 || !f.mapping.required) writePath(out, f.target.segments, list);
+      continue;
+    }
+
+    let value: unknown;
+    if (f.mapping.value !== undefined) value = structuredClone(f.mapping.value);
+    else if (f.isIndex) value = scope.index;
+    else if (f.sources.length === 1) value = read(scope, f.sources[0]!);
+    else value = f.sources.map((s) => read(scope, s));
+
+    const ctx: TransformContext = {
+      lookups: compiled.lookups,
+      warn: (code, message) => warnings.push({ field: where, code, message }),
+    };
+    try {
+      value = runTransform(value, f.steps, ctx);
+    } catch (error) {
+      if (error instanceof TransformError) {
+        errors.push({ field: where, code: error.code, message: error.message, value: preview(value) });
+        continue;
+      }
+      throw error;
+    }
+    if (isEmptyValue(value) && f.mapping.default !== undefined) value = structuredClone(f.mapping.default);
+    if (isEmptyValue(value)) {
+      if (f.mapping.required) {
+        errors.push({ field: where, code: 'required', message: `${where} is required but ${f.sourceTexts.join(' + ') || 'its value'} is empty` });
+        continue;
+      }
+      if (value === undefined || value === null) continue;
+    }
+    writePath(out, f.target.segments, value);
+  }
+}
+
+const FORMATS: Record<string, (v: string) => boolean> = {
+  email: (v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
+  date: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)),
+  'date-time': (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(v) && !Number.isNaN(Date.parse(v)),
+  uuid: (v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+};
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Cut a text to at most `max` code points (how JSON Schema counts maxLength) without splitting a
+ * user-perceived character: an emoji sequence or a letter with its accent stays whole or goes.
+ */
+export function truncateText(text: string, max: number): string {
+  let out = '';
+  let count = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    const n = Array.from(segment).length;
+    if (count + n > max) break;
+    out += segment;
+    count += n;
+  }
+  return out;
+}
+
+function enforce(c: CompiledConstraint, record: Record<string, unknown>, warnings: MappingIssue[], errors: MappingIssue[]): void {
+  for (const loc of concreteLocations(record, c.targetPath)) {
+    const v = loc.value;
+    if (v === undefined || v === null) continue;
+    let violation: { code: IssueCode; message: string } | undefined;
+    if (c.maxLength !== undefined && typeof v === 'string') {
+      const length = Array.from(v).length;
+      if (length > c.maxLength) {
+        if (c.action === 'truncate') {
+          const cut = truncateText(v, c.maxLength);
+          writePath(record, loc.segments, cut);
+          warnings.push({ field: loc.path, code: 'truncated', message: `cut from ${length} to ${Array.from(cut).length} characters (the target allows ${c.maxLength})`, value: preview(v) });
+          continue;
+        }
+        violation = { code: 'max-length', message: `${length} characters; the target allows ${c.maxLength}` };
+      }
+    } else if (c.maxItems !== undefined && Array.isArray(v)) {
+      if (v.length > c.maxItems) {
+        if (c.action === 'truncate') {
+          writePath(record, loc.segments, v.slice(0, c.maxItems));
+          warnings.push({ field: loc.path, code: 'items-truncated', message: `kept the first ${c.maxItems} of ${v.length} items (the target allows ${c.maxItems})` });
+          continue;
+        }
+        violation = { code: 'max-items', message: `${v.length} items; the target allows ${c.maxItems}` };
+      }
+    } else if (c.enum !== undefined) {
+      if (!c.enum.some((e) => e === v)) violation = { code: 'enum', message: `${preview(v)} is not one of ${c.enum.map((e) => JSON.stringify(e)).join(', ')}` };
+    } else if (c.pattern !== undefined) {
+      if (!new RegExp(c.pattern, 'u').test(String(v))) violation = { code: 'pattern', message: `${preview(v)} does not match ${c.pattern}` };
+    } else if (c.format !== undefined) {
+      const check = FORMATS[c.format];
+      if (check && !check(String(v))) violation = { code: 'format', message: `${preview(v)} is not a valid ${c.format}` };
+    } else if (c.minimum !== undefined) {
+      if (typeof v === 'number' && v < c.minimum) violation = { code: 'minimum', message: `${v} is below the minimum ${c.minimum}` };
+    } else if (c.maximum !== undefined) {
+      if (typeof v === 'number' && v > c.maximum) violation = { code: 'maximum', message: `${v} is above the maximum ${c.maximum}` };
+    }
+    if (!violation) continue;
+    if (c.action === 'omit') {
+      deletePath(record, loc.segments);
+      warnings.push({ field: loc.path, code: 'omitted', message: `left out: ${violation.message}`, value: preview(v) });
+    } else {
+      errors.push({ field: loc.path, code: violation.code, message: violation.message, value: preview(v) });
+    }
+  }
+}
+
+/** True when the record may be written to the target (not skipped, no errors). */
+export const isAccepted = (r: MappingResult): boolean => !r.skipped && r.errors.length === 0;

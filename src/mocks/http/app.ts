@@ -1,0 +1,270 @@
+/**
+ * The connected-system mocks over HTTP: one server, each system under its own prefix (`/erp`,
+ * `/3pl`, `/crm`, `/marketing`: what ERP_URL and the others point to). Errors are
+ * `{"errors": [{"field", "message"}]}`, 422 for a constraint violation (DESIGN.md section 8).
+ * Control endpoints (faults, journal) need `Authorization: Bearer <controlToken>`.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { Router, type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { request } from 'undici';
+import { z } from 'zod';
+import type { Clock } from '../../../simulator/domain/clock.ts';
+import type { Ledger } from '../../../simulator/domain/ledger.ts';
+import { createRandom, deriveSeed } from '../../../simulator/domain/random.ts';
+import { decideSystemFault, NO_SYSTEM_FAULTS, systemFaultsSchema, type SystemFaults } from '../domain/faults.ts';
+import { RejectedWrite, systemNames, type Systems, type SystemName } from '../domain/systems.ts';
+
+export interface MocksAppOptions {
+  clock: Clock;
+  systems: Systems;
+  journals: Record<SystemName, Ledger>;
+  controlToken: string;
+  seed: number;
+}
+
+class MockHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: { field: string; message: string }[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(errors.map((e) => e.message).join('; '));
+  }
+}
+
+const since = (value: unknown): number | undefined => {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(String(value));
+  if (Number.isNaN(ms)) throw new MockHttpError(400, [{ field: 'since', message: `"${value}" is not an ISO-8601 date; send since=2026-01-01T00:00:00Z` }]);
+  return ms;
+};
+const limitOf = (value: unknown): number => {
+  if (value === undefined) return 1000;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new MockHttpError(400, [{ field: 'limit', message: 'must be a whole number from 1 to 1000' }]);
+  return n;
+};
+
+/** A feed page: records changed since the watermark, and the watermark to ask with next. */
+const feed = (records: { updatedAt?: string; createdAt?: string }[]) => ({
+  data: records,
+  meta: { count: records.length, nextSince: records.length > 0 ? (records.at(-1)!.updatedAt ?? records.at(-1)!.createdAt) : null },
+});
+
+const wrap =
+  (fn: (req: express.Request, res: express.Response) => unknown): RequestHandler =>
+  (req, res, next) => {
+    try {
+      const out = fn(req, res);
+      if (out instanceof Promise) out.catch(next);
+    } catch (error) {
+      next(error);
+    }
+  };
+
+export function createMocksApp(options: MocksAppOptions): Express {
+  const { clock, systems, journals } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  const faults = new Map<SystemName, { plan: SystemFaults; downUntil?: number }>(systemNames.map((n) => [n, { plan: NO_SYSTEM_FAULTS }]));
+  const random = createRandom(deriveSeed(options.seed, 'mock-faults'));
+  const pushTargets: { url?: string } = {};
+
+  const authorize: RequestHandler = (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const token = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    const expected = Buffer.from(options.controlToken);
+    if (token.length !== expected.length || !timingSafeEqual(token, expected)) {
+      return next(new MockHttpError(401, [{ field: 'authorization', message: 'send Authorization: Bearer <controlToken> (printed in the ready line of `bc-harness mocks --json`)' }]));
+    }
+    next();
+  };
+
+  const faultGate =
+    (system: SystemName): RequestHandler =>
+    (_req, res, next) => {
+      const state = faults.get(system)!;
+      const decision = decideSystemFault(state.plan, state.downUntil, clock.now(), random);
+      switch (decision.kind) {
+        case 'down':
+          res.setHeader('X-Mock-Fault', 'down');
+          return next(new MockHttpError(503, [{ field: 'service', message: `${system} is down (injected fault)` }]));
+        case 'error':
+          res.setHeader('X-Mock-Fault', 'error');
+          return next(new MockHttpError(503, [{ field: 'service', message: `${system} answered 503 (injected fault)` }]));
+        case 'rate-limit':
+          res.setHeader('X-Mock-Fault', 'rate-limit');
+          return next(new MockHttpError(429, [{ field: 'service', message: `${system} rate limit (injected fault); retry after ${decision.retryAfterSeconds} s` }], { 'Retry-After': String(decision.retryAfterSeconds) }));
+        case 'ok':
+          if (decision.latencyMs > 0) {
+            res.setHeader('X-Mock-Fault', 'latency');
+            setTimeout(next, clock.toRealMs(decision.latencyMs));
+            return;
+          }
+          return next();
+        default:
+          return decision satisfies never;
+      }
+    };
+
+  const json = express.json({ limit: '5mb', type: () => true });
+
+  const control = (system: SystemName) => {
+    const router = Router();
+    router.put(
+      '/faults',
+      authorize,
+      json,
+      wrap((req, res) => {
+        const parsed = systemFaultsSchema.safeParse(req.body ?? {});
+        if (!parsed.success) {
+          throw new MockHttpError(422, parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })));
+        }
+        const plan = parsed.data;
+        faults.set(system, { plan, ...(plan.downForMs !== undefined ? { downUntil: clock.now() + plan.downForMs } : {}) });
+        res.json(plan);
+      }),
+    );
+    router.get(
+      '/faults',
+      authorize,
+      wrap((_req, res) => {
+        res.json(faults.get(system)!.plan);
+      }),
+    );
+    router.get(
+      '/journal',
+      authorize,
+      wrap((_req, res) => {
+        res.status(200).type('application/x-ndjson');
+        journals[system].stream().pipe(res);
+      }),
+    );
+    return router;
+  };
+
+  const key = (value: unknown, field: string) => {
+    const k = String(value ?? '');
+    if (k.length === 0 || k.length > 254) throw new MockHttpError(400, [{ field, message: 'must be 1 to 254 characters' }]);
+    return k;
+  };
+
+  // ERP
+  const erp = Router();
+  erp.use(control('erp'));
+  erp.use(faultGate('erp'), json);
+  erp.put('/sales-orders/:externalId', wrap((req, res) => {
+    const { status, record } = systems.erp.upsertSalesOrder(key(req.params.externalId, 'externalId'), req.body);
+    res.status(status).json(record);
+  }));
+  erp.post('/sales-orders', wrap((req, res) => {
+    res.status(201).json(systems.erp.createSalesOrder(req.body));
+  }));
+  erp.get('/sales-orders/:externalId', wrap((req, res) => {
+    const order = systems.erp.getSalesOrder(String(req.params.externalId));
+    if (!order) throw new MockHttpError(404, [{ field: 'externalId', message: `no sales order ${req.params.externalId}` }]);
+    res.json(order);
+  }));
+  erp.put('/credit-memos/:externalId', wrap((req, res) => {
+    const { status, record } = systems.erp.upsertCreditMemo(key(req.params.externalId, 'externalId'), req.body);
+    res.status(status).json(record);
+  }));
+  erp.get('/credit-memos', wrap((req, res) => res.json(feed(systems.erp.creditMemos(since(req.query.since), limitOf(req.query.limit))))));
+  erp.get('/inventory', wrap((req, res) => res.json(feed(systems.erp.inventory(since(req.query.since), limitOf(req.query.limit))))));
+  erp.get('/price-list', wrap((req, res) => res.json(feed(systems.erp.priceList(since(req.query.since), limitOf(req.query.limit))))));
+  erp.get('/invoices', wrap((req, res) => res.json(feed(systems.erp.invoices(since(req.query.since), limitOf(req.query.limit))))));
+
+  // 3PL
+  const threepl = Router();
+  threepl.use(control('3pl'));
+  threepl.put(
+    '/push',
+    authorize,
+    json,
+    wrap((req, res) => {
+      const body = z.object({ url: z.url().nullable() }).strict().safeParse(req.body);
+      if (!body.success) throw new MockHttpError(422, [{ field: 'url', message: 'must be an absolute URL or null' }]);
+      pushTargets.url = body.data.url ?? undefined;
+      res.json({ url: pushTargets.url ?? null });
+    }),
+  );
+  threepl.use(faultGate('3pl'), json);
+  threepl.put('/fulfillment-orders/:externalId', wrap((req, res) => {
+    const { status, record } = systems.threepl.upsertFulfillmentOrder(key(req.params.externalId, 'externalId'), req.body);
+    res.status(status).json(record);
+  }));
+  threepl.get('/shipments', wrap((req, res) => res.json(feed(systems.threepl.shipments(since(req.query.since), limitOf(req.query.limit))))));
+  systems.threepl.onShipment((shipment) => {
+    // Shipments are pushed to the integration when it registered a URL; polling works either way.
+    if (!pushTargets.url) return;
+    void request(pushTargets.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(shipment) })
+      .then((r) => r.body.dump())
+      .catch(() => undefined);
+  });
+
+  // CRM
+  const crm = Router();
+  crm.use(control('crm'));
+  crm.use(faultGate('crm'), json);
+  crm.put('/contacts/:email', wrap((req, res) => {
+    const { status, record } = systems.crm.upsertContact(key(req.params.email, 'email'), req.body);
+    res.status(status).json(record);
+  }));
+  crm.get('/contacts', wrap((req, res) => res.json(feed(systems.crm.contacts(since(req.query.since), limitOf(req.query.limit))))));
+  crm.get('/contacts/:email', wrap((req, res) => {
+    const contact = systems.crm.getContact(String(req.params.email));
+    if (!contact) throw new MockHttpError(404, [{ field: 'email', message: `no contact ${req.params.email}` }]);
+    res.json(contact);
+  }));
+
+  // Marketing
+  const marketing = Router();
+  marketing.use(control('marketing'));
+  marketing.use(faultGate('marketing'), json);
+  marketing.post('/events', wrap((req, res) => {
+    const { status, duplicate } = systems.marketing.ingest(req.body);
+    res.status(status).json({ accepted: true, duplicate });
+  }));
+
+  app.use('/erp', erp);
+  app.use('/3pl', threepl);
+  app.use('/crm', crm);
+  app.use('/marketing', marketing);
+  app.get('/__mocks/clock', (_req, res) => {
+    res.json({ now: new Date(clock.now()).toISOString(), scale: clock.scale });
+  });
+  app.post('/__mocks/clock', authorize, json, wrap((req, res) => {
+    const body = z.object({ advanceMs: z.number().int().min(0).max(400 * 86_400_000) }).strict().safeParse(req.body);
+    if (!body.success) throw new MockHttpError(422, [{ field: 'advanceMs', message: 'must be a whole number of milliseconds >= 0' }]);
+    clock.advance(body.data.advanceMs);
+    res.json({ now: new Date(clock.now()).toISOString(), scale: clock.scale });
+  }));
+  app.use((_req, _res, next) => next(new MockHttpError(404, [{ field: 'path', message: 'no such endpoint; systems live under /erp, /3pl, /crm and /marketing' }])));
+
+  const errors: ErrorRequestHandler = (error, req, res, _next) => {
+    if (res.headersSent) return;
+    if (error instanceof MockHttpError) {
+      for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
+      res.status(error.status).json({ errors: error.errors });
+      return;
+    }
+    if (error instanceof RejectedWrite) {
+      res.status(error.status).json({ errors: error.errors });
+      return;
+    }
+    const e = error as { type?: string; message?: string };
+    if (e?.type === 'entity.parse.failed') {
+      res.status(400).json({ errors: [{ field: 'body', message: `malformed JSON: ${e.message}` }] });
+      return;
+    }
+    if (e?.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ field: 'body', message: 'payload too large (limit 5 MB)' }] });
+      return;
+    }
+    console.error(`[mocks] Failed to handle ${req.method} ${req.originalUrl}:`, error);
+    res.status(500).json({ errors: [{ field: 'server', message: 'internal mock error: a bug in the harness, not in the integration' }] });
+  };
+  app.use(errors);
+  return app;
+}

@@ -1,0 +1,80 @@
+/**
+ * Start the connected-system mocks on a real HTTP server (loopback, port 0 = any free port).
+ * They build the same catalog as the simulator from the same seed, so the ERP's item master and
+ * stock, and the CRM's contacts, match the store.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createVirtualClock, type Clock } from '../../../simulator/domain/clock.ts';
+import { createLedger, type Ledger } from '../../../simulator/domain/ledger.ts';
+import { deriveSeed, createRandom } from '../../../simulator/domain/random.ts';
+import { generateCatalog } from '../../../simulator/domain/seed.ts';
+import { storeHashFor } from '../../../simulator/domain/simulator.ts';
+import { tokenFor } from '../../../simulator/domain/store.ts';
+import { createTargetValidator } from '../../mappings/target-validator.ts';
+import { createSystems, systemNames, type BackOfficeTiming, type Systems, type SystemName } from '../domain/systems.ts';
+import { createMocksApp } from './app.ts';
+
+export interface MocksOptions {
+  port?: number;
+  host?: string;
+  /** The simulator's seed: the mocks model the back office of its first store. */
+  seed?: number;
+  products?: number;
+  customers?: number;
+  timeScale?: number;
+  start?: number;
+  clock?: Clock;
+  runDir?: string;
+  timing?: Partial<BackOfficeTiming>;
+}
+
+export interface RunningMocks {
+  url: string;
+  controlToken: string;
+  systems: Systems;
+  clock: Clock;
+  server: Server;
+  journals: Record<SystemName, Ledger>;
+  close(): Promise<void>;
+}
+
+export async function startMocks(options: MocksOptions = {}): Promise<RunningMocks> {
+  const seed = options.seed ?? 1;
+  const clock = options.clock ?? createVirtualClock({ scale: options.timeScale ?? 1, ...(options.start !== undefined ? { start: options.start } : {}) });
+  const storeSeed = deriveSeed(seed, storeHashFor(seed, 0));
+  const catalog = generateCatalog({ seed: storeSeed, now: clock.now(), ...(options.products !== undefined ? { products: options.products } : {}), ...(options.customers !== undefined ? { customers: options.customers } : {}) });
+  const journals = Object.fromEntries(systemNames.map((n) => [n, createLedger(options.runDir ? { path: join(options.runDir, `journal-${n}.jsonl`) } : {})])) as Record<SystemName, Ledger>;
+  const systems = createSystems({ clock, seed, catalog, validator: createTargetValidator(), journals, ...(options.timing ? { timing: options.timing } : {}) });
+  const controlToken = tokenFor('mocks', seed, `control-${Math.floor(createRandom(seed)() * 1e9)}`);
+  const app = createMocksApp({ clock, systems, journals, controlToken, seed });
+  const server = createServer({ keepAliveTimeout: 30_000 }, app);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    controlToken,
+    systems,
+    clock,
+    server,
+    journals,
+    close() {
+      closing ??= (async () => {
+        clock.dispose();
+        for (const j of Object.values(journals)) j.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })();
+      return closing;
+    },
+  };
+}
