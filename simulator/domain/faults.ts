@@ -26,11 +26,17 @@ export const faultPlanSchema = z
           .optional(),
         /** Never deliver (the platform loses the event). */
         drop: probability.default(0),
+        /**
+         * The receiver cannot be reached: each delivery attempt fails as a refused connection,
+         * so events walk the retry ladder (webhook-outage). Decided per attempt, so lowering it
+         * ends the outage for the retries still to come.
+         */
+        unreachable: probability.default(0),
         /** Limit these faults to scopes (exact or `store/order/*`); all scopes when absent. */
         scopes: z.array(z.string().min(1)).optional(),
       })
       .strict()
-      .default({ duplicate: 0, outOfOrder: 0, drop: 0 }),
+      .default({ duplicate: 0, outOfOrder: 0, drop: 0, unreachable: 0 }),
     api: z
       .object({
         /** 429 without rate-limit headers: the platform under load (facts section b). */
@@ -61,7 +67,7 @@ export type FaultPlanInput = z.input<typeof faultPlanSchema>;
 
 export const NO_FAULTS: FaultPlan = faultPlanSchema.parse({});
 
-export const faultKinds = ['duplicate', 'out-of-order', 'delay', 'drop', 'platform-429', 'server-error', 'latency', 'rename-fields'] as const;
+export const faultKinds = ['duplicate', 'out-of-order', 'delay', 'drop', 'unreachable', 'platform-429', 'server-error', 'latency', 'rename-fields'] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 export function scopeMatches(pattern: string, scope: string): boolean {

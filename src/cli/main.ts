@@ -6,6 +6,7 @@ import { registerSim } from './commands/sim.ts';
 import { registerMocks } from './commands/mocks.ts';
 import { registerMappingDoc } from './commands/mapping-doc.ts';
 import { registerDrift } from './commands/drift.ts';
+import { registerLoad } from './commands/load.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   registerMocks(program, run);
   registerMappingDoc(program, run);
   registerDrift(program, run);
+  registerLoad(program, run);
 
   try {
     await program.parseAsync(argv);

@@ -114,6 +114,24 @@ describe('ERP mock', () => {
   });
 });
 
+describe('ERP change batches', () => {
+  it('publishes price and stock changes on request, visible on the feeds after the watermark', async () => {
+    await start();
+    const watermark = new Date(START + 1).toISOString();
+    mocks!.clock.advance(1_000);
+    const price = await call('POST', '/erp/changes', { kind: 'price', count: 25 }, mocks!.controlToken);
+    expect(price.status).toBe(201);
+    expect(price.body.changed).toBe(25);
+    const stock = await call('POST', '/erp/changes', { kind: 'stock', count: 10 }, mocks!.controlToken);
+    expect(stock.body.changed).toBe(10);
+    const prices = (await call('GET', `/erp/price-list?since=${watermark}`)).body.data;
+    expect(new Set(prices.map((p: any) => p.itemNo))).toEqual(new Set(price.body.items));
+    expect((await call('GET', `/erp/inventory?since=${watermark}`)).body.data.length).toBe(new Set(stock.body.items).size);
+    expect((await call('POST', '/erp/changes', { kind: 'colour', count: 1 }, mocks!.controlToken)).status).toBe(422);
+    expect((await call('POST', '/erp/changes', { kind: 'price', count: 1 })).status).toBe(401);
+  });
+});
+
 describe('3PL, CRM and marketing mocks', () => {
   it('ships a fulfilment order after two simulated hours, pollable and pushed', async () => {
     await start();

@@ -109,3 +109,23 @@ describe('carts', () => {
     expect((await sim.api('GET', `/v3/carts/${order.body.cart_id}`)).status).toBe(404);
   });
 });
+
+describe('the unreachable-receiver fault', () => {
+  it('fails every attempt as a refused connection without calling the receiver, until lifted', async () => {
+    const { sim, receiver } = await setup();
+    await sim.api('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiver.url });
+    await sim.control('PUT', '/faults', { webhooks: { unreachable: 1 } });
+    await sim.control('POST', `/stores/${sim.hash}/orders`, { count: 1 });
+    await sim.control('POST', '/clock', { advanceMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(receiver.received).toHaveLength(0);
+    const attempts = (await sim.control('GET', '/ledger?kinds=webhook:attempt')).text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.error, a.fault])).toEqual([
+      [0, 'network-error', 'ECONNREFUSED', 'unreachable'],
+      [1, 'network-error', 'ECONNREFUSED', 'unreachable'],
+    ]);
+    await sim.control('PUT', '/faults', {});
+    await sim.control('POST', '/clock', { advanceMs: 180_000 });
+    await expect.poll(() => receiver.received.length).toBe(1);
+  });
+});

@@ -47,6 +47,8 @@ export interface WebhookEvents {
     hash: string;
     attempt: number;
     outcome: DeliveryOutcome;
+    /** An injected fault that decided this attempt's outcome. */
+    fault?: 'unreachable';
     status?: number;
     error?: string;
     durationMs: number;
@@ -210,7 +212,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       headers['webhook-timestamp'] = timestamp;
       headers['webhook-signature'] = `v1,${signature}`;
     }
-    const result = await deliver({ url: hook.destination, headers, body: job.body, timeoutMs });
+    // An unreachable receiver (fault) fails like a refused connection, without a request.
+    const plan = options.faults().webhooks;
+    const unreachable = plan.unreachable > 0 && random() < plan.unreachable;
+    const result: DeliveryResult = unreachable
+      ? { error: 'ECONNREFUSED', durationMs: 0 }
+      : await deliver({ url: hook.destination, headers, body: job.body, timeoutMs });
     if (stopped) return;
     const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
     const outcome: DeliveryOutcome = ok
@@ -235,6 +242,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       hash: job.payload.hash,
       attempt: job.retry,
       outcome,
+      ...(unreachable ? { fault: 'unreachable' } : {}),
       ...(result.status !== undefined ? { status: result.status } : {}),
       ...(result.error !== undefined ? { error: result.error } : {}),
       durationMs: result.durationMs,

@@ -158,10 +158,23 @@ export function createV2OrdersRouter(sim: Simulator): Router {
         };
       });
       const downloads = agg.products.filter((p) => p.type === 'digital');
+      // With consignments.line_items the digital consignment carries the order products too
+      // (digitalConsignment_Get.line_items is links or orderProducts; the parameter "includes the
+      // response of /orders/{id}/products in consignments"), capped like the shipping ones.
+      const cappedDownloads = downloads.slice(0, 50);
       const consignment = {
         pickups: [],
         shipping,
-        downloads: downloads.length > 0 ? [{ line_items: downloads.map((p) => link(req, `/orders/${o.id}/products/${p.id}`)) }] : [],
+        downloads:
+          downloads.length > 0
+            ? [
+                {
+                  recipient_email: o.billing_address.email,
+                  line_items: withLines ? cappedDownloads : cappedDownloads.map((p) => link(req, `/orders/${o.id}/products/${p.id}`)),
+                  ...(downloads.length > 50 ? { __warning__: 'Consignment line items are limited to 50. Use /orders/{id}/products for the full list.' } : {}),
+                },
+              ]
+            : [],
         email: { gift_certificates: [] },
       };
       body.consignments = objectStructure ? consignment : [consignment];

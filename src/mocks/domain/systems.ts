@@ -149,6 +149,8 @@ export function createSystems(options: SystemsOptions) {
       stock.set(v.sku, { record: { itemNo: v.sku, warehouse: 'MAIN', binLocation: `A${String(v.id % 100).padStart(2, '0')}`, onHand: v.inventory_level, allocated: 0, available: v.inventory_level, uom: 'EA', unitsPerUom: 1, updatedAt: iso() }, updatedAt: clock.now(), seq: seq++ });
     }
   }
+  const stockedSkus = [...stock.keys()];
+  const priceSkus = [...prices.keys()];
   const salesOrders = new Map<string, Stamped<Json> & { created: number; versions: number }>();
   /** Every record POST /sales-orders created: the careless-integration path that duplicates. */
   const postedSalesOrders: Json[] = [];
@@ -285,6 +287,40 @@ export function createSystems(options: SystemsOptions) {
     postedCount: () => postedSalesOrders.length,
     /** What an item's available stock is now (the stock truth). */
     available: (sku: string) => stock.get(sku)?.record.available as number | undefined,
+    /**
+     * The ERP publishes a batch of changes now (catalog-storm): `count` price changes on the
+     * price list, or stock counts on the inventory feed, for items picked by the seeded generator.
+     * Returns the item numbers changed.
+     */
+    publishChanges(kind: 'price' | 'stock', count: number): string[] {
+      const pool = kind === 'price' ? priceSkus : stockedSkus;
+      const changed: string[] = [];
+      for (let i = 0; i < count && pool.length > 0; i++) {
+        const sku = pool[Math.floor(random() * pool.length)]!;
+        if (kind === 'price') {
+          const stamped = prices.get(sku)!;
+          const r = stamped.record;
+          r.listPrice = Math.max(0.5, Math.round((r.listPrice || 10) * (0.9 + random() * 0.25) * 100) / 100);
+          r.effectiveFrom = date();
+          r.updatedAt = iso();
+          stamped.updatedAt = clock.now();
+          stamped.seq = seq++;
+        } else {
+          touchStock(sku, (r) => (r.onHand = Math.max(r.allocated, r.onHand + Math.floor(random() * 41) - 20)));
+        }
+        changed.push(sku);
+      }
+      return changed;
+    },
+    hasItem: (sku: string) => items.has(sku),
+    /**
+     * The ERP team creates an item in the item master (a product launched in the store before the
+     * ERP knew it). Orders for it are rejected until then; this is how a dead-lettered order's
+     * constraint gets relaxed.
+     */
+    addItem(itemNo: string, item: { description?: string; listPrice?: number }): void {
+      items.set(itemNo, { productId: 0, variantId: 0, description: (item.description ?? itemNo).slice(0, 30), listPrice: item.listPrice ?? 0, costPrice: 0, upc: '', isProduct: true });
+    },
   };
 
   // ----- 3PL -----
@@ -393,8 +429,6 @@ export function createSystems(options: SystemsOptions) {
   };
 
   // ----- the back office moving on its own -----
-  const stockedSkus = [...stock.keys()];
-  const priceSkus = [...prices.keys()];
   const every = (ms: number, fn: () => void) => {
     const tick = () => {
       fn();

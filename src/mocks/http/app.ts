@@ -153,6 +153,32 @@ export function createMocksApp(options: MocksAppOptions): Express {
   // ERP
   const erp = Router();
   erp.use(control('erp'));
+  // The ERP team's own maintenance of the item master (not an integration call): control token.
+  erp.put(
+    '/items/:itemNo',
+    authorize,
+    json,
+    wrap((req, res) => {
+      const body = z.object({ description: z.string().max(30).optional(), listPrice: z.number().min(0).optional() }).strict().safeParse(req.body ?? {});
+      if (!body.success) throw new MockHttpError(422, body.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })));
+      const itemNo = key(req.params.itemNo, 'itemNo');
+      const existed = systems.erp.hasItem(itemNo);
+      systems.erp.addItem(itemNo, body.data);
+      res.status(existed ? 200 : 201).json({ itemNo, ...body.data });
+    }),
+  );
+  // The ERP publishing a batch of changes on request (catalog-storm): control token.
+  erp.post(
+    '/changes',
+    authorize,
+    json,
+    wrap((req, res) => {
+      const body = z.object({ kind: z.enum(['price', 'stock']), count: z.number().int().min(0).max(10_000) }).strict().safeParse(req.body ?? {});
+      if (!body.success) throw new MockHttpError(422, body.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })));
+      const changed = systems.erp.publishChanges(body.data.kind, body.data.count);
+      res.status(201).json({ kind: body.data.kind, changed: changed.length, items: changed });
+    }),
+  );
   erp.use(faultGate('erp'), json);
   erp.put('/sales-orders/:externalId', wrap((req, res) => {
     const { status, record } = systems.erp.upsertSalesOrder(key(req.params.externalId, 'externalId'), req.body);
