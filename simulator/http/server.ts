@@ -1,11 +1,11 @@
 /**
  * Start the simulator on a real HTTP server (loopback by default, port 0 = any free port).
  */
-import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../domain/simulator.ts';
 import { createSimulatorApp } from './app.ts';
 import { createUndiciDeliver } from './deliver.ts';
+import { listen } from './listen.ts';
 
 export interface RunningSimulator {
   url: string;
@@ -25,16 +25,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
   const sim = createSimulator({ ...options, deliver: options.deliver ?? undiciDeliver! });
   const app = createSimulatorApp(sim);
   const server = createServer({ keepAliveTimeout: 30_000 }, app);
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
   let closing: Promise<void> | undefined;
   return {
     url,

@@ -8,9 +8,8 @@
  * at once in one Promise.all batch; afterwards a valid GET /v2/orders/{id} must still answer 200,
  * and nothing may have been answered with (or logged as) an internal simulator error.
  */
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { startTestSim, type ApiResponse, type TestSim } from '../support/simulator.ts';
+import { call, startTestSim, type ApiResponse, type TestSim } from '../support/simulator.ts';
 
 const V3_UNAUTHORIZED = 'Unauthorized - the v3 Auth client ID or token in the request are not a valid combination for this store.';
 const TWO_MB = 2 * 1024 * 1024;
@@ -49,17 +48,7 @@ interface Case {
 
 /** A Management API call with exactly the headers given (no default token). */
 async function raw(sim: TestSim, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<ApiResponse> {
-  const res = await request(`${sim.url}${path}`, { method: method as 'GET', headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, body });
-  const text = await res.body.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  const flat: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : String(v);
-  return { status: res.statusCode, headers: flat, body: parsed, text };
+  return call(`${sim.url}${path}`, method, headers, body);
 }
 
 const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;

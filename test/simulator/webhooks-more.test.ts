@@ -1,19 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../support/receiver.ts';
-import { startTestSim, type TestSim } from '../support/simulator.ts';
+import { describe, expect, it } from 'vitest';
+import { startReceiver } from '../support/receiver.ts';
+import type { TestSim } from '../support/simulator.ts';
+import { useWebhookWorld } from '../support/webhook-world.ts';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanup.length > 0) await cleanup.pop()!();
-});
-
-async function setup(options: Parameters<typeof startTestSim>[0] = {}, status = 200): Promise<{ sim: TestSim; receiver: Receiver }> {
-  const sim = await startTestSim(options);
-  const receiver = await startReceiver(status);
-  cleanup.push(() => sim.close(), () => receiver.close());
-  return { sim, receiver };
-}
+const { setup, cleanup } = useWebhookWorld();
 
 describe('webhooks over HTTP, beyond the basics', () => {
   it('denylists a destination that fails more than 10% of 100 deliveries and shows it in /v3/hooks/admin', async () => {

@@ -24,7 +24,8 @@ export interface ApiResponse {
   text: string;
 }
 
-async function call(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<ApiResponse> {
+/** One HTTP call with exactly these headers; the body parsed as JSON when it is JSON. */
+export async function call(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<ApiResponse> {
   const raw = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const res = await request(url, { method: method as 'GET', headers: { ...(raw !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, body: raw });
   const text = await res.body.text();

@@ -4,7 +4,6 @@
  * stock, and the CRM's contacts, match the store.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createVirtualClock, type Clock } from '../../../simulator/domain/clock.ts';
 import { createLedger, type Ledger } from '../../../simulator/domain/ledger.ts';
@@ -14,6 +13,7 @@ import { storeHashFor } from '../../../simulator/domain/simulator.ts';
 import { tokenFor } from '../../../simulator/domain/store.ts';
 import { createTargetValidator } from '../../mappings/target-validator.ts';
 import { createSystems, systemNames, type BackOfficeTiming, type Systems, type SystemName } from '../domain/systems.ts';
+import { listen } from '../../../simulator/http/listen.ts';
 import { createMocksApp } from './app.ts';
 
 export interface MocksOptions {
@@ -50,18 +50,10 @@ export async function startMocks(options: MocksOptions = {}): Promise<RunningMoc
   const controlToken = tokenFor('mocks', seed, `control-${Math.floor(createRandom(seed)() * 1e9)}`);
   const app = createMocksApp({ clock, systems, journals, controlToken, seed });
   const server = createServer({ keepAliveTimeout: 30_000 }, app);
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url,
     controlToken,
     systems,
     clock,
