@@ -2,9 +2,9 @@
  * `npm run bench`: the simulator's throughput and memory benchmarks, one child process each, then
  * a table on stdout and the figures in bench/results/latest.json (plus a timestamped copy).
  *
- *   npm run bench                          # everything, about 1.5 minutes
+ *   npm run bench                          # everything, about 5 minutes
  *   npm run bench -- --only=http,memory    # a subset of: http-inprocess, http-child, http (both),
- *                                          # webhooks, webhooks-sustained, memory
+ *                                          # webhooks, webhooks-sustained, memory, load-runner, engine
  *   npm run bench -- --profile             # also CPU-profile the server child (bench/results/profiles/)
  *
  * Everything listens on 127.0.0.1 only. See docs/benchmarks.md for what each one measures.
@@ -35,6 +35,9 @@ const SPECS: BenchSpec[] = [
   { id: 'webhooks-sustained', group: 'webhooks', file: 'webhooks.ts', args: [], nodeArgs: [], timeoutS: 90, profiles: true, env: { BENCH_DELIVERIES: '60000', BENCH_DEADLINE: '60', BENCH_NAME: 'webhooks-sustained' } },
   { id: 'memory', group: 'memory', file: 'memory.ts', args: [], nodeArgs: ['--expose-gc'], timeoutS: 120, profiles: false },
   { id: 'load-runner', group: 'load', file: 'load-runner.ts', args: [], nodeArgs: [], timeoutS: 120, profiles: false },
+  // The reference engine: API calls per synced order, the highest sustained order rate, its
+  // memory through a doorbuster (bench/engine.ts, runEngineBench).
+  { id: 'engine', group: 'engine', file: 'engine.ts', args: [], nodeArgs: [], timeoutS: 170, profiles: false },
 ];
 
 const argv = process.argv.slice(2);
@@ -52,8 +55,9 @@ if (selected.length === 0) {
 }
 
 // The whole run stops by itself: each benchmark gets its own timeout, capped by what is left of
-// this budget (a normal run takes about 100 s).
-const BUDGET_S = 300;
+// this budget (a normal run takes about 100 s for the simulator's benchmarks, plus the load
+// runner's, plus about 110 s for the engine's).
+const BUDGET_S = 420;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileRoot = join(RESULTS_DIR, 'profiles', stamp);
 const running = new Set<number>();
@@ -137,7 +141,7 @@ interface Row {
   notes: string;
 }
 
-function rowFor(r: Record<string, any>): Row {
+function rowFor(r: Record<string, any>): Row | Row[] {
   const other = r.cpu?.otherCores;
   const noise = typeof other === 'number' && other >= 0.2 ? `other load on the machine ${fmt(other, 2)} cores; ` : '';
   if (r.error) return { benchmark: r.name, result: `FAILED: ${r.error}`, target: '', status: 'ERROR', notes: '' };
@@ -179,6 +183,41 @@ function rowFor(r: Record<string, any>): Row {
         status: r.highestSustainedRate >= r.target ? 'MET' : 'MISSED',
         notes: `${noise}${(r.steps as { rate: number; started: number; dropped: number; lagMs: { p99: number } }[]).map((step) => `${fmt(step.rate)}/s: ${fmt(step.started)} started, ${fmt(step.dropped)} dropped, lag p99 ${fmt(step.lagMs.p99, 1)} ms`).join('; ')}`,
       };
+    case 'engine': {
+      const s = r.sustained;
+      const last = (s.steps as { ordersPerSecond: number; sustained: boolean; engineCores: number | null; lagSeconds: number | null }[]).at(-1);
+      const failed = r.failure ? `${r.failure}; ` : '';
+      return [
+        {
+          benchmark: 'Engine: API calls per synced order, steady',
+          result: `${fmt(r.steady.callsPerOrder, 3)} (${fmt(r.steady.apiCalls)} calls, ${fmt(r.steady.orders)} orders)`,
+          target: `<= ${fmt(r.steady.target, 1)}`,
+          status: r.failure ? 'ERRORS' : r.steady.callsPerOrder <= r.steady.target ? 'MET' : 'MISSED',
+          notes: `${failed}one order per simulated second for ${r.steady.simMinutes} simulated minutes at ${r.steady.timeScale}x, Standard plan; ${fmt(r.steady.orderReads)} of the calls read orders, the rest are webhook checks and sweeps`,
+        },
+        {
+          benchmark: `Engine: API calls per synced order, burst of ${fmt(r.burst.orders)}`,
+          result: `${fmt(r.burst.callsPerOrder, 3)} (${fmt(r.burst.apiCalls)} calls)`,
+          target: `<= ${fmt(r.burst.target, 1)}`,
+          status: r.failure ? 'ERRORS' : r.burst.callsPerOrder <= r.burst.target ? 'MET' : 'MISSED',
+          notes: `${failed}drained in ${fmt(r.burst.drainRealSeconds, 1)} real s (${fmt(r.burst.drainSimSeconds)} simulated); webhook answers p50 ${fmt(r.burst.webhookAnswerMs.p50, 2)} ms, p99 ${fmt(r.burst.webhookAnswerMs.p99, 2)} ms over ${fmt(r.burst.webhookAnswerMs.callbacks)} callbacks`,
+        },
+        {
+          benchmark: 'Engine: highest order rate sustained, Standard plan, real time',
+          result: `${fmt(s.highestOrdersPerSecond)} orders/s`,
+          target: `quota ceiling ${fmt(s.quotaCeilingOrdersPerSecond)}/s`,
+          status: s.highestOrdersPerSecond > 0 ? 'MEASURED' : 'ERRORS',
+          notes: `${s.quotaRequestsPerSecond} requests/s x ${s.ordersPerRequest} orders per request (${fmt(s.engineQuotaCeilingOrdersPerSecond)}/s with the engine's 20% headroom); steps of ${s.stepSeconds} s: ${(s.steps as { ordersPerSecond: number; sustained: boolean; limitedBy: string; placedPerSecond: number; lagSeconds: number | null; engineCores: number | null }[]).map((x) => `${x.ordersPerSecond}/s ${x.sustained ? `ok (lag ${fmt(x.lagSeconds, 1)} s, engine ${fmt(x.engineCores, 2)} cores)` : x.limitedBy === 'engine' ? 'engine fell behind' : `harness placed only ${fmt(x.placedPerSecond)}/s (engine ${fmt(x.engineCores, 2)} cores)`}`).join(', ')}; stopped by: ${s.stoppedBy}${last && last.sustained ? ' (the highest step offered was kept up with)' : ''}`,
+        },
+        {
+          benchmark: `Engine: resident memory through the ${fmt(r.burst.orders)}-order burst`,
+          result: `${fmt(r.memory.baselineMiB)} -> peak ${fmt(r.memory.peakMiB)} -> ${fmt(r.memory.endMiB)} MiB`,
+          target: `flat, < ${fmt(r.memory.targetMiB)} MiB`,
+          status: r.memory.peakMiB < r.memory.targetMiB ? 'MET' : 'MISSED',
+          notes: `rss of the engine process (bc-harness engine), ${r.memory.samples} samples every 200 ms`,
+        },
+      ];
+    }
     default:
       return { benchmark: r.name, result: JSON.stringify(r).slice(0, 80), target: '', status: '', notes: '' };
   }
@@ -211,7 +250,7 @@ async function main() {
     console.error(`\n> ${spec.id}`);
     results.push(await runOne(spec, Math.min(spec.timeoutS, Math.floor(left))));
   }
-  const rows = results.map(rowFor);
+  const rows = results.flatMap((r) => rowFor(r));
   const out = {
     startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
     wallSeconds: Math.round((performance.now() - t0) / 100) / 10,

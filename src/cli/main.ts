@@ -7,6 +7,8 @@ import { registerMocks } from './commands/mocks.ts';
 import { registerMappingDoc } from './commands/mapping-doc.ts';
 import { registerDrift } from './commands/drift.ts';
 import { registerLoad } from './commands/load.ts';
+import { registerEngine } from './commands/engine.ts';
+import { registerDlq } from './commands/dlq.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -37,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
   registerMappingDoc(program, run);
   registerDrift(program, run);
   registerLoad(program, run);
+  registerEngine(program, run);
+  registerDlq(program, run);
 
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,146 @@
+/**
+ * The engine's state in one SQLite file (better-sqlite3): the webhook inbox, the work queue of
+ * ids to fetch, the outbox of what to write to each target, the dead-letter queue, watermarks and
+ * alerts. Everything the engine must not lose is committed here before anything is acknowledged or
+ * sent, which is what lets it survive `kill -9` at any moment (docs/decisions/0007).
+ *
+ * WAL mode with synchronous=NORMAL: a committed transaction survives the death of the process
+ * (the WAL is in the OS page cache), though not a power cut; a receiver that fsyncs every webhook
+ * could not answer a flash sale in milliseconds. Schema changes are numbered migrations tracked
+ * in `PRAGMA user_version`.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Sqlite = Database.Database;
+
+export interface EngineDb {
+  sqlite: Sqlite;
+  path: string;
+  /** Run fn in one transaction (nested calls join the outer one). */
+  tx<T>(fn: () => T): T;
+  close(): void;
+}
+
+const MIGRATIONS: string[] = [
+  // 1: the whole first schema.
+  `
+  CREATE TABLE inbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    hash TEXT NOT NULL UNIQUE,
+    scope TEXT NOT NULL,
+    resource_id TEXT,
+    payload TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'planned', 'ignored'))
+  );
+  CREATE INDEX inbox_new ON inbox(seq) WHERE state = 'new';
+
+  CREATE TABLE work (
+    lane TEXT NOT NULL,
+    key TEXT NOT NULL,
+    since INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    PRIMARY KEY (lane, key)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE outbox (
+    spec TEXT NOT NULL,
+    key TEXT NOT NULL,
+    target TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    body TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'inflight', 'sent', 'dead')),
+    sent_hash TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    not_before INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    remote_id TEXT,
+    observed_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (spec, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX outbox_due ON outbox(target, not_before) WHERE state IN ('pending', 'inflight');
+
+  CREATE TABLE dlq (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    spec TEXT NOT NULL,
+    key TEXT NOT NULL,
+    target TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('rejected', 'mapping', 'exhausted', 'fetch')),
+    reason TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    lane TEXT,
+    source_key TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'replayed', 'superseded')),
+    replayed_at INTEGER
+  );
+  CREATE UNIQUE INDEX dlq_open ON dlq(spec, key) WHERE state = 'open';
+
+  CREATE TABLE kv (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    message TEXT NOT NULL,
+    details TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    delivered INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX alerts_undelivered ON alerts(id) WHERE delivered = 0;
+  `,
+];
+
+export function openEngineDb(path: string): EngineDb {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  // The dlq command may write while the engine runs; wait for the lock rather than fail.
+  sqlite.pragma('busy_timeout = 5000');
+  migrate(sqlite);
+  return {
+    sqlite,
+    path,
+    tx: <T>(fn: () => T): T => sqlite.transaction(fn)(),
+    close: () => sqlite.close(),
+  };
+}
+
+function migrate(sqlite: Sqlite): void {
+  const current = sqlite.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`Failed to open the engine database: it is at schema version ${current}, newer than this engine knows (${MIGRATIONS.length}). Use the bc-harness version that wrote it.`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    sqlite.transaction(() => {
+      sqlite.exec(MIGRATIONS[v]!);
+      sqlite.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/** Small named values that must survive restarts: watermarks, the engine's id. */
+export interface Kv {
+  get(name: string): string | undefined;
+  set(name: string, value: string): void;
+}
+
+export function createKv(db: EngineDb): Kv {
+  const get = db.sqlite.prepare<[string], { value: string }>('SELECT value FROM kv WHERE name = ?');
+  const set = db.sqlite.prepare('INSERT INTO kv (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value');
+  return {
+    get: (name) => get.get(name)?.value,
+    set: (name, value) => void set.run(name, value),
+  };
+}

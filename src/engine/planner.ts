@@ -1,0 +1,318 @@
+/**
+ * The fetch planner. Webhooks only name what changed; the planner turns the inbox into pending
+ * ids per lane (one row per id however many events named it), lets ids wait up to the batch
+ * window so a burst shares its fetches, then reads them in the fewest calls (order id ranges of up
+ * to 250, customers 250 per `id:in`), maps every record through its routes and stages the results
+ * in the outbox, in one transaction with completing the work. A failed fetch keeps the work and
+ * retries it with backoff; after the retry budget it is dead-lettered for a person to replay.
+ */
+import type { Clock } from '../../simulator/domain/clock.ts';
+import type { Random } from '../../simulator/domain/random.ts';
+import { ApiUnavailable, type BcClient } from './bc-client.ts';
+import { fetchCart, fetchCustomers, fetchOrdersByIds, fetchRefunds, PAGE_LIMIT, planIdRanges, UnexpectedAnswer } from './bc-sources.ts';
+import type { EngineDb } from './db.ts';
+import type { DeadLetters } from './dlq.ts';
+import type { EngineBus } from './events.ts';
+import type { FlowSelection } from './flows/index.ts';
+import type { Inbox } from './inbox.ts';
+import type { Logger } from './logger.ts';
+import type { Mapper } from './mapper.ts';
+import type { Outbox } from './outbox.ts';
+import { backoffDelay, WRITE_BACKOFF, type BackoffPolicy } from './retry.ts';
+import { createSerialTask, type SerialTask } from './timers.ts';
+import type { Lane, WorkItem, WorkQueue } from './work-queue.ts';
+import { TargetUnavailable, type ConnectedClient } from './writers/connected.ts';
+
+type Json = Record<string, any>;
+
+export interface Planner {
+  /** Look at the inbox and the work queue now. */
+  kick(): void;
+  /** Map fetched orders (from the planner or the sweep) into the outbox. */
+  ingestOrders(sources: Json[], ctx: { observedAt: number; fromSweep: boolean }): void;
+  /** Map fetched customers into the outbox (deciding create or update per contact). */
+  ingestCustomers(customers: Json[], observedAt: number): Promise<void>;
+  idle(): Promise<void>;
+  stop(): void;
+}
+
+export interface PlannerOptions {
+  clock: Clock;
+  db: EngineDb;
+  inbox: Inbox;
+  work: WorkQueue;
+  outbox: Outbox;
+  dlq: DeadLetters;
+  bc: BcClient;
+  crm: ConnectedClient;
+  mapper: Mapper;
+  selection: FlowSelection;
+  bus: EngineBus;
+  logger: Logger;
+  random: Random;
+  /** Simulated ms an id may wait for others to share its fetch. */
+  batchWindowMs: number;
+  backoff?: BackoffPolicy;
+  /** Called when records were staged (wakes the writers). */
+  onStaged: () => void;
+  /** Called for store/hook/deliveryException (wakes the monitor). */
+  onDeliveryException: () => void;
+}
+
+/** Orders mapped per transaction, between which the event loop serves webhooks. */
+const INGEST_SLICE = 25;
+export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** How many ids make a full fetch for a lane (no point waiting for more). */
+const FULL: Record<Lane, number> = { order: PAGE_LIMIT, customer: PAGE_LIMIT, refund: 1, cart: 1, remap: 1 };
+const LANE_ORDER: Lane[] = ['order', 'refund', 'customer', 'cart', 'remap'];
+
+/** The lane and key a webhook names, or undefined when no lane takes it. */
+export function laneOf(scope: string, data: Json | undefined): { lane: Lane; key: string } | 'delivery-exception' | undefined {
+  const id = data?.id;
+  if (scope === 'store/hook/deliveryException') return 'delivery-exception';
+  if (scope === 'store/order/refund/created') return id !== undefined ? { lane: 'refund', key: String(id) } : undefined;
+  if (scope.startsWith('store/order/')) return id !== undefined ? { lane: 'order', key: String(id) } : undefined;
+  if (scope === 'store/cart/abandoned') return id !== undefined ? { lane: 'cart', key: String(id) } : undefined;
+  if (scope.startsWith('store/customer/')) {
+    const customerId = data?.address?.customer_id ?? data?.customer_id ?? id;
+    return customerId !== undefined ? { lane: 'customer', key: String(customerId) } : undefined;
+  }
+  return undefined;
+}
+
+export function createPlanner(options: PlannerOptions): Planner {
+  const { clock, db, inbox, work, outbox, dlq, bc, crm, mapper, selection, bus, logger, random } = options;
+  const backoff = options.backoff ?? WRITE_BACKOFF;
+  const orderRoutes = selection.routesFrom('bc-order');
+  const refundRoutes = selection.routesFrom('bc-refund');
+  const customerRoutes = selection.routesFrom('bc-customer');
+  const cartRoutes = selection.routesFrom('bc-cart');
+  const wanted: Record<Lane, boolean> = {
+    order: orderRoutes.length > 0,
+    refund: refundRoutes.length > 0,
+    customer: customerRoutes.length > 0,
+    cart: cartRoutes.length > 0,
+    remap: true,
+  };
+
+  const planInbox = () => {
+    for (;;) {
+      const events = inbox.takeNew(1000);
+      if (events.length === 0) return;
+      let exception = false;
+      db.tx(() => {
+        for (const e of events) {
+          let data: Json | undefined;
+          try {
+            data = (JSON.parse(e.payload) as Json).data;
+          } catch {
+            data = undefined;
+          }
+          const target = laneOf(e.scope, data);
+          if (target === 'delivery-exception') exception = true;
+          else if (target && wanted[target.lane]) work.enqueue(target.lane, target.key, e.receivedAt);
+        }
+        inbox.markPlanned(events.map((e) => e.seq));
+      });
+      if (exception) options.onDeliveryException();
+    }
+  };
+
+  /** A fetch failed: try again later, or dead-letter the work once the budget is spent. */
+  const failItems = (items: WorkItem[], error: unknown) => {
+    const text = error instanceof Error ? error.message : String(error);
+    const now = clock.now();
+    bus.emit('fetch:failed', { lane: items[0]?.lane ?? 'order', keys: items.length, error: text });
+    db.tx(() => {
+      for (const item of items) {
+        const failures = item.attempts + 1;
+        if (failures >= backoff.maxAttempts) {
+          const { id, isNew } = dlq.add({ spec: `fetch:${item.lane}`, key: item.key, target: 'source', kind: 'fetch', reason: `could not read ${item.lane} ${item.key}: ${text}`, payload: { lane: item.lane, key: item.key }, attempts: failures, lane: item.lane, sourceKey: item.key }, now);
+          work.remove(item.lane, item.key);
+          bus.emit('job:dead-lettered', { id, spec: `fetch:${item.lane}`, key: item.key, target: 'source', kind: 'fetch', reason: text, isNew, open: dlq.openCount() });
+        } else {
+          work.retryLater(item, now + backoffDelay(failures, backoff, random), text);
+        }
+      }
+    });
+    logger.warn('fetch failed; will retry', { lane: items[0]?.lane, keys: items.length, error: text });
+  };
+
+  const isFetchError = (error: unknown) => error instanceof ApiUnavailable || error instanceof UnexpectedAnswer;
+
+  const ingestOrders = (sources: Json[], ctx: { observedAt: number; fromSweep: boolean }) => {
+    const now = clock.now();
+    for (const source of sources) {
+      for (const route of orderRoutes) mapper.map(route, source, { observedAt: ctx.observedAt, now, lane: 'order', sourceKey: String(source.id) });
+      // The sweep backfills refunds too: a refunded order's refunds are read like a webhook's.
+      if (ctx.fromSweep && wanted.refund && Number(source.refunded_amount ?? 0) > 0) work.enqueue('refund', String(source.id), now);
+    }
+  };
+
+  const ingestCustomers = async (customers: Json[], observedAt: number) => {
+    // The spec sends some fields only when it creates the contact (writeMode: onCreate: the CRM
+    // owns them afterwards), so each contact is looked up once: known to the outbox, or to the CRM.
+    const ops = new Map<number, 'create' | 'update'>();
+    for (const c of customers) {
+      const email = String(c.email ?? '').trim().toLowerCase();
+      const known = customerRoutes.some((r) => outbox.get(r.spec, String(c.email ?? ''))?.state === 'sent');
+      ops.set(c.id, known ? 'update' : (await crm.exists(`/contacts/${encodeURIComponent(email)}`)) ? 'update' : 'create');
+    }
+    const now = clock.now();
+    db.tx(() => {
+      for (const c of customers) {
+        for (const route of customerRoutes) mapper.map(route, c, { observedAt, now, lane: 'customer', sourceKey: String(c.id), operation: ops.get(c.id)! });
+      }
+    });
+  };
+
+  const fetchLane = async (lane: Lane, items: WorkItem[]): Promise<void> => {
+    switch (lane) {
+      case 'order': {
+        // One call per id range: commit each range as it arrives, so progress survives a crash.
+        const byId = new Map(items.map((i) => [Number(i.key), i]));
+        for (const range of planIdRanges([...byId.keys()]).slice(0, 40)) {
+          const rangeItems = range.ids.map((id) => byId.get(id)!);
+          try {
+            const { sources, calls } = await fetchOrdersByIds(bc, range.ids);
+            const observedAt = Math.min(...rangeItems.map((i) => i.since));
+            // Map a page in slices, each its own transaction with the work it completes, and let
+            // the event loop breathe between them: mapping 250 orders through three specs takes
+            // about 100 ms, and the receiver must keep answering in milliseconds meanwhile.
+            for (let i = 0; i < sources.length; i += INGEST_SLICE) {
+              const slice = sources.slice(i, i + INGEST_SLICE);
+              db.tx(() => {
+                ingestOrders(slice, { observedAt, fromSweep: false });
+                for (const o of slice) {
+                  const item = byId.get(Number(o.id));
+                  if (item) work.complete(item);
+                }
+              });
+              options.onStaged();
+              await breathe();
+            }
+            // Asked for and not returned: deleted or archived, nothing to sync.
+            db.tx(() => {
+              for (const item of rangeItems) work.complete(item);
+            });
+            bus.emit('fetch:completed', { lane, requested: range.ids.length, received: sources.length, calls });
+          } catch (error) {
+            if (!isFetchError(error)) throw error;
+            failItems(rangeItems, error);
+          }
+          options.onStaged();
+        }
+        return;
+      }
+      case 'customer': {
+        for (let i = 0; i < items.length; i += PAGE_LIMIT) {
+          const chunk = items.slice(i, i + PAGE_LIMIT);
+          try {
+            const { customers, calls } = await fetchCustomers(bc, chunk.map((c) => Number(c.key)).filter((n) => Number.isInteger(n)));
+            await ingestCustomers(customers, Math.min(...chunk.map((c) => c.since)));
+            db.tx(() => {
+              for (const item of chunk) work.complete(item);
+            });
+            bus.emit('fetch:completed', { lane, requested: chunk.length, received: customers.length, calls });
+          } catch (error) {
+            if (!isFetchError(error) && !(error instanceof TargetUnavailable)) throw error;
+            failItems(chunk, error);
+          }
+          options.onStaged();
+        }
+        return;
+      }
+      case 'refund':
+        for (const item of items) {
+          try {
+            const refunds = (await fetchRefunds(bc, Number(item.key))) ?? [];
+            const now = clock.now();
+            db.tx(() => {
+              for (const refund of refunds) for (const route of refundRoutes) mapper.map(route, refund, { observedAt: item.since, now, lane: 'refund', sourceKey: item.key });
+              work.complete(item);
+            });
+            bus.emit('fetch:completed', { lane, requested: 1, received: refunds.length, calls: 1 });
+          } catch (error) {
+            if (!isFetchError(error)) throw error;
+            failItems([item], error);
+          }
+        }
+        options.onStaged();
+        return;
+      case 'cart':
+        for (const item of items) {
+          try {
+            const cart = await fetchCart(bc, item.key);
+            const now = clock.now();
+            db.tx(() => {
+              // A cart that became an order (404) has nothing left to say: the order does.
+              if (cart) for (const route of cartRoutes) mapper.map(route, cart, { observedAt: item.since, now, lane: 'cart', sourceKey: item.key });
+              work.complete(item);
+            });
+            bus.emit('fetch:completed', { lane, requested: 1, received: cart ? 1 : 0, calls: 1 });
+          } catch (error) {
+            if (!isFetchError(error)) throw error;
+            failItems([item], error);
+          }
+        }
+        options.onStaged();
+        return;
+      case 'remap':
+        db.tx(() => {
+          const now = clock.now();
+          for (const item of items) {
+            const entry = dlq.get(Number(item.key));
+            const route = entry ? selection.route(entry.spec) : undefined;
+            const source = (entry?.payload as Json | undefined)?.source;
+            if (route && source !== undefined) mapper.map(route, source, { observedAt: now, now });
+            else logger.warn('cannot map a replayed dead letter again: its flow is not running or it has no stored source', { deadLetter: item.key });
+            work.complete(item);
+          }
+        });
+        options.onStaged();
+        return;
+      default:
+        return lane satisfies never;
+    }
+  };
+
+  const run = async () => {
+    planInbox();
+    for (const lane of LANE_ORDER) {
+      const now = clock.now();
+      const items = work.due(lane, now, 10_000);
+      if (items.length === 0) continue;
+      if (!wanted[lane]) {
+        db.tx(() => items.forEach((i) => work.complete(i)));
+        continue;
+      }
+      const oldest = Math.min(...items.map((i) => i.since));
+      if (items.length >= FULL[lane] || oldest + options.batchWindowMs <= now) await fetchLane(lane, items);
+    }
+    // When to look again: a lane's batch window closing, or backed-off work falling due.
+    const now = clock.now();
+    let wake = Number.POSITIVE_INFINITY;
+    for (const lane of LANE_ORDER) {
+      const items = work.due(lane, now, 10_000);
+      if (items.length > 0) {
+        const oldest = Math.min(...items.map((i) => i.since));
+        wake = Math.min(wake, items.length >= FULL[lane] ? now : oldest + options.batchWindowMs);
+      }
+      const next = work.nextDue(lane, now);
+      if (next !== undefined) wake = Math.min(wake, next);
+    }
+    if (wake <= now) task.kick();
+    else if (Number.isFinite(wake)) task.kickAt(wake);
+  };
+
+  const task: SerialTask = createSerialTask(clock, run, (error) => logger.error('planner failed', { error: error instanceof Error ? error.stack : String(error) }));
+
+  return {
+    kick: () => task.kick(),
+    ingestOrders,
+    ingestCustomers,
+    idle: () => task.idle(),
+    stop: () => task.stop(),
+  };
+}

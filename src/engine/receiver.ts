@@ -1,0 +1,149 @@
+/**
+ * The webhook receiver: check the shared secret (constant time), read a small body, validate the
+ * light payload, commit it to the inbox (deduplicated on `hash`) and answer 200. Nothing else
+ * happens on the request: the planner picks the event up after the answer has gone, so the
+ * platform never waits on the engine's work and a slow ERP cannot get the hook denylisted
+ * (facts section c: a destination below 90% success over 2 minutes is blocked).
+ *
+ * Bad input never throws past here: a wrong secret is a 401, a body over the limit a 413 (read to
+ * the end first, so the sender sees the answer rather than a reset), malformed JSON a 400, a
+ * payload that is not a webhook a 400; a scope the engine did not subscribe to is accepted (the
+ * platform would otherwise retry it for two days) and logged. Only a failure to store the event
+ * answers 500, which makes the platform retry, which is what it is for.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Clock } from '../../simulator/domain/clock.ts';
+import type { EngineBus, ReceiveOutcome } from './events.ts';
+import type { Inbox } from './inbox.ts';
+import type { Logger } from './logger.ts';
+import { SECRET_HEADER } from './monitor.ts';
+
+/** Light payloads are a few hundred bytes; anything near this is not a webhook. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Past this much of an oversized body, stop reading and drop the connection. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+const payloadSchema = z.object({
+  scope: z.string().regex(/^store\/[A-Za-z/]+$/, 'must be a webhook scope such as store/order/created'),
+  store_id: z.string().min(1),
+  data: z.object({ type: z.string(), id: z.union([z.number(), z.string()]) }).loose(),
+  hash: z.string().regex(/^[0-9a-f]{40}$/, 'must be the 40-character SHA-1 of the payload'),
+  created_at: z.number().int(),
+  producer: z.string().regex(/^stores\/[a-z0-9]+$/, 'must be stores/{store_hash}'),
+});
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+export interface ReceiverOptions {
+  inbox: Inbox;
+  clock: Clock;
+  secret: string;
+  storeHash: string;
+  /** Scopes the engine subscribed to; others are accepted and ignored. */
+  knownScopes: ReadonlySet<string>;
+  bus: EngineBus;
+  logger: Logger;
+  /** After an event was stored and answered (wakes the planner). */
+  onAccepted: () => void;
+}
+
+export type Receiver = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createReceiver(options: ReceiverOptions): Receiver {
+  const { inbox, clock, bus, logger } = options;
+  const expected = digest(options.secret);
+
+  const answer = (res: ServerResponse, started: number, status: number, outcome: ReceiveOutcome, message?: string, scope?: string) => {
+    if (!res.headersSent && !res.destroyed) {
+      // The platform recommends sending no response headers; a short JSON body helps people debugging.
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(status === 200 ? '' : JSON.stringify({ error: message }));
+    }
+    bus.emit('webhook:received', { outcome, ...(scope ? { scope } : {}), ...(message ? { reason: message } : {}), realMs: performance.now() - started });
+  };
+
+  /** Read the body; resolves undefined when it was too large (the rest is drained). */
+  const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
+    new Promise((resolve, reject) => {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      let tooLarge = declared > MAX_BODY_BYTES;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) tooLarge = true;
+        if (tooLarge) {
+          chunks.length = 0;
+          if (size > MAX_DRAIN_BYTES) req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+      req.on('error', reject);
+      req.on('close', () => {
+        if (!req.complete) reject(new Error('the sender closed the connection before the body ended'));
+      });
+    });
+
+  return (req, res) => {
+    const started = performance.now();
+    void (async () => {
+      if (req.method !== 'POST') {
+        req.resume();
+        answer(res, started, 405, 'wrong-method', 'webhooks are POSTed');
+        return;
+      }
+      const secret = req.headers[SECRET_HEADER];
+      const given = digest(Array.isArray(secret) ? secret.join(',') : (secret ?? ''));
+      // Compare digests: constant time whatever the lengths, so timing tells nothing of the secret.
+      const authorized = timingSafeEqual(given, expected);
+      let body: Buffer | undefined;
+      try {
+        body = await readBody(req);
+      } catch {
+        // The sender went away; there is nobody to answer.
+        bus.emit('webhook:received', { outcome: 'malformed', reason: 'connection closed mid-body', realMs: performance.now() - started });
+        return;
+      }
+      if (!authorized) return answer(res, started, 401, 'unauthorized', `missing or wrong ${SECRET_HEADER} header`);
+      if (!body) return answer(res, started, 413, 'too-large', `the body is over ${MAX_BODY_BYTES} bytes; webhook payloads are light`);
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString('utf8'));
+      } catch (error) {
+        return answer(res, started, 400, 'malformed', `the body is not JSON: ${(error as Error).message}`);
+      }
+      const parsed = payloadSchema.safeParse(json);
+      if (!parsed.success) {
+        const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+        logger.warn('webhook rejected: not a webhook payload', { reason: message });
+        return answer(res, started, 400, 'invalid', message);
+      }
+      const p = parsed.data;
+      if (p.producer !== `stores/${options.storeHash}`) {
+        logger.warn('webhook rejected: another store', { producer: p.producer });
+        return answer(res, started, 400, 'invalid', `this engine serves stores/${options.storeHash}, not ${p.producer}`, p.scope);
+      }
+      const known = options.knownScopes.has(p.scope);
+      let stored: 'accepted' | 'duplicate';
+      try {
+        stored = inbox.insert({ hash: p.hash, scope: p.scope, resourceId: String(p.data.id), payload: body.toString('utf8'), receivedAt: clock.now(), ignored: !known });
+      } catch (error) {
+        logger.error('could not store a webhook; answering 500 so the platform retries', { error: (error as Error).message });
+        return answer(res, started, 500, 'malformed', 'could not store the event; retry later', p.scope);
+      }
+      if (!known) {
+        logger.info('webhook accepted but ignored: the engine did not subscribe to this scope', { scope: p.scope, hash: p.hash });
+        return answer(res, started, 200, 'ignored', undefined, p.scope);
+      }
+      answer(res, started, 200, stored, undefined, p.scope);
+      if (stored === 'accepted') setImmediate(options.onAccepted);
+    })().catch((error) => {
+      logger.error('webhook receiver failed', { error: error instanceof Error ? error.stack : String(error) });
+      if (!res.headersSent) answer(res, started, 500, 'malformed', 'internal error');
+    });
+  };
+}
