@@ -74,13 +74,15 @@ export function realPerSecond(ratePerUnit, simulatedUnit) {
 }
 
 /**
- * VUs for an arrival-rate scenario: enough pre-allocated for ~100 ms iterations at the peak, and
- * headroom up to ~1 s iterations (a busy simulator) before k6 has to drop arrivals.
+ * VUs for an arrival-rate scenario: enough pre-allocated for ~500 ms iterations at the peak, and
+ * headroom up to ~1 s iterations (a busy simulator) before k6 has to drop arrivals. Allocating a
+ * VU mid-run costs an init of the script, which on a loaded 2-core machine was slow enough to
+ * drop arrivals at 100 ms worth of pre-allocation.
  */
 export function vusFor(peakPerUnit, simulatedUnit) {
   const perSecond = realPerSecond(peakPerUnit, simulatedUnit);
   return {
-    preAllocatedVUs: Math.max(2, Math.ceil(perSecond * 0.1)),
+    preAllocatedVUs: Math.max(2, Math.ceil(perSecond * 0.5)),
     maxVUs: Math.max(20, Math.ceil(perSecond)),
   };
 }

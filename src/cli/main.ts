@@ -1,15 +1,25 @@
 /**
  * `bc-harness`: one entry, one file per command, one table of exit codes (src/cli/exit-codes.ts).
+ *
+ * Commands are loaded on demand: `bc-harness engine` should not pay for the load runner, the
+ * report renderers and the simulator in its resident memory (about 100 MB when every command was
+ * imported). Help and unknown commands load them all.
  */
 import { Command, CommanderError } from 'commander';
-import { registerSim } from './commands/sim.ts';
-import { registerMocks } from './commands/mocks.ts';
-import { registerMappingDoc } from './commands/mapping-doc.ts';
-import { registerDrift } from './commands/drift.ts';
-import { registerLoad } from './commands/load.ts';
-import { registerEngine } from './commands/engine.ts';
-import { registerDlq } from './commands/dlq.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
+
+type Run = (action: () => Promise<number>) => Promise<void>;
+type Register = (program: Command, run: Run) => void;
+
+const commands: Record<string, () => Promise<Register>> = {
+  sim: async () => (await import('./commands/sim.ts')).registerSim,
+  mocks: async () => (await import('./commands/mocks.ts')).registerMocks,
+  'mapping-doc': async () => (await import('./commands/mapping-doc.ts')).registerMappingDoc,
+  drift: async () => (await import('./commands/drift.ts')).registerDrift,
+  load: async () => (await import('./commands/load.ts')).registerLoad,
+  engine: async () => (await import('./commands/engine.ts')).registerEngine,
+  dlq: async () => (await import('./commands/dlq.ts')).registerDlq,
+};
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
@@ -20,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage and examples)');
 
-  const run = async (action: () => Promise<number>) => {
+  const run: Run = async (action) => {
     try {
       code = await action();
     } catch (error) {
@@ -34,13 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     }
   };
 
-  registerSim(program, run);
-  registerMocks(program, run);
-  registerMappingDoc(program, run);
-  registerDrift(program, run);
-  registerLoad(program, run);
-  registerEngine(program, run);
-  registerDlq(program, run);
+  const requested = argv[2];
+  const names = requested !== undefined && requested in commands ? [requested] : Object.keys(commands);
+  for (const name of names) (await commands[name]!())(program, run);
 
   try {
     await program.parseAsync(argv);
