@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Register>> = {
   load: async () => (await import('./commands/load.ts')).registerLoad,
   engine: async () => (await import('./commands/engine.ts')).registerEngine,
   dlq: async () => (await import('./commands/dlq.ts')).registerDlq,
+  uat: async () => (await import('./commands/uat.ts')).registerUat,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -29,7 +29,8 @@ export type IssueCode =
   | 'maximum'
   | 'required'
   | 'lookup'
-  | 'transform';
+  | 'transform'
+  | 'missing-source';
 
 export interface MappingIssue {
   /** Concrete target field ("lines[1].sku"). */
@@ -128,6 +129,18 @@ export function applyMapping(spec: MappingSpec | CompiledSpec, source: unknown, 
   const rootScope: Scope = { root: source, current: source };
   const key = compiled.key.sourcePath ? readPath(source, compiled.key.source.segments) : undefined;
 
+  // A skip rule that reads a field the source no longer has would decide on nothing: after a
+  // platform update renames the field, every record would be skipped silently (mapping-drift).
+  // A missing field is an error instead, so the record goes to the dead-letter queue with a reason.
+  for (const rule of compiled.skip) {
+    for (const c of rule.conditions) {
+      if (c.condition.op === 'empty' || c.condition.op === 'notEmpty' || c.path.scope === 'parent') continue;
+      if (read(rootScope, c.path) === undefined) {
+        errors.push({ field: '(skip rule)', code: 'missing-source', message: `the source has no "${c.condition.path}": the skip rule "${rule.reason}" cannot be evaluated (a renamed or removed field?)` });
+      }
+    }
+  }
+  if (errors.length > 0) return { ...(key !== undefined ? { key } : {}), warnings, errors };
   for (const rule of compiled.skip) {
     if (rule.conditions.every((c) => evaluateCondition(c, rootScope))) {
       return { ...(key !== undefined ? { key } : {}), skipped: { reason: rule.reason }, warnings, errors };

@@ -248,3 +248,24 @@ describe('truncateText', () => {
     expect(Array.from(truncateText(text, max)).length).toBeLessThanOrEqual(max);
   });
 });
+
+describe('skip rules after a platform rename', () => {
+  it('reports a missing skip-rule field as an error instead of silently skipping the record', async () => {
+    const { loadSpecs } = await import('../../src/mappings/load-spec.ts');
+    const { createSampleWorld } = await import('../../src/mappings/sample-sources.ts');
+    const { specs } = loadSpecs();
+    const spec = specs.find((s) => s.compiled.spec.name === 'orders-to-3pl-fulfillment-order')!.compiled;
+    const world = createSampleWorld({ seed: 11 });
+    try {
+      const [order] = world.sample('typical').sources['bigcommerce/order'] as Record<string, unknown>[];
+      expect(applyMapping(spec, order).errors).toEqual([]);
+      // The api-drift scenario renames status_id; the skip rule reads it.
+      const { status_id, ...renamed } = order!;
+      const drifted = applyMapping(spec, { ...renamed, status_code: status_id });
+      expect(drifted.skipped).toBeUndefined();
+      expect(drifted.errors).toEqual([expect.objectContaining({ code: 'missing-source', message: expect.stringContaining('status_id') })]);
+    } finally {
+      world.close();
+    }
+  });
+});

@@ -1,0 +1,551 @@
+/**
+ * The UAT run (the main job): start the simulator and the connected-system mocks on one virtual
+ * clock, start the integration under test, run the scenario with the load runner, wait until the
+ * system is quiet or the drain deadline passes, stop everything, verify against ground truth and
+ * write the run directory with the reports.
+ *
+ * The simulator and the mocks run in this process and share the clock object, so a control-plane
+ * clock jump (a 52-hour outage) moves both, and latencies between an order in the ledger and its
+ * write in a journal are measured on one time line. The integration and the load runner are child
+ * processes reached only through their contracts (DESIGN.md section 8). Every stage is a default
+ * that a test can replace (`deps`).
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { createVirtualClock } from '../../simulator/domain/clock.ts';
+import { faultPlanSchema } from '../../simulator/domain/faults.ts';
+import { createLedger, type Ledger, type LedgerEntry } from '../../simulator/domain/ledger.ts';
+import type { Cart } from '../../simulator/domain/model.ts';
+import { planQuota } from '../../simulator/domain/plans.ts';
+import type { Store } from '../../simulator/domain/store.ts';
+import { startSimulator, type RunningSimulator } from '../../simulator/http/server.ts';
+import { renderCart } from '../../simulator/http/routes/v3-carts.ts';
+import { acceptanceSchema, type ScenarioAcceptance } from '../load/acceptance.ts';
+import { loadScriptExports, resolveScenario } from '../load/scenario-catalog.ts';
+import type { CompiledSpec } from '../mappings/compile.ts';
+import { loadSpecs, MappingSpecError } from '../mappings/load-spec.ts';
+import { startMocks, type RunningMocks } from '../mocks/http/server.ts';
+import { buildUatReport, type RunInfo } from '../reports/uat/build.ts';
+import type { UatReport } from '../reports/uat/model.ts';
+import { renderUatReport } from '../reports/uat/render.ts';
+import { CriteriaError, resolveCriteria, type ResolvedCriteria } from '../verify/criteria.ts';
+import { normalizeReports } from '../verify/dead-letters.ts';
+import { verifyRun, type Verification } from '../verify/verify-run.ts';
+import { createAlertSink, type AlertSink } from './alert-sink.ts';
+import { exportDeadLetters, referenceDeadLetterCommand } from './dead-letter-export.ts';
+import { DEFAULTS, parseDuration, type UatOptions } from './config.ts';
+import { freePort, integrationLabel, IntegrationStartError, parseIntegration, startIntegration, type IntegrationSpec, type RunningIntegration } from './integration-process.ts';
+import { loadFacts, runLoad, type LoadRunResult } from './load-process.ts';
+import { createProgressPrinter, type Phase, type ProgressSink, type ProgressState } from './progress.ts';
+import { createRunDirectory, readRunFiles, runId, writeJson, type CatalogSnapshot } from './run-directory.ts';
+
+export type UatVerdict = 'pass' | 'fail' | 'error';
+
+export interface UatResult {
+  exitCode: number;
+  verdict: UatVerdict;
+  runDir?: string;
+  error?: string;
+  reports?: { html: string; md: string; json: string; junit: string };
+  report?: UatReport;
+  verification?: Verification;
+  /** The final `--json` line (DESIGN.md section 8). */
+  line: Record<string, unknown>;
+}
+
+/** A problem with the input: exit code 2, nothing started. */
+export class UatInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UatInputError';
+  }
+}
+
+/** The harness cannot run this scenario (a missing capability): exit code 3, no verdict. */
+export class UatHarnessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UatHarnessError';
+  }
+}
+
+export const EXIT_INTERRUPTED = 130;
+
+export interface UatDeps {
+  progress?: ProgressSink | false;
+  log?: (line: string) => void;
+  /** Aborts the run (Ctrl-C); the run directory is still written. */
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+interface Prepared {
+  scenario: { name: string; path: string };
+  acceptance?: ScenarioAcceptance;
+  criteria: ResolvedCriteria;
+  integration: IntegrationSpec;
+  specs: CompiledSpec[];
+}
+
+/** Everything that can be checked before anything starts; a problem here is invalid input. */
+export async function prepareUat(options: UatOptions): Promise<Prepared> {
+  const scenario = resolveScenario(options.scenario);
+  if (!scenario) throw new UatInputError(`Failed to find the scenario "${options.scenario}": use a name from scenarios/ (e.g. flash-sale-10x) or a path to a k6 script.`);
+  let integration: IntegrationSpec;
+  try {
+    integration = parseIntegration(options.integration);
+  } catch (error) {
+    throw new UatInputError((error as Error).message);
+  }
+  const scenarioEnv = { TIME_SCALE: String(options.timeScale), ...(options.volumeScale !== undefined ? { VOLUME_SCALE: String(options.volumeScale) } : {}), ...options.scenarioEnv };
+  let acceptance: ScenarioAcceptance | undefined;
+  let exports: Record<string, unknown>;
+  try {
+    exports = await loadScriptExports(scenario.path, scenarioEnv);
+  } catch (error) {
+    throw new UatInputError(`Failed to load the scenario ${scenario.name}: ${(error as Error).message}`);
+  }
+  if (exports.acceptance !== undefined) {
+    const parsed = acceptanceSchema.safeParse(exports.acceptance);
+    if (!parsed.success) throw new UatInputError(`Failed to read the acceptance criteria of ${scenario.path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}.`);
+    acceptance = parsed.data;
+  }
+  let criteria: ResolvedCriteria;
+  try {
+    criteria = resolveCriteria({ ...(acceptance ? { acceptance } : {}), ...(options.config?.acceptance ? { config: options.config.acceptance } : {}) });
+  } catch (error) {
+    if (error instanceof CriteriaError) throw new UatInputError(error.message);
+    throw error;
+  }
+  const loaded = loadSpecs();
+  if (loaded.issues.length > 0) throw new UatHarnessError(new MappingSpecError(loaded.issues).message);
+  for (const need of acceptance?.requires ?? []) {
+    // The scenario cannot provoke what it is about without this; a run would prove nothing.
+    if (need === 'sim:webhooks.unreachable' && !faultPlanSchema.safeParse({ webhooks: { unreachable: 0 } }).success) {
+      throw new UatHarnessError(`Failed to run ${scenario.name}: it needs the simulator fault webhooks.unreachable (a receiver outage), which this simulator does not implement, so the outage cannot be provoked and no verdict would mean anything. This is a gap in the harness, not in the integration.`);
+    }
+  }
+  return { scenario, ...(acceptance ? { acceptance } : {}), criteria, integration, specs: loaded.specs.map((s) => s.compiled) };
+}
+
+/** A ledger that also tells the progress counters what it records. */
+function tappedLedger(inner: Ledger, tap: (entry: LedgerEntry) => void): Ledger {
+  return {
+    append(entry) {
+      tap(entry);
+      inner.append(entry);
+    },
+    get count() {
+      return inner.count;
+    },
+    flush: () => inner.flush(),
+    stream: () => inner.stream(),
+    path: inner.path,
+    close: () => inner.close(),
+  };
+}
+
+function catalogOf(store: Store): CatalogSnapshot {
+  return { storeHash: store.info.hash, products: [...store.products.values()].map((p) => ({ id: p.id, name: p.name, type: p.type, url: p.custom_url.url })) };
+}
+
+/** GET /v3/carts/{id} as the simulator renders it, from the catalog snapshot in the run directory. */
+export function cartRenderer(catalog: CatalogSnapshot): (body: Record<string, unknown>) => Record<string, unknown> {
+  const products = new Map(catalog.products.map((p) => [p.id, { id: p.id, name: p.name, type: p.type, custom_url: { url: p.url } }]));
+  // renderCart reads only the store's products and hash; this is that much of a store.
+  const storeView = { products, info: { hash: catalog.storeHash } } as unknown as Store;
+  return (body) => renderCart(storeView, body as unknown as Cart) as unknown as Record<string, unknown>;
+}
+
+const clampReal = (ms: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, ms));
+
+export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<UatResult> {
+  const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const now = deps.now ?? (() => new Date());
+  const prepared = await prepareUat(options);
+  if (options.out && existsSync(options.out) && readdirSync(options.out).length > 0) {
+    // A run directory holds one run: an old ledger, queue export or engine state would mix in.
+    throw new UatInputError(`Failed to use --out ${options.out}: the directory is not empty. Give a new directory, or delete this one first.`);
+  }
+  const label = integrationLabel(prepared.integration);
+  const id = runId(prepared.scenario.name, label, now());
+  const runDir = createRunDirectory(options.out, id);
+  const realStart = now();
+  const scale = options.timeScale;
+  const clock = createVirtualClock({ scale });
+  const simStart = clock.now();
+
+  const state: ProgressState = { phase: 'starting', simNow: simStart, ordersPlaced: 0, ordersSynced: 0, deadLetters: 0, rateLimited: 0, webhookFailures: 0, hooksDeactivated: 0 };
+  if (prepared.acceptance) state.scenarioMs = parseDuration(prepared.acceptance.simulatedDuration);
+  // Orders placed in this run, and the ones accounted for: in the ERP (under the spec's key, the
+  // order id) or reported as dead letters. Progress only; the verdict recounts from the files.
+  const placedIds: string[] = [];
+  const deadLetterKeys = new Set<string>();
+  let erpLookup: ((key: string) => unknown) | undefined;
+  const syncedCount = () => (erpLookup ? placedIds.filter((id) => erpLookup!(id) !== undefined).length : 0);
+  const deadLetteredCount = () => placedIds.filter((id) => deadLetterKeys.has(id)).length;
+  const outstanding = () => (erpLookup ? placedIds.filter((id) => erpLookup!(id) === undefined && !deadLetterKeys.has(id)).length : placedIds.length);
+  const progress = createProgressPrinter(deps.progress ?? false, () => ({ ...state, simNow: clock.now(), ordersSynced: syncedCount(), deadLetters: deadLetteredCount() }));
+  // Phase changes are log lines; with a progress printer they go through it so a redrawn line is cleared first.
+  const note = (text: string) => (deps.progress ? progress.note(text) : log(`[uat] ${text}`));
+  const phase = (p: Phase, text?: string) => {
+    state.phase = p;
+    if (text) note(text);
+  };
+
+  let sim: RunningSimulator | undefined;
+  let mocks: RunningMocks | undefined;
+  let sink: AlertSink | undefined;
+  let integration: RunningIntegration | undefined;
+  let load: LoadRunResult | undefined;
+  let loadStartedAt: number | undefined;
+  let loadEndedAt: number | undefined;
+  let endAt: number | undefined;
+  let drain = { reason: 'not reached', text: 'The run stopped before the drain.' };
+  let integrationExit: string | undefined;
+  const notes: string[] = [];
+  let status: RunInfo['status'] = 'complete';
+  let store: Store | undefined;
+  let harnessError: Error | undefined;
+  const signal = deps.signal;
+  const interrupted = () => signal?.aborted === true;
+
+  const runRecord = (): Record<string, unknown> => ({
+    id,
+    status,
+    scenario: { name: prepared.scenario.name, path: relative(process.cwd(), prepared.scenario.path) || prepared.scenario.path, acceptance: prepared.acceptance ?? null },
+    integration: { label, command: integration?.command ?? null, readyBy: integration?.readyBy ?? null, ready: integration?.ready ?? null, exit: integrationExit ?? null },
+    options: { ...options, config: options.config ?? null, timeScale: scale },
+    criteria: prepared.criteria,
+    simulator: sim ? { url: sim.url, storeHash: store?.info.hash, clientId: store?.accounts[0]?.clientId, plan: options.plan, quotaPerWindow: quotaPerWindow(), seed: options.seed } : null,
+    clock: { scale, simStart: iso(simStart), loadStartedAt: loadStartedAt !== undefined ? iso(loadStartedAt) : null, loadEndedAt: loadEndedAt !== undefined ? iso(loadEndedAt) : null, endAt: endAt !== undefined ? iso(endAt) : null },
+    drain,
+    load: load ? { exitCode: load.exitCode, runner: load.runner ?? null, realSeconds: (load.endedRealMs - load.startedRealMs) / 1000 } : null,
+    realStartedAt: realStart.toISOString(),
+    notes,
+  });
+  const quotaPerWindow = () => planQuota(options.plan, options.quota !== undefined ? { perWindow: options.quota } : undefined).perWindow ?? null;
+
+  try {
+    writeJson(runDir, 'run.json', runRecord());
+    log(`UAT ${prepared.scenario.name} against ${label}: run directory ${relative(process.cwd(), runDir) || runDir}`);
+    // ---- the world: simulator and mocks on one clock, and the alert sink ----
+    const ledger = tappedLedger(createLedger({ path: join(runDir, 'ledger.jsonl') }), (e) => {
+      if (e.kind === 'resource:created' && e.resource === 'order') {
+        state.ordersPlaced++;
+        placedIds.push(String(e.id));
+      }
+      else if (e.kind === 'quota:limited') state.rateLimited++;
+      else if (e.kind === 'webhook:attempt' && e.outcome !== 'delivered' && e.outcome !== 'denylisted') state.webhookFailures++;
+      else if (e.kind === 'hook:deactivated') state.hooksDeactivated++;
+    });
+    sim = await startSimulator({ port: 0, host: '127.0.0.1', plan: options.plan, ...(options.quota !== undefined ? { quota: options.quota } : {}), seed: options.seed, clock, ledger, products: options.products, customers: options.customers, pastOrders: options.pastOrders });
+    store = [...sim.sim.stores.values()][0]!;
+    mocks = await startMocks({ port: 0, host: '127.0.0.1', seed: options.seed, clock, products: options.products, customers: options.customers, runDir });
+    sink = await createAlertSink({ clock, file: join(runDir, 'alerts.jsonl') });
+    erpLookup = (key) => mocks!.systems.erp.getSalesOrder(key);
+    sink.onAlert((line) => {
+      // Only dead letters of the order-to-ERP flow account for an order not in the ERP.
+      for (const d of normalizeReports([line]).deadLetters) if (!d.spec || d.spec === 'orders-to-erp-sales-order') deadLetterKeys.add(d.key);
+      state.deadLetters = deadLetterKeys.size;
+    });
+    writeJson(runDir, 'catalog.json', catalogOf(store));
+    const account = store.accounts[0]!;
+
+    // ---- the integration ----
+    phase('integration', `Starting the integration: ${label}`);
+    const webhookPort = await freePort();
+    const env: Record<string, string> = {
+      BIGCOMMERCE_API_URL: `${sim.url}/stores/${store.info.hash}`,
+      BIGCOMMERCE_STORE_HASH: store.info.hash,
+      BIGCOMMERCE_ACCESS_TOKEN: account.accessToken,
+      BIGCOMMERCE_CLIENT_ID: account.clientId,
+      BIGCOMMERCE_WEBHOOK_SECRET: randomBytes(18).toString('hex'),
+      WEBHOOK_PORT: String(webhookPort),
+      ERP_URL: `${mocks.url}/erp`,
+      THREEPL_URL: `${mocks.url}/3pl`,
+      CRM_URL: `${mocks.url}/crm`,
+      MARKETING_URL: `${mocks.url}/marketing`,
+      ALERT_URL: sink.url,
+      TIME_SCALE: String(scale),
+      // The reference engine keeps its state in SQLite; a fresh file per run, inside the run.
+      ...(prepared.integration.kind === 'reference' ? { ENGINE_DB: join(runDir, 'engine.sqlite') } : {}),
+      ...(options.config?.integrationEnv ?? {}),
+    };
+    try {
+      integration = await startIntegration({ spec: prepared.integration, env, webhookPort, logFile: join(runDir, 'integration.log'), readyTimeoutMs: options.readyTimeoutMs });
+    } catch (error) {
+      if (error instanceof IntegrationStartError) {
+        // A command the user gave that does not start is their input; ours failing is a harness error.
+        if (prepared.integration.kind === 'command') throw new UatInputError(error.message);
+        throw new UatHarnessError(error.message);
+      }
+      throw error;
+    }
+    void integration.exited.then((e) => {
+      if (endAt === undefined) {
+        integrationExit = `exited on its own with ${e.signal ?? `code ${e.code}`} at ${iso(clock.now())} (simulated), before the run ended`;
+        notes.push(`The integration ${integrationExit}.`);
+        note(`The integration ${integrationExit}.`);
+      }
+    });
+    writeJson(runDir, 'run.json', runRecord());
+
+    // ---- the load ----
+    if (!interrupted()) {
+      phase('load', `Running ${prepared.scenario.name} at ${scale}x (one real second = ${scale} simulated seconds)${options.volumeScale !== undefined ? `, volume ${options.volumeScale}x` : ''}`);
+      loadStartedAt = clock.now();
+      state.loadStartedAt = loadStartedAt;
+      load = await runLoad({
+        scenarioPath: prepared.scenario.path,
+        runner: options.runner,
+        timeScale: scale,
+        ...(options.volumeScale !== undefined ? { volumeScale: options.volumeScale } : {}),
+        simUrl: sim.url,
+        storeHash: store.info.hash,
+        controlToken: sim.sim.controlToken,
+        mocksUrl: mocks.url,
+        mocksControlToken: mocks.controlToken,
+        summaryExport: join(runDir, 'load-summary.json'),
+        logFile: join(runDir, 'load.log'),
+        env: options.scenarioEnv,
+        signal: signal ?? new AbortController().signal,
+      });
+      loadEndedAt = clock.now();
+      if (![0, 99].includes(load.exitCode) && !interrupted()) {
+        throw new UatHarnessError(`Failed to run the scenario: the load runner exited with ${load.exitCode} (${load.exitCode === 107 ? 'script error' : load.exitCode === 104 ? 'invalid options' : 'see load.log'}). The log is ${join(runDir, 'load.log')}.`);
+      }
+    }
+
+    // ---- the drain ----
+    if (!interrupted()) {
+      phase('drain', 'Load done; waiting for the integration to catch up');
+      drain = await waitForQuiet({
+        quietSimMs: options.drainQuietMs ?? DEFAULTS.drainQuietMs,
+        deadlineSimMs: options.drainDeadlineMs ?? DEFAULTS.drainDeadlineMs,
+        scale,
+        clock,
+        outstanding,
+        progressCount: () => state.deadLetters + Object.values(mocks!.journals).reduce((s, j) => s + j.count, 0),
+        pendingDeliveries: () => sim!.sim.dispatcher.pending(),
+        alive: () => integration!.alive(),
+        ...(signal ? { signal } : {}),
+      });
+    }
+    if (interrupted()) {
+      status = 'interrupted';
+      drain = { reason: 'interrupted', text: 'Interrupted (Ctrl-C) before the system settled.' };
+    }
+  } catch (error) {
+    harnessError = error as Error;
+  } finally {
+    endAt ??= clock.now();
+    phase('stopping');
+    // The state at the end is the state before the integration is told to stop: what it does
+    // on shutdown (deleting its hooks, say) is not held against or for it.
+    if (sim && store) {
+      const q = planQuota(options.plan, options.quota !== undefined ? { perWindow: options.quota } : undefined);
+      writeJson(runDir, 'quota.json', { plan: options.plan, perWindow: q.perWindow ?? null, windowMs: q.windowMs, windows: store.quota.history().map((w) => ({ ...w, start: iso(w.start) })) });
+    }
+    if (integration) {
+      const exit = await integration.stop();
+      integrationExit ??= `stopped by the harness (${exit.signal ?? `code ${exit.code}`})`;
+      const command = options.deadLettersCommand ?? options.config?.deadLetters?.command ?? (prepared.integration.kind === 'reference' ? referenceDeadLetterCommand(runDir) : undefined);
+      if (command) {
+        const exported = await exportDeadLetters(command, { ENGINE_DB: join(runDir, 'engine.sqlite') }, runDir);
+        notes.push(exported.error ? `Could not read the integration's dead-letter queue: ${exported.error}.` : `Read ${exported.count} entr${exported.count === 1 ? 'y' : 'ies'} from the integration's dead-letter queue after it stopped (${command}).`);
+      }
+    }
+    await sim?.close();
+    await mocks?.close();
+    await sink?.close();
+    writeJson(runDir, 'run.json', runRecord());
+  }
+
+  if (harnessError) {
+    progress.stop();
+    const input = harnessError instanceof UatInputError;
+    const message = harnessError.message;
+    log(`${input ? 'error' : 'bc-harness uat failed'}: ${input ? message : (harnessError.stack ?? message)}`);
+    log(`The run directory keeps what was recorded: ${runDir}`);
+    return { exitCode: input ? 2 : 3, verdict: 'error', runDir, error: message, line: { verdict: 'error', error: message, reportDir: runDir, criteria: [], findings: [] } };
+  }
+
+  // ---- verify and report ----
+  phase('verifying', 'Verifying against ground truth');
+  writeJson(runDir, 'run.json', { ...runRecord(), realSeconds: (now().getTime() - realStart.getTime()) / 1000 });
+  const result = await verifyRunDirectory(runDir, { specs: prepared.specs, ...(options.junit ? { junit: options.junit } : {}), now });
+  progress.stop();
+  return result;
+}
+
+/** run.json as written by runUat: what verification and the report need from the run. */
+interface RunRecordFile {
+  id: string;
+  status: RunInfo['status'];
+  scenario: { name: string; acceptance: ScenarioAcceptance | null };
+  integration: { label: string; command: string | null; exit: string | null };
+  options: { plan: string; volumeScale?: number; seed: number; timeScale: number };
+  criteria: ResolvedCriteria;
+  simulator: { clientId: string; quotaPerWindow: number | null } | null;
+  clock: { scale: number; simStart: string; loadStartedAt: string | null; loadEndedAt: string | null; endAt: string | null };
+  drain: { reason: string; text: string };
+  load: { exitCode: number; runner: string | null } | null;
+  realStartedAt: string;
+  realSeconds?: number;
+  notes: string[];
+}
+
+/**
+ * Verify a run directory and write its reports: the verdict from the ledger, the journals and
+ * what the integration reported, nothing else. runUat ends here; `bc-harness uat --verify DIR`
+ * re-runs it on a finished run (after editing a criterion in run.json, say).
+ */
+export async function verifyRunDirectory(runDir: string, options: { specs?: CompiledSpec[]; junit?: string; now?: () => Date } = {}): Promise<UatResult> {
+  const now = options.now ?? (() => new Date());
+  const file = join(runDir, 'run.json');
+  let run: RunRecordFile;
+  try {
+    run = JSON.parse(readFileSync(file, 'utf8')) as RunRecordFile;
+  } catch (error) {
+    throw new UatInputError(`Failed to read ${file}: ${(error as Error).message}. Pass the run directory a UAT run wrote.`);
+  }
+  if (!run.simulator || !run.clock.endAt) throw new UatInputError(`Failed to verify ${runDir}: the run stopped before the simulator ran (run.json has no simulator or end time), so there is nothing to verify.`);
+  let specs = options.specs;
+  if (!specs) {
+    const loaded = loadSpecs();
+    if (loaded.issues.length > 0) throw new UatHarnessError(new MappingSpecError(loaded.issues).message);
+    specs = loaded.specs.map((x) => x.compiled);
+  }
+  const files = await readRunFiles(runDir);
+  const endAt = Date.parse(run.clock.endAt);
+  const verification = verifyRun({
+    specs,
+    ledger: files.ledger,
+    journals: files.journals,
+    alerts: files.alerts,
+    ...(files.quota ? { quota: files.quota } : {}),
+    integrationClientId: run.simulator.clientId,
+    timeScale: run.clock.scale,
+    endAt,
+    criteria: run.criteria.criteria,
+    scope: run.criteria.scope,
+    ...(files.catalog ? { renderCart: cartRenderer(files.catalog) } : {}),
+  });
+  let summary: LoadRunResult['summary'];
+  try {
+    summary = JSON.parse(readFileSync(join(runDir, 'load-summary.json'), 'utf8')) as LoadRunResult['summary'];
+  } catch {
+    summary = undefined;
+  }
+  const facts = loadFacts(summary);
+  const acceptance = run.scenario.acceptance;
+  const msOf = (t: string | null) => (t ? Date.parse(t) : undefined);
+  const loadStartedAt = msOf(run.clock.loadStartedAt);
+  const loadEndedAt = msOf(run.clock.loadEndedAt);
+  const runInfo: RunInfo = {
+    id: run.id,
+    dir: runDir,
+    scenario: { name: run.scenario.name, ...(acceptance ? { description: acceptance.description, simulatedDurationMs: parseDuration(acceptance.simulatedDuration) } : { description: 'A k6 script without acceptance criteria: the default criteria apply.' }) },
+    integration: { label: run.integration.label, command: run.integration.command ?? '', ...(run.integration.exit ? { exit: run.integration.exit } : {}) },
+    plan: run.options.plan,
+    quotaPerWindow: run.simulator.quotaPerWindow,
+    timeScale: run.clock.scale,
+    ...(run.options.volumeScale !== undefined ? { volumeScale: run.options.volumeScale } : {}),
+    seed: run.options.seed,
+    simStart: Date.parse(run.clock.simStart),
+    ...(loadStartedAt !== undefined ? { loadStartedAt } : {}),
+    ...(loadEndedAt !== undefined ? { loadEndedAt } : {}),
+    endAt,
+    realStartedAt: run.realStartedAt,
+    realSeconds: run.realSeconds ?? 0,
+    drain: run.drain,
+    load: { ...(run.load?.runner ? { runner: run.load.runner } : {}), ...(run.load ? { exitCode: run.load.exitCode } : {}), ordersPlaced: facts.ordersPlaced, droppedIterations: facts.droppedIterations, stepsSkipped: facts.stepsSkipped, failedChecks: facts.failedChecks },
+    status: run.status,
+    notes: run.notes,
+  };
+  const report = buildUatReport({ verification, run: runInfo, waived: run.criteria.waived, generatedAt: now() });
+  const reports = {
+    html: join(runDir, 'report.html'),
+    md: join(runDir, 'report.md'),
+    json: join(runDir, 'report.json'),
+    junit: join(runDir, 'junit.xml'),
+  };
+  writeFileSync(reports.html, renderUatReport(report, 'html'));
+  writeFileSync(reports.md, renderUatReport(report, 'md'));
+  writeFileSync(reports.json, renderUatReport(report, 'json'));
+  writeFileSync(reports.junit, renderUatReport(report, 'junit'));
+  if (options.junit) {
+    mkdirSync(dirname(resolve(options.junit)), { recursive: true });
+    copyFileSync(reports.junit, resolve(options.junit));
+  }
+  const interrupted = run.status === 'interrupted';
+  const verdict: UatVerdict = interrupted ? 'error' : verification.verdict;
+  const line = {
+    verdict,
+    reportDir: runDir,
+    criteria: verification.criteria.map((c) => ({ name: c.name, flow: c.flow, passed: c.passed, value: c.value, limit: c.limit, id: c.id, measure: c.measure, op: c.op })),
+    findings: verification.findings.map((f) => ({ pattern: f.pattern, flow: f.flow, count: f.count, ...(f.stream ? { stream: f.stream } : {}) })),
+    scenario: run.scenario.name,
+    integration: run.integration.label,
+    timeScale: run.clock.scale,
+    reports,
+    ...(interrupted ? { error: 'interrupted' } : {}),
+  };
+  writeJson(runDir, 'verdict.json', { ...line, measures: verification.measures, waived: run.criteria.waived });
+  const exitCode = interrupted ? EXIT_INTERRUPTED : verdict === 'pass' ? 0 : 1;
+  return { exitCode, verdict, runDir, reports, report, verification, line };
+}
+
+interface DrainOptions {
+  quietSimMs: number;
+  deadlineSimMs: number;
+  scale: number;
+  clock: { now(): number };
+  outstanding: () => number;
+  progressCount: () => number;
+  pendingDeliveries: () => number;
+  alive: () => boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * Wait until the system is quiet: every order placed has reached the ERP or been dead-lettered
+ * and no webhook delivery is pending (settled); or nothing reached any target for `quietSimMs`
+ * (quiet); or the deadline passed. Simulated durations are converted to real time and clamped,
+ * so a high time scale still gives a slow machine a moment and a low one does not wait forever.
+ */
+export async function waitForQuiet(o: DrainOptions): Promise<{ reason: string; text: string }> {
+  const startReal = Date.now();
+  const startSim = o.clock.now();
+  const quietReal = clampReal(o.quietSimMs / o.scale, 1_500, 20_000);
+  const deadlineReal = clampReal(o.deadlineSimMs / o.scale, 5_000, 180_000);
+  const settleReal = clampReal(30_000 / o.scale, 400, 3_000);
+  let lastCount = o.progressCount();
+  let lastChangeReal = Date.now();
+  let settledSince: number | undefined;
+  const simSince = () => `${((o.clock.now() - startSim) / 60_000).toFixed(1)} simulated minutes`;
+  for (;;) {
+    if (o.signal?.aborted) return { reason: 'interrupted', text: 'Interrupted.' };
+    const count = o.progressCount();
+    if (count !== lastCount) {
+      lastCount = count;
+      lastChangeReal = Date.now();
+    }
+    const settled = o.outstanding() <= 0 && o.pendingDeliveries() === 0;
+    settledSince = settled ? (settledSince ?? Date.now()) : undefined;
+    if (settledSince !== undefined && Date.now() - settledSince >= settleReal && Date.now() - lastChangeReal >= settleReal) {
+      return { reason: 'settled', text: `Settled ${simSince()} after the load: every order placed had reached the ERP or been dead-lettered and no webhook delivery was pending.` };
+    }
+    if (!o.alive()) return { reason: 'integration-exited', text: `The integration exited; stopped waiting ${simSince()} after the load.` };
+    if (Date.now() - lastChangeReal >= quietReal) return { reason: 'quiet', text: `Quiet: nothing reached a connected system for ${(quietReal / 1000).toFixed(1)} real seconds (${((quietReal * o.scale) / 60_000).toFixed(0)} simulated minutes); stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} order(s) outstanding.` };
+    if (Date.now() - startReal >= deadlineReal) return { reason: 'deadline', text: `Drain deadline: stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} order(s) outstanding.` };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+

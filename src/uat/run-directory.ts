@@ -1,0 +1,99 @@
+/**
+ * The run directory: everything a UAT run recorded, so the verdict can be recomputed and the
+ * reports re-rendered after every process has exited (DESIGN.md section 3, "Storage").
+ *
+ *   run.json              what ran: options, integration, simulator, clock times, load result
+ *   ledger.jsonl          the simulator's ground truth
+ *   journal-<system>.jsonl  every write each connected system received
+ *   alerts.jsonl          everything the integration sent to ALERT_URL
+ *   dead-letters.json     its dead-letter queue, when an export command printed it
+ *   quota.json            the store's quota windows
+ *   catalog.json          the store's products (abandoned carts are rendered with them)
+ *   load-summary.json     the load runner's summary (k6 --summary-export shape)
+ *   integration.log, load.log
+ *   verdict.json, report.json, report.html, report.md, junit.xml
+ */
+import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { alertLineSchema, quotaSnapshotSchema, type AlertLine, type QuotaSnapshot } from '../verify/inputs.ts';
+import { createJournalIndex, createLedgerIndex, type JournalIndex, type LedgerIndex } from '../verify/ledger-index.ts';
+
+export const JOURNAL_SYSTEMS = ['erp', '3pl', 'crm', 'marketing'] as const;
+
+export function runId(scenario: string, integration: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${scenario}-${integration}`.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+export function createRunDirectory(out: string | undefined, id: string): string {
+  const dir = resolve(out ?? join('reports', 'out', 'uat', id));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function writeJson(dir: string, name: string, value: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  return file;
+}
+
+/** Stream a JSON Lines file line by line; unparseable lines go to `onBad`. */
+export async function readJsonLines(file: string, onLine: (value: unknown) => void, onBad: () => void = () => {}): Promise<number> {
+  if (!existsSync(file)) return 0;
+  let n = 0;
+  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    n++;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      onBad();
+      continue;
+    }
+    onLine(value);
+  }
+  return n;
+}
+
+export interface RunFiles {
+  ledger: LedgerIndex;
+  journals: JournalIndex;
+  alerts: AlertLine[];
+  quota?: QuotaSnapshot;
+  catalog?: CatalogSnapshot;
+}
+
+export interface CatalogSnapshot {
+  storeHash: string;
+  products: { id: number; name: string; type: string; url: string }[];
+}
+
+/** Read a run directory's ground truth and journals into the verifier's indexes. */
+export async function readRunFiles(dir: string): Promise<RunFiles> {
+  const ledger = createLedgerIndex();
+  await readJsonLines(join(dir, 'ledger.jsonl'), (v) => ledger.add(v), () => ledger.add(null));
+  const journals = createJournalIndex();
+  for (const system of JOURNAL_SYSTEMS) await readJsonLines(join(dir, `journal-${system}.jsonl`), (v) => journals.add(v), () => journals.add(null));
+  const alerts: AlertLine[] = [];
+  await readJsonLines(join(dir, 'alerts.jsonl'), (v) => {
+    const parsed = alertLineSchema.safeParse(v);
+    if (parsed.success) alerts.push(parsed.data);
+  });
+  // An exported dead-letter queue reads like dead-letter reports that arrived when each was made.
+  const exported = join(dir, 'dead-letters.json');
+  if (existsSync(exported)) {
+    const entries = JSON.parse(readFileSync(exported, 'utf8')) as { entries: Record<string, unknown>[] };
+    for (const e of entries.entries) {
+      const at = typeof e.createdAt === 'number' ? new Date(e.createdAt).toISOString() : typeof e.at === 'string' ? e.at : new Date(0).toISOString();
+      alerts.push({ at, path: '(dead-letter export)', body: { ...e, queueKind: e.kind, kind: 'dead-letter' } });
+    }
+  }
+  const quotaFile = join(dir, 'quota.json');
+  const quota = existsSync(quotaFile) ? quotaSnapshotSchema.parse(JSON.parse(readFileSync(quotaFile, 'utf8'))) : undefined;
+  const catalogFile = join(dir, 'catalog.json');
+  const catalog = existsSync(catalogFile) ? (JSON.parse(readFileSync(catalogFile, 'utf8')) as CatalogSnapshot) : undefined;
+  return { ledger, journals, alerts, ...(quota ? { quota } : {}), ...(catalog ? { catalog } : {}) };
+}

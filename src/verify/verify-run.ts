@@ -1,0 +1,256 @@
+/**
+ * The verifier: ground truth (the ledger) through the mapping specs, against what the connected
+ * systems received (their journals), plus how the integration used the API, kept its webhooks
+ * alive and reported its failures. A pure function of its inputs: the UAT run streams the run
+ * directory's files into the indexes and calls it; tests hand it ledgers and journals they wrote.
+ */
+import type { CompiledSpec } from '../mappings/compile.ts';
+import { evaluateCriteria, type Criterion, type CriterionResult } from './criteria.ts';
+import { normalizeReports, type NormalizedReports } from './dead-letters.ts';
+import { previewValue } from './diff-records.ts';
+import { createFetchCoverage } from './fetch-coverage.ts';
+import { classifyFindings, PATTERNS, stripStore, type Finding } from './findings.ts';
+import type { AlertLine, QuotaSnapshot } from './inputs.ts';
+import { hookStateAt, type JournalIndex, type LedgerIndex, type SourceVersion } from './ledger-index.ts';
+import { computeMeasures, patternMeasure } from './measures.ts';
+import { analyzeQuota, type QuotaUse } from './quota-use.ts';
+import { analyzeRateLimits, rateLimitAllowances, type RateLimitAnalysis } from './rate-limits.ts';
+import { STREAMS, type StreamId } from './streams.ts';
+import { emptyMeasures, verifyStream, type StreamResult } from './verify-stream.ts';
+import { analyzeWebhooks, type WebhookHealth } from './webhook-health.ts';
+
+export interface VerifyRunInput {
+  specs: readonly CompiledSpec[];
+  ledger: LedgerIndex;
+  journals: JournalIndex;
+  alerts: readonly AlertLine[];
+  quota?: QuotaSnapshot;
+  /** The API client id the integration used (its account's). */
+  integrationClientId: string;
+  timeScale: number;
+  /** Simulated ms the run ended (before the integration was stopped). */
+  endAt: number;
+  criteria: readonly Criterion[];
+  scope: readonly StreamId[];
+  /** Render an abandoned cart's ledger body as GET /v3/carts/{id} shows it; without it carts are not checked. */
+  renderCart?: (body: Record<string, unknown>) => Record<string, unknown>;
+}
+
+export interface Fidelity {
+  timeScale: number;
+  /** Simulated ms one real millisecond of the integration's own work costs. */
+  simMsPerRealMs: number;
+  receiverAnswerP95RealMs: number | null;
+  rateLimitGraceMs: number;
+  rateLimitToleranceMs: number;
+  warnings: string[];
+}
+
+export interface Verification {
+  verdict: 'pass' | 'fail';
+  streams: StreamResult[];
+  rateLimits: RateLimitAnalysis;
+  webhooks: WebhookHealth;
+  quota?: QuotaUse;
+  reports: NormalizedReports;
+  fetches: Record<string, number>;
+  findings: Finding[];
+  measures: Record<string, number | null>;
+  criteria: CriterionResult[];
+  fidelity: Fidelity;
+  requests: { total: number; byStatus: Record<string, number>; byEndpoint: { endpoint: string; count: number }[] };
+  ledger: { lines: number; malformed: number; firstAt?: number; lastAt?: number };
+  journals: { lines: number; malformed: number };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** `GET /v2/orders/{id}/products` → the endpoint family, for the calls-per-order table. */
+export function endpointOf(method: string, path: string): string {
+  const bare = stripStore(path).split('?')[0]!;
+  return `${method} ${bare.replace(/\/\d+(?=\/|$)/g, '/{id}').replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}(?=\/|$)/gi, '/{id}')}`;
+}
+
+export function verifyRun(input: VerifyRunInput): Verification {
+  const specsByName = new Map(input.specs.map((s) => [s.spec.name, s]));
+  const reports = normalizeReports(input.alerts);
+  const calls = input.ledger.calls.get(input.integrationClientId) ?? [];
+  const fetches = createFetchCoverage(calls);
+  const latencyLimit = input.criteria.find((c) => c.measure.startsWith('orders.syncLatency'))?.limit ?? 300;
+
+  // Expected keys per target, so two streams writing to one target do not flag each other's keys.
+  const streams: StreamResult[] = [];
+  const keysByTarget = new Map<string, Set<string>>();
+  const sourcesOf = (def: (typeof STREAMS)[number]): { id: string; versions: SourceVersion[] }[] => {
+    if (def.source.kind === 'abandoned-cart') return [...input.ledger.abandonedCarts.entries()].map(([id, v]) => ({ id, versions: [v] }));
+    return [...(input.ledger.sources.get(def.source.resource)?.values() ?? [])].map((r) => ({ id: r.id, versions: r.versions.filter((v) => v.at <= input.endAt) }));
+  };
+  const first = STREAMS.map((def) => {
+    const spec = specsByName.get(def.spec);
+    if (def.source.kind === 'abandoned-cart' && !input.renderCart) {
+      return { def, result: { stream: def, available: false, covered: false, note: 'Abandoned carts need the store catalog to render as GET /v3/carts shows them; not available for this run.', records: [], skipped: 0, unexpectedKeys: [], renames: [], measures: emptyMeasures() } satisfies StreamResult };
+    }
+    const result = verifyStream({
+      stream: def,
+      spec,
+      sources: sourcesOf(def),
+      journals: input.journals,
+      deadLetters: reports.deadLetters,
+      renames: input.ledger.renames,
+      lateAfterMs: latencyLimit * 1000,
+      inScope: input.scope.includes(def.id),
+      ...(def.source.kind === 'abandoned-cart' && input.renderCart ? { prepare: input.renderCart } : {}),
+    });
+    const target = `${def.target.system}:${def.target.resource}`;
+    let keys = keysByTarget.get(target);
+    if (!keys) keysByTarget.set(target, (keys = new Set()));
+    for (const r of result.records) keys.add(r.targetKey);
+    return { def, result };
+  });
+  for (const { def, result } of first) {
+    const shared = keysByTarget.get(`${def.target.system}:${def.target.resource}`) ?? new Set<string>();
+    result.unexpectedKeys = result.unexpectedKeys.filter((k) => !shared.has(k));
+    result.measures.unexpectedWrites = result.unexpectedKeys.length;
+    streams.push(result);
+  }
+
+  const windowMs = input.quota?.windowMs ?? 30_000;
+  const rateLimits = analyzeRateLimits(calls, input.ledger.rateLimited.get(input.integrationClientId) ?? [], { timeScale: input.timeScale, windowMs });
+  const webhooks = analyzeWebhooks(input.ledger, input.integrationClientId, input.endAt, fetches);
+  const quota = analyzeQuota(input.quota, input.integrationClientId);
+  const integrationHooks = [...input.ledger.hooks.values()].filter((h) => h.clientId === input.integrationClientId);
+  const covers = (pattern: string, scope: string) => pattern === scope || (pattern.endsWith('/*') && scope.startsWith(pattern.slice(0, -1)));
+  const hooksOffAt = (at: number, scope: string) => {
+    const relevant = integrationHooks.filter((h) => covers(h.scope, scope));
+    const states = relevant.map((h) => hookStateAt(h, at)).filter((s) => s.exists && !s.deleted);
+    return states.length > 0 && states.every((s) => !s.active) && relevant.some((h) => h.deactivations.some((d) => d.at <= at));
+  };
+  const findings = classifyFindings({ streams, ledger: input.ledger, calls, rateLimits, webhooks, fetches, reports, hooksOffAt, formatTime: iso });
+  const serverErrors = calls.filter((c) => c.status >= 500).length;
+  const measures = computeMeasures({ streams, rateLimits, webhooks, quota, reports, findings, requests: calls.length, serverErrors, renames: input.ledger.renames.length });
+
+  const criteria = evaluateCriteria(input.criteria, {
+    measures,
+    evidence: (measure) => evidenceFor(measure, { streams, rateLimits, webhooks, reports, findings, quota }),
+    missingReason: (measure) => {
+      const [streamId, m] = measure.split('.') as [string, string];
+      const stream = streams.find((s) => s.stream.id === streamId);
+      if (stream && !stream.available) return { reason: stream.note ?? 'the stream could not be checked', passes: false };
+      if (stream && m.startsWith('syncLatency')) {
+        if (stream.measures.expected === 0) return { reason: `no ${stream.stream.noun} had to reach the target in this run, so there is no latency to judge`, passes: true };
+        return { reason: `no ${stream.stream.noun} reached the target, so the latency cannot be measured`, passes: false };
+      }
+      if (measure.startsWith('api.peakWindow')) return quota ? { reason: 'the plan has no window quota (unlimited), so no share of it can be used up', passes: true } : { reason: 'the quota windows were not recorded for this run', passes: false };
+      if (measure === 'api.callsPerSyncedOrder') return { reason: 'no order reached the ERP, so there is nothing to divide by', passes: false };
+      return undefined;
+    },
+  });
+
+  const byStatus: Record<string, number> = {};
+  const byEndpoint = new Map<string, number>();
+  for (const c of calls) {
+    byStatus[String(c.status)] = (byStatus[String(c.status)] ?? 0) + 1;
+    const e = endpointOf(c.method, c.path);
+    byEndpoint.set(e, (byEndpoint.get(e) ?? 0) + 1);
+  }
+
+  const allowances = rateLimitAllowances({ timeScale: input.timeScale, windowMs });
+  const simMsPerRealMs = input.timeScale > 0 ? input.timeScale : 1;
+  const warnings: string[] = [];
+  // DESIGN.md section 3: compression is faithful only while the integration's own processing
+  // time times the scale stays small against the windows it is judged by (10% of a 30-s window).
+  if (webhooks.answerP95RealMs !== null && webhooks.answerP95RealMs * simMsPerRealMs > windowMs * 0.1) {
+    warnings.push(`The integration's receiver took ${webhooks.answerP95RealMs.toFixed(1)} real ms to answer (p95), which is ${((webhooks.answerP95RealMs * simMsPerRealMs) / 1000).toFixed(1)} simulated seconds at ${input.timeScale}x: more than a tenth of the 30-second quota window, so its latencies and pacing are not faithful at this scale. Use a lower --time-scale.`);
+  }
+  if (allowances.graceMs >= windowMs / 2 || allowances.toleranceMs >= windowMs / 10) {
+    warnings.push(`At ${input.timeScale}x a few real milliseconds of network and timer jitter are a large part of a 30-second window, so the 429 judgement is capped (grace ${(allowances.graceMs / 1000).toFixed(1)} s, tolerance ${(allowances.toleranceMs / 1000).toFixed(1)} s simulated). Use a lower --time-scale to judge rate-limit handling tightly.`);
+  }
+  if (input.ledger.malformed > 0) warnings.push(`${input.ledger.malformed} ledger line(s) could not be read and were skipped.`);
+  if (input.journals.malformed > 0) warnings.push(`${input.journals.malformed} journal line(s) could not be read and were skipped.`);
+
+  const verdict = criteria.every((c) => c.passed) ? 'pass' : 'fail';
+  return {
+    verdict,
+    streams,
+    rateLimits,
+    webhooks,
+    ...(quota ? { quota } : {}),
+    reports,
+    fetches: fetches.counts,
+    findings,
+    measures,
+    criteria,
+    fidelity: { timeScale: input.timeScale, simMsPerRealMs, receiverAnswerP95RealMs: webhooks.answerP95RealMs, rateLimitGraceMs: allowances.graceMs, rateLimitToleranceMs: allowances.toleranceMs, warnings },
+    requests: { total: calls.length, byStatus, byEndpoint: [...byEndpoint.entries()].map(([endpoint, count]) => ({ endpoint, count })).sort((a, b) => b.count - a.count) },
+    ledger: { lines: input.ledger.lines, malformed: input.ledger.malformed, ...(input.ledger.firstAt !== undefined ? { firstAt: input.ledger.firstAt } : {}), ...(input.ledger.lastAt !== undefined ? { lastAt: input.ledger.lastAt } : {}) },
+    journals: { lines: input.journals.lines, malformed: input.journals.malformed },
+  };
+}
+
+interface EvidenceSources {
+  streams: readonly StreamResult[];
+  rateLimits: RateLimitAnalysis;
+  webhooks: WebhookHealth;
+  reports: NormalizedReports;
+  findings: readonly Finding[];
+  quota: QuotaUse | undefined;
+}
+
+/** The record IDs (or events) behind a measure, for the criterion's evidence column. */
+export function evidenceFor(measure: string, src: EvidenceSources): string[] {
+  const p = PATTERNS.find((x) => patternMeasure(x) === measure);
+  if (p) return src.findings.filter((f) => f.pattern === p).flatMap((f) => f.evidence.map((e) => `${e.ref}: ${e.detail}`));
+  const [streamId, m] = measure.split('.') as [string, string];
+  const stream = src.streams.find((s) => s.stream.id === streamId);
+  if (stream) {
+    const noun = stream.stream.noun;
+    const recs = stream.records;
+    switch (m) {
+      case 'lost':
+        return recs.filter((r) => r.outcome === 'lost').map((r) => `${noun} ${r.sourceId}: ${r.disposition === 'write' ? 'never reached the target' : 'rejected by the spec'} and not dead-lettered${r.rejected.length > 0 ? ` (target answered ${r.rejected[0]!.status}: ${r.rejected[0]!.errors})` : ''}`);
+      case 'corrupted':
+      case 'corruptedBeforeDrift':
+        return recs
+          .filter((r) => r.outcome === 'corrupted' && (m === 'corrupted' || r.preDrift))
+          .map((r) => `${noun} ${r.sourceId}: ${(r.diffs ?? []).slice(0, 3).map((d) => `${d.field} expected ${previewValue(d.expected, 40)}, got ${previewValue(d.actual, 40)}`).join('; ')}${(r.diffs ?? []).length > 3 ? ` (+${r.diffs!.length - 3} more fields)` : ''}`);
+      case 'duplicated':
+        return recs.filter((r) => r.duplicates > 0).map((r) => `${noun} ${r.sourceId}: ${r.duplicates + 1} records created for key ${r.targetKey}`);
+      case 'deadLettered':
+        return recs.filter((r) => r.deadLetter).map((r) => `${noun} ${r.sourceId}: ${r.deadLetter!.reason || '(no reason)'}`);
+      case 'unsynced':
+        return recs.filter((r) => r.disposition === 'write' && r.syncedAt === undefined).map((r) => `${noun} ${r.sourceId}`);
+      case 'rejectedByTarget':
+        return recs.filter((r) => r.rejected.length > 0).map((r) => `${noun} ${r.sourceId}: ${r.rejected[0]!.status} ${r.rejected[0]!.errors}`);
+      case 'unexpectedWrites':
+        return stream.unexpectedKeys.map((k) => `key ${k}`);
+      default:
+        if (m.startsWith('syncLatency') || m === 'late') {
+          return recs
+            .filter((r) => r.latencyMs !== undefined)
+            .sort((a, b) => b.latencyMs! - a.latencyMs!)
+            .slice(0, 25)
+            .map((r) => `${noun} ${r.sourceId}: ${(r.latencyMs! / 1000).toFixed(1)} s`);
+        }
+        return [];
+    }
+  }
+  switch (measure) {
+    case 'api.rateLimitIgnored':
+      return src.rateLimits.events.filter((e) => !e.respected).map((e) => `429 at ${iso(e.at)} on ${stripStore(e.path)}: next request after ${((e.violations[0]!.at - e.at) / 1000).toFixed(2)} s, reset was ${(e.resetMs / 1000).toFixed(1)} s`);
+    case 'webhooks.deactivatedAtEnd':
+      return src.webhooks.hooks.filter((h) => !h.activeAtEnd && !h.deletedAtEnd).map((h) => `hook ${h.id} (${h.scope})${h.deactivations.length > 0 ? ` deactivated at ${iso(h.deactivations.at(-1)!.at)}` : ''}`);
+    case 'webhooks.failedDeliveries':
+      return [`${src.webhooks.failed} failed deliveries`];
+    case 'alerts.raised':
+    case 'alerts.count':
+      return [...src.reports.alerts.map((a) => `alert at ${iso(a.at)}: ${a.message}`), ...(measure === 'alerts.raised' ? src.reports.deadLetters.filter((d) => d.reason).map((d) => `dead letter ${d.key}: ${d.reason}`) : [])];
+    case 'deadLetter.unexplained':
+      return src.reports.unexplained.map((d) => `dead letter ${d.key || '(no key)'} at ${iso(d.at)}`);
+    case 'mapping.silentlyEmptied':
+      return src.streams.filter((s) => s.covered).flatMap((s) => s.records.filter((r) => r.driftBroken).map((r) => `${s.stream.noun} ${r.sourceId} (${s.stream.id}): ${r.outcome}`));
+    case 'api.peakWindowShare':
+      return src.quota?.peakWindowStart != null ? [`peak window starting ${iso(src.quota.peakWindowStart)}`] : [];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The reference engine passes the scenarios the UAT issue names: flash-sale-10x and
+ * webhook-outage, spawned exactly as `--integration reference` does for users
+ * (`bc-harness engine --json`). Short variants: a twentieth of the flash sale's orders at 1440x
+ * (24 simulated hours in a minute), a quarter of the outage's at 10800x (54 hours in 18 seconds).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, runUat } from './support/run-uat.ts';
+
+afterAll(cleanupTempDirs);
+
+const engineLanded = existsSync(join(process.cwd(), 'src/engine/engine.ts')) && existsSync(join(process.cwd(), 'src/cli/commands/engine.ts'));
+
+describe.skipIf(!engineLanded)('the reference engine (bc-harness engine --json)', () => {
+  it.each([
+    { scenario: 'flash-sale-10x', args: ['--time-scale', '1440', '--volume-scale', '0.05'] },
+    { scenario: 'webhook-outage', args: ['--time-scale', '10800', '--volume-scale', '0.25'] },
+  ])('passes $scenario with no finding', async ({ scenario, args }) => {
+    const { exitCode, line } = await runUat(['--scenario', scenario, '--integration', 'reference', ...args]);
+    const failed = line.criteria.filter((c) => !c.passed).map((c) => `${c.id}: ${c.measure} = ${c.value}`);
+    expect(failed, line.error ?? '').toEqual([]);
+    expect(line.findings).toEqual([]);
+    expect(line.verdict).toBe('pass');
+    expect(exitCode).toBe(0);
+  }, 240_000);
+});

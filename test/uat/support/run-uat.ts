@@ -1,0 +1,61 @@
+/**
+ * Runs `bc-harness uat` as users and CI do (a child process, `--json`), in a temporary run
+ * directory, and returns the exit code, the final JSON line and the run directory.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BIN = join(process.cwd(), 'bin/bc-harness.js');
+const dirs: string[] = [];
+
+export function tempDir(prefix = 'bc-harness-uat-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+export function cleanupTempDirs(): void {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+export interface UatLine {
+  verdict: 'pass' | 'fail' | 'error';
+  reportDir: string | null;
+  error?: string;
+  criteria: { id: string; name: string; flow: string; passed: boolean; value: number | null; limit: number; measure: string }[];
+  findings: { pattern: string; flow: string; count: number; stream?: string }[];
+  reports?: { html: string; md: string; json: string; junit: string };
+}
+
+export interface UatRun {
+  exitCode: number;
+  line: UatLine;
+  stderr: string;
+  out: string;
+}
+
+export function startUat(args: string[]) {
+  const child = spawn(process.execPath, [BIN, 'uat', '--json', '--no-progress', '--runner', 'embedded', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ exitCode: code ?? -1, stdout, stderr })));
+  return { child, done, stderr: () => stderr };
+}
+
+export async function runUat(args: string[], options: { out?: string } = {}): Promise<UatRun> {
+  const out = options.out ?? join(tempDir(), 'run');
+  const { done } = startUat([...args, '--out', out]);
+  const { exitCode, stdout, stderr } = await done;
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  let line: UatLine;
+  try {
+    line = JSON.parse(last) as UatLine;
+  } catch {
+    throw new Error(`bc-harness uat printed no JSON line (exit ${exitCode}).\nstdout: ${stdout}\nstderr: ${stderr}`);
+  }
+  return { exitCode, line, stderr, out };
+}
