@@ -174,6 +174,7 @@ describe('mock faults and bad input', () => {
     const down = await call('PUT', '/erp/sales-orders/909', salesOrder('909'));
     expect(down.status).toBe(503);
     expect(down.headers['x-mock-fault']).toBe('down');
+    expect((await journal('erp')).at(-1)).toMatchObject({ method: 'PUT', resource: 'sales-order', key: '909', status: 503, fault: 'down' });
     mocks!.clock.advance(600_000);
     expect((await call('PUT', '/erp/sales-orders/909', salesOrder('909'))).status).toBe(201);
     await call('PUT', '/crm/faults', { rateLimit: { probability: 1, retryAfterSeconds: 17 } }, token);

@@ -81,11 +81,32 @@ export function createMocksApp(options: MocksAppOptions): Express {
     next();
   };
 
+  // A write refused by a fault still leaves a journal line, so the verifier can tell an
+  // integration that retried from one that dropped the record (silent-failure).
+  const resourceOf: Record<string, string> = { 'sales-orders': 'sales-order', 'credit-memos': 'credit-memo', 'fulfillment-orders': 'fulfillment-order', contacts: 'contact', events: 'event' };
+  const journalRefusal = (system: SystemName, req: express.Request, status: number, fault: string) => {
+    if (req.method !== 'PUT' && req.method !== 'POST') return;
+    const [collection = '', key = ''] = req.path.split('/').filter(Boolean);
+    journals[system].append({
+      kind: 'write',
+      at: new Date(clock.now()).toISOString(),
+      system,
+      method: req.method,
+      resource: resourceOf[collection] ?? collection,
+      key: decodeURIComponent(key),
+      status,
+      body: null,
+      fault,
+      errors: [{ field: 'service', message: `refused by an injected fault (${fault})` }],
+    });
+  };
+
   const faultGate =
     (system: SystemName): RequestHandler =>
-    (_req, res, next) => {
+    (req, res, next) => {
       const state = faults.get(system)!;
       const decision = decideSystemFault(state.plan, state.downUntil, clock.now(), random);
+      if (decision.kind !== 'ok') journalRefusal(system, req, decision.kind === 'rate-limit' ? 429 : 503, decision.kind);
       switch (decision.kind) {
         case 'down':
           res.setHeader('X-Mock-Fault', 'down');
