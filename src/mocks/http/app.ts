@@ -51,6 +51,13 @@ const feed = (records: { updatedAt?: string; createdAt?: string }[]) => ({
   meta: { count: records.length, nextSince: records.length > 0 ? (records.at(-1)!.updatedAt ?? records.at(-1)!.createdAt) : null },
 });
 
+/** Validate a control body with zod; a bad one is a 422 naming each field. */
+function parseControl<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw new MockHttpError(422, parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })));
+  return parsed.data;
+}
+
 const wrap =
   (fn: (req: express.Request, res: express.Response) => unknown): RequestHandler =>
   (req, res, next) => {
@@ -138,11 +145,7 @@ export function createMocksApp(options: MocksAppOptions): Express {
       authorize,
       json,
       wrap((req, res) => {
-        const parsed = systemFaultsSchema.safeParse(req.body ?? {});
-        if (!parsed.success) {
-          throw new MockHttpError(422, parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })));
-        }
-        const plan = parsed.data;
+        const plan = parseControl(systemFaultsSchema, req.body);
         faults.set(system, { plan, ...(plan.downForMs !== undefined ? { downUntil: clock.now() + plan.downForMs } : {}) });
         res.json(plan);
       }),
@@ -180,12 +183,11 @@ export function createMocksApp(options: MocksAppOptions): Express {
     authorize,
     json,
     wrap((req, res) => {
-      const body = z.object({ description: z.string().max(30).optional(), listPrice: z.number().min(0).optional() }).strict().safeParse(req.body ?? {});
-      if (!body.success) throw new MockHttpError(422, body.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })));
+      const body = parseControl(z.object({ description: z.string().max(30).optional(), listPrice: z.number().min(0).optional() }).strict(), req.body);
       const itemNo = key(req.params.itemNo, 'itemNo');
       const existed = systems.erp.hasItem(itemNo);
-      systems.erp.addItem(itemNo, body.data);
-      res.status(existed ? 200 : 201).json({ itemNo, ...body.data });
+      systems.erp.addItem(itemNo, body);
+      res.status(existed ? 200 : 201).json({ itemNo, ...body });
     }),
   );
   // The ERP publishing a batch of changes on request (catalog-storm): control token.
@@ -194,10 +196,9 @@ export function createMocksApp(options: MocksAppOptions): Express {
     authorize,
     json,
     wrap((req, res) => {
-      const body = z.object({ kind: z.enum(['price', 'stock']), count: z.number().int().min(0).max(10_000) }).strict().safeParse(req.body ?? {});
-      if (!body.success) throw new MockHttpError(422, body.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })));
-      const changed = systems.erp.publishChanges(body.data.kind, body.data.count);
-      res.status(201).json({ kind: body.data.kind, changed: changed.length, items: changed });
+      const body = parseControl(z.object({ kind: z.enum(['price', 'stock']), count: z.number().int().min(0).max(10_000) }).strict(), req.body);
+      const changed = systems.erp.publishChanges(body.kind, body.count);
+      res.status(201).json({ kind: body.kind, changed: changed.length, items: changed });
     }),
   );
   erp.use(faultGate('erp'), json);
