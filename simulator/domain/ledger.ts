@@ -28,7 +28,9 @@ export type LedgerKind =
   | 'clock:advanced'
   | 'faults:changed'
   /** A connected-system mock's journal line (the mocks spool their journals the same way). */
-  | 'write';
+  | 'write'
+  /** A change a connected-system mock published on its feeds (their `published-<system>.jsonl`). */
+  | 'record:published';
 
 export interface LedgerEntry {
   kind: LedgerKind;

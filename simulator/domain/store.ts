@@ -276,7 +276,9 @@ export function createStore(options: StoreOptions) {
     variant.inventory_level = newLevel;
     const siblings = variantsByProduct.get(product.id) ?? [variant];
     product.inventory_level = siblings.reduce((s, v) => s + v.inventory_level, 0);
-    changed('resource:updated', 'variant', variant.id, variant);
+    // `cause` tells a shopper's order taking stock from a write through the API, so the verifier
+    // can check that an ERP stock count reached the store without mistaking a sale for it.
+    record({ kind: 'resource:updated', resource: 'variant', id: variant.id, body: variant, cause: byOrder ? 'order' : 'api' });
     const value = method === 'relative' ? delta : newLevel;
     const productScope = byOrder ? 'store/product/inventory/order/updated' : 'store/product/inventory/updated';
     const skuScope = byOrder ? 'store/sku/inventory/order/updated' : 'store/sku/inventory/updated';

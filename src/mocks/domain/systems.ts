@@ -46,12 +46,30 @@ export interface JournalEntry {
   existed?: boolean;
 }
 
+/** A feed record a system changed (`record:published`), as `published.jsonl` holds it. */
+export interface PublishedEntry {
+  kind: 'record:published';
+  at: string;
+  system: SystemName;
+  /** The feed: inventory, price-list, invoice, credit-memo, shipment, contact. */
+  resource: string;
+  key: string;
+  body: unknown;
+}
+
 export interface SystemsOptions {
   clock: Clock;
   seed: number;
   catalog: SeededCatalog;
   validator: TargetValidator;
   journals: Record<SystemName, Ledger>;
+  /**
+   * Every change a system publishes on its feeds (stock, prices, invoices, credit memos,
+   * shipments, contacts), with the record after the change: the ground truth of the flows that
+   * carry them into BigCommerce. Kept apart from the journals, which hold what the systems
+   * received, so a back office moving on its own never reads as an integration making progress.
+   */
+  published?: { append(entry: PublishedEntry): void };
   /** Simulated delays of the back office. */
   timing?: Partial<BackOfficeTiming>;
 }
@@ -119,6 +137,11 @@ export function createSystems(options: SystemsOptions) {
     journals[entry.system].append({ kind: 'write', at: iso(), ...entry });
   };
 
+  // The ledger serializes on append, so the record's state at this moment is what is kept.
+  const publish = (system: SystemName, resource: string, key: string, body: unknown) => {
+    options.published?.append({ kind: 'record:published', at: iso(), system, resource, key, body });
+  };
+
   const validate = (system: SystemName, resource: string, contract: string, key: string, method: string, body: unknown): void => {
     const errors = validator.validate(contract, body);
     if (errors.length > 0) {
@@ -167,6 +190,7 @@ export function createSystems(options: SystemsOptions) {
     s.record.updatedAt = iso();
     s.updatedAt = clock.now();
     s.seq = seq++;
+    publish('erp', 'inventory', sku, s.record);
   };
 
   const checkSkus = (order: Json): FieldError[] => {
@@ -180,9 +204,14 @@ export function createSystems(options: SystemsOptions) {
     return errors;
   };
 
-  const allocate = (order: Json, sign: 1 | -1) => {
-    for (const line of order.lines as Json[]) {
-      if (items.has(line.sku)) touchStock(line.sku, (r) => (r.allocated += sign * line.quantity));
+  // Net allocation per item, applied once: an updated order releases its old lines and allocates
+  // its new ones, and the stock feed shows the result, not a release-then-allocate flicker.
+  const allocate = (order: Json, sign: 1 | -1, previous?: Json) => {
+    const net = new Map<string, number>();
+    for (const line of order.lines as Json[]) net.set(line.sku, (net.get(line.sku) ?? 0) + sign * line.quantity);
+    for (const line of (previous?.lines as Json[] | undefined) ?? []) net.set(line.sku, (net.get(line.sku) ?? 0) - sign * line.quantity);
+    for (const [sku, quantity] of net) {
+      if (quantity !== 0 && items.has(sku)) touchStock(sku, (r) => (r.allocated += quantity));
     }
   };
 
@@ -210,6 +239,7 @@ export function createSystems(options: SystemsOptions) {
         updatedAt: iso(now),
       };
       invoices.set(no, { record: invoice, updatedAt: now, seq: seq++ });
+      publish('erp', 'invoice', no, invoice);
       if (onAccount) {
         clock.setTimer(timing.paymentTermsMs, () => {
           const stamped = invoices.get(no);
@@ -217,6 +247,7 @@ export function createSystems(options: SystemsOptions) {
           Object.assign(stamped.record, { status: 'PAID', amountPaid: stamped.record.amount, paidAt: iso(), updatedAt: iso() });
           stamped.updatedAt = clock.now();
           stamped.seq = seq++;
+          publish('erp', 'invoice', no, stamped.record);
         });
       }
     });
@@ -236,8 +267,7 @@ export function createSystems(options: SystemsOptions) {
         throw new RejectedWrite(422, skuErrors);
       }
       const existing = salesOrders.get(externalId);
-      if (existing) allocate(existing.record, -1);
-      allocate(body, 1);
+      allocate(body, 1, existing?.record);
       const now = clock.now();
       salesOrders.set(externalId, { record: body, updatedAt: now, seq: seq++, created: existing?.created ?? now, versions: (existing?.versions ?? 0) + 1 });
       journal({ system: 'erp', method: 'PUT', resource: 'sales-order', key: externalId, status: existing ? 200 : 201, body, existed: Boolean(existing) });
@@ -276,6 +306,7 @@ export function createSystems(options: SystemsOptions) {
       const existed = creditMemos.has(externalId);
       const record = { ...body, createdAt: creditMemos.get(externalId)?.record.createdAt ?? iso() };
       creditMemos.set(externalId, { record, updatedAt: clock.now(), seq: seq++ });
+      publish('erp', 'credit-memo', externalId, record);
       journal({ system: 'erp', method: 'PUT', resource: 'credit-memo', key: externalId, status: existed ? 200 : 201, body, existed });
       return { status: existed ? 200 : 201, record };
     },
@@ -305,6 +336,7 @@ export function createSystems(options: SystemsOptions) {
           r.updatedAt = iso();
           stamped.updatedAt = clock.now();
           stamped.seq = seq++;
+          publish('erp', 'price-list', sku, r);
         } else {
           touchStock(sku, (r) => (r.onHand = Math.max(r.allocated, r.onHand + Math.floor(random() * 41) - 20)));
         }
@@ -364,6 +396,7 @@ export function createSystems(options: SystemsOptions) {
               updatedAt: iso(),
             };
             shipments.set(shipmentId, { record: shipment, updatedAt: clock.now(), seq: seq++ });
+            publish('3pl', 'shipment', shipmentId, shipment);
             for (const listener of shipListeners) listener(shipment);
           }
         });
@@ -405,6 +438,7 @@ export function createSystems(options: SystemsOptions) {
       // The CRM merges: properties left out keep their values.
       const record = { ...(existing?.record ?? { createdAt: iso() }), ...incoming, email: key, updatedAt: iso() };
       contacts.set(key, { record, updatedAt: clock.now(), seq: seq++ });
+      publish('crm', 'contact', key, record);
       journal({ system: 'crm', method: 'PUT', resource: 'contact', key, status: existing ? 200 : 201, body, existed: Boolean(existing) });
       return { status: existing ? 200 : 201, record };
     },
@@ -456,6 +490,7 @@ export function createSystems(options: SystemsOptions) {
       r.updatedAt = iso();
       stamped.updatedAt = clock.now();
       stamped.seq = seq++;
+      publish('erp', 'price-list', String(r.itemNo), r);
     }
   });
   every(timing.crmEditsEveryMs, () => {
@@ -469,6 +504,7 @@ export function createSystems(options: SystemsOptions) {
       stamped.record.updatedAt = iso();
       stamped.updatedAt = clock.now();
       stamped.seq = seq++;
+      publish('crm', 'contact', String(stamped.record.email), stamped.record);
     }
   });
   every(timing.erpCreditMemoEveryMs, () => {
@@ -480,11 +516,9 @@ export function createSystems(options: SystemsOptions) {
     if (!order || !line) return;
     const externalId = `CM${String(memoNo++).padStart(6, '0')}`;
     const amount = Math.round(line.unitPrice * 100) / 100;
-    creditMemos.set(externalId, {
-      record: { externalId, origin: 'ERP', orderRef: invoice.orderRef, memoDate: date(), reasonCode: 'RETURN', reasonText: 'Returned to warehouse', refundMethod: 'ORIGINAL', currency: invoice.currency, total: amount, taxTotal: 0, lines: [{ lineNo: 1, type: 'ITEM', orderLineRef: line.sourceLineId, quantity: 1, amount }], createdAt: iso() },
-      updatedAt: clock.now(),
-      seq: seq++,
-    });
+    const memo: Json = { externalId, origin: 'ERP', orderRef: invoice.orderRef, memoDate: date(), reasonCode: 'RETURN', reasonText: 'Returned to warehouse', refundMethod: 'ORIGINAL', currency: invoice.currency, total: amount, taxTotal: 0, lines: [{ lineNo: 1, type: 'ITEM', orderLineRef: line.sourceLineId, quantity: 1, amount }], createdAt: iso() };
+    creditMemos.set(externalId, { record: memo, updatedAt: clock.now(), seq: seq++ });
+    publish('erp', 'credit-memo', externalId, memo);
   });
 
   return { erp, threepl, crm, marketing, timing };

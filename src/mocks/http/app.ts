@@ -18,6 +18,8 @@ export interface MocksAppOptions {
   clock: Clock;
   systems: Systems;
   journals: Record<SystemName, Ledger>;
+  /** What each system published on its feeds; without it `/published` answers 404. */
+  published?: Record<SystemName, Ledger>;
   controlToken: string;
   seed: number;
 }
@@ -163,6 +165,16 @@ export function createMocksApp(options: MocksAppOptions): Express {
       wrap((_req, res) => {
         res.status(200).type('application/x-ndjson');
         journals[system].stream().pipe(res);
+      }),
+    );
+    router.get(
+      '/published',
+      authorize,
+      wrap((_req, res) => {
+        const feed = options.published?.[system];
+        if (!feed) throw new MockHttpError(404, [{ field: 'path', message: 'these mocks do not record published changes' }]);
+        res.status(200).type('application/x-ndjson');
+        feed.stream().pipe(res);
       }),
     );
     return router;

@@ -6,13 +6,13 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { createVirtualClock, type Clock } from '../../../simulator/domain/clock.ts';
-import { createLedger, type Ledger } from '../../../simulator/domain/ledger.ts';
+import { createLedger, type Ledger, type LedgerEntry } from '../../../simulator/domain/ledger.ts';
 import { deriveSeed, createRandom } from '../../../simulator/domain/random.ts';
 import { generateCatalog } from '../../../simulator/domain/seed.ts';
 import { storeHashFor } from '../../../simulator/domain/simulator.ts';
 import { tokenFor } from '../../../simulator/domain/store.ts';
 import { createTargetValidator } from '../../mappings/target-validator.ts';
-import { createSystems, systemNames, type BackOfficeTiming, type Systems, type SystemName } from '../domain/systems.ts';
+import { createSystems, systemNames, type BackOfficeTiming, type PublishedEntry, type Systems, type SystemName } from '../domain/systems.ts';
 import { listen } from '../../../simulator/http/listen.ts';
 import { createMocksApp } from './app.ts';
 
@@ -28,6 +28,8 @@ export interface MocksOptions {
   clock?: Clock;
   runDir?: string;
   timing?: Partial<BackOfficeTiming>;
+  /** Called for every change a system publishes on its feeds (the UAT run's drain watches them). */
+  onPublished?: (entry: PublishedEntry) => void;
 }
 
 export interface RunningMocks {
@@ -37,6 +39,8 @@ export interface RunningMocks {
   clock: Clock;
   server: Server;
   journals: Record<SystemName, Ledger>;
+  /** What each system published on its feeds (`published-<system>.jsonl` in the run directory). */
+  published: Record<SystemName, Ledger>;
   close(): Promise<void>;
 }
 
@@ -46,9 +50,17 @@ export async function startMocks(options: MocksOptions = {}): Promise<RunningMoc
   const storeSeed = deriveSeed(seed, storeHashFor(seed, 0));
   const catalog = generateCatalog({ seed: storeSeed, now: clock.now(), ...(options.products !== undefined ? { products: options.products } : {}), ...(options.customers !== undefined ? { customers: options.customers } : {}) });
   const journals = Object.fromEntries(systemNames.map((n) => [n, createLedger(options.runDir ? { path: join(options.runDir, `journal-${n}.jsonl`) } : {})])) as Record<SystemName, Ledger>;
-  const systems = createSystems({ clock, seed, catalog, validator: createTargetValidator(), journals, ...(options.timing ? { timing: options.timing } : {}) });
+  const published = Object.fromEntries(systemNames.map((n) => [n, createLedger(options.runDir ? { path: join(options.runDir, `published-${n}.jsonl`) } : {})])) as Record<SystemName, Ledger>;
+  // One ledger per system, like the journals; the systems append to whichever the entry names.
+  const publishedSink = {
+    append(entry: PublishedEntry) {
+      published[entry.system].append(entry as unknown as LedgerEntry);
+      options.onPublished?.(entry);
+    },
+  };
+  const systems = createSystems({ clock, seed, catalog, validator: createTargetValidator(), journals, published: publishedSink, ...(options.timing ? { timing: options.timing } : {}) });
   const controlToken = tokenFor('mocks', seed, `control-${Math.floor(createRandom(seed)() * 1e9)}`);
-  const app = createMocksApp({ clock, systems, journals, controlToken, seed });
+  const app = createMocksApp({ clock, systems, journals, published, controlToken, seed });
   const server = createServer({ keepAliveTimeout: 30_000 }, app);
   const url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
   let closing: Promise<void> | undefined;
@@ -59,10 +71,11 @@ export async function startMocks(options: MocksOptions = {}): Promise<RunningMoc
     clock,
     server,
     journals,
+    published,
     close() {
       closing ??= (async () => {
         clock.dispose();
-        for (const j of Object.values(journals)) j.close();
+        for (const j of [...Object.values(journals), ...Object.values(published)]) j.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       })();
