@@ -125,7 +125,13 @@ export function resolveCriteria(input: { acceptance?: ScenarioAcceptance; config
       throw new CriteriaError(`Failed to accept criterion "${c.id}" (${c.source}): the verifier does not compute the measure "${c.measure}". Measures it computes: ${[...known].join(', ')}.`);
     }
   }
-  return { criteria: [...byId.values()], waived, scope };
+  // A stream a criterion measures is judged, even where the integration never wrote to it.
+  const judged = new Set<StreamId>(scope);
+  for (const c of byId.values()) {
+    const stream = c.measure.split('.')[0] as StreamId;
+    if ((streamIds as readonly string[]).includes(stream)) judged.add(stream);
+  }
+  return { criteria: [...byId.values()], waived, scope: [...judged] };
 }
 
 export function compare(value: number, op: AcceptanceCriterion['op'], limit: number): boolean {

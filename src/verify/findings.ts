@@ -106,6 +106,10 @@ export function classifyFindings(input: FindingsInput): Finding[] {
 
   for (const s of streams) {
     if (!s.available || !s.covered) continue;
+    if (s.stream.source.kind === 'published') {
+      storeStreamFindings(s, input.calls, t, add, failuresSeen);
+      continue;
+    }
     const resource = sourceResourceOf(s);
     const noun = s.stream.noun;
     for (const r of s.records) {
@@ -180,6 +184,31 @@ export function classifyFindings(input: FindingsInput): Finding[] {
   const list = [...findings.values()];
   for (const f of list) f.summary = summarize(f);
   return list.sort((a, b) => PATTERNS.indexOf(a.pattern) - PATTERNS.indexOf(b.pattern) || a.flow.localeCompare(b.flow));
+}
+
+/**
+ * A flow into the store reads a connected system's feed, not the API, so only two patterns can
+ * explain a change that never arrived: the integration's writes of the flow were refused with a
+ * 429 after the change and it gave up (rate-limit breach), or they were refused otherwise and
+ * nothing was reported (silent failure).
+ */
+function storeStreamFindings(s: StreamResult, calls: readonly ApiCall[], t: (ms: number) => string, add: (pattern: Pattern, flow: string, evidence: Evidence, stream?: string) => void, failuresSeen: { count: number }): void {
+  const writes = calls.filter((c) => c.method !== 'GET' && s.stream.store!.writes.test(c.path));
+  for (const r of s.records) {
+    if (r.outcome !== 'lost') continue;
+    const ref = `${s.stream.noun} ${r.sourceId}`;
+    const throttled = writes.find((c) => c.at >= r.createdAt && c.status === 429);
+    if (throttled) {
+      add('rate-limit-breach', s.stream.flow, { ref, at: throttled.at, detail: `published ${t(r.createdAt)}, never reached the store: the integration's ${throttled.method} ${stripStore(throttled.path)} got a 429 at ${t(throttled.at)} and the change was not written after the reset.` }, s.stream.id);
+      continue;
+    }
+    const refused = writes.find((c) => c.at >= r.createdAt && c.status >= 400);
+    if (refused || r.disposition === 'dead-letter') {
+      failuresSeen.count++;
+      const why = refused ? `the store answered ${refused.status} to ${refused.method} ${stripStore(refused.path)} at ${t(refused.at)}` : `the mapping spec rejects it (${(r.specErrors ?? []).slice(0, 2).map((e) => `${e.field}: ${e.message}`).join('; ')})`;
+      add('silent-failure', s.stream.flow, { ref, at: refused?.at ?? r.createdAt, detail: `failed: ${why}; the integration neither dead-lettered it nor raised an alert about it.` }, s.stream.id);
+    }
+  }
 }
 
 export function stripStore(path: string): string {

@@ -101,6 +101,16 @@ export const journalLineSchema = z.looseObject({
 });
 export type JournalLine = z.infer<typeof journalLineSchema>;
 
+/** A change a connected system published on a feed (`GET /{system}/published`, `published-<system>.jsonl`). */
+export const publishedLineSchema = z.looseObject({
+  kind: z.literal('record:published'),
+  at: z.string(),
+  system: z.string(),
+  resource: z.string(),
+  key: z.string(),
+  body: z.record(z.string(), z.unknown()),
+});
+
 /** One request the integration sent to ALERT_URL, as the harness's alert sink recorded it. */
 export const alertLineSchema = z.object({
   /** Simulated time it arrived. */

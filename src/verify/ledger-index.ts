@@ -10,6 +10,7 @@ import {
   hookDeactivatedLineSchema,
   journalLineSchema,
   ledgerLineSchema,
+  publishedLineSchema,
   msOf,
   quotaLimitedLineSchema,
   resourceLineSchema,
@@ -117,6 +118,17 @@ export interface LedgerIndex {
   readonly renames: Rename[];
   /** Number of `resource:created` lines per resource (orders placed, carts, ...). */
   readonly created: Map<string, number>;
+  /**
+   * The store's catalog after each change made through the API (not by a shopper's order taking
+   * stock): variants and products by id, oldest first. What the flows into the store wrote.
+   */
+  readonly storeWrites: Map<'variant' | 'product', StoreState[]>;
+}
+
+export interface StoreState {
+  at: number;
+  id: string;
+  body: Record<string, unknown>;
 }
 
 export const DEFAULT_KEEP_RESOURCES = ['order', 'customer', 'refund', 'cart'] as const;
@@ -135,6 +147,10 @@ export function createLedgerIndex(options: { keepResources?: readonly string[] }
   const dropped: LedgerIndex['dropped'] = [];
   const renames: Rename[] = [];
   const created = new Map<string, number>();
+  const storeWrites = new Map<'variant' | 'product', StoreState[]>([
+    ['variant', []],
+    ['product', []],
+  ]);
   let lines = 0;
   let malformed = 0;
   let firstAt: number | undefined;
@@ -219,6 +235,9 @@ export function createLedgerIndex(options: { keepResources?: readonly string[] }
           if (resource === 'hook') {
             onHook(kind, at, body);
             return;
+          }
+          if ((resource === 'variant' || resource === 'product') && kind === 'resource:updated' && (raw as Record<string, unknown>).cause !== 'order') {
+            storeWrites.get(resource)!.push({ at, id, body });
           }
           if (!keep.has(resource)) return;
           let byId = sources.get(resource);
@@ -333,6 +352,7 @@ export function createLedgerIndex(options: { keepResources?: readonly string[] }
     dropped,
     renames,
     created,
+    storeWrites,
   };
 }
 
@@ -385,6 +405,50 @@ export function createJournalIndex(): JournalIndex {
     writes,
     all,
   };
+}
+
+/** What the connected systems published, by `${system}:${resource}` then key, oldest first. */
+export interface PublishedIndex {
+  add(line: unknown): void;
+  readonly lines: number;
+  readonly malformed: number;
+  readonly changes: Map<string, Map<string, SourceVersion[]>>;
+}
+
+export function createPublishedIndex(): PublishedIndex {
+  const changes = new Map<string, Map<string, SourceVersion[]>>();
+  let lines = 0;
+  let malformed = 0;
+  return {
+    add(raw) {
+      lines++;
+      const parsed = publishedLineSchema.safeParse(raw);
+      const at = parsed.success ? msOf(parsed.data.at) : NaN;
+      if (!parsed.success || Number.isNaN(at)) {
+        malformed++;
+        return;
+      }
+      const feed = `${parsed.data.system}:${parsed.data.resource}`;
+      let byKey = changes.get(feed);
+      if (!byKey) changes.set(feed, (byKey = new Map()));
+      let list = byKey.get(parsed.data.key);
+      if (!list) byKey.set(parsed.data.key, (list = []));
+      list.push({ at, body: parsed.data.body });
+    },
+    get lines() {
+      return lines;
+    },
+    get malformed() {
+      return malformed;
+    },
+    changes,
+  };
+}
+
+export function indexPublished(lines: Iterable<unknown>): PublishedIndex {
+  const index = createPublishedIndex();
+  for (const line of lines) index.add(line);
+  return index;
 }
 
 /** Build a ledger index from lines in memory (tests, small runs). */

@@ -42,6 +42,7 @@ export const STREAM_MEASURE_TEXT: Record<(typeof STREAM_MEASURES)[number], strin
   expected: 'records that must reach the target',
   expectedDeadLetters: 'records the spec rejects, which must be dead-lettered',
   skipped: 'records the spec does not carry',
+  inFlight: 'changes published at the very end of the run that had not arrived yet (not counted as lost)',
   synced: 'records the target accepted',
   correct: 'records equal to ground truth',
   lost: 'records neither in the target nor dead-lettered',

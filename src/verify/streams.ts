@@ -1,13 +1,15 @@
 /**
- * The record streams the verifier checks: one per mapping spec whose source is BigCommerce, so
- * the ground truth (the ledger) holds every source record. Each names the spec that derives the
- * expected target record, where the actual records land (a mock's journal) and how the target
- * keeps what it receives, which decides what "the record in the target" means.
+ * The record streams the verifier checks. Most carry BigCommerce records out: the ground truth
+ * (the ledger) holds every source record, and the actual records land in a mock's journal. The
+ * catalog streams carry the ERP's stock and prices in: their ground truth is what the ERP
+ * published (`published-erp.jsonl`), and the actual records are the store's own state after the
+ * integration's API writes (the ledger). Each names the spec that derives the expected record and
+ * how the target keeps what it receives, which decides what "the record in the target" means.
  *
  * Measures are named `<stream>.<measure>` (`orders.lost`, `fulfillment.syncLatencyP95Seconds`);
  * `orders` is the order to ERP sales order, the flow every scenario drives.
  */
-export const streamIds = ['orders', 'fulfillment', 'marketing', 'carts', 'customers', 'returns'] as const;
+export const streamIds = ['orders', 'fulfillment', 'marketing', 'carts', 'customers', 'returns', 'inventory', 'prices'] as const;
 export type StreamId = (typeof streamIds)[number];
 
 /** How a target keeps writes for one key (src/mocks/domain/systems.ts). */
@@ -25,12 +27,22 @@ export interface StreamDefinition {
   spec: string;
   label: string;
   /** Flow name as acceptance criteria use it (src/load/acceptance.ts FLOWS). */
-  flow: 'orders' | 'marketing' | 'customers' | 'returns';
-  /** Ledger source: a resource's versions, or the abandoned carts. */
-  source: { kind: 'resource'; resource: string } | { kind: 'abandoned-cart' };
+  flow: 'orders' | 'marketing' | 'customers' | 'returns' | 'inventory' | 'catalog';
+  /**
+   * Ledger source: a resource's versions, or the abandoned carts; or a connected system's feed,
+   * for the flows into the store.
+   */
+  source: { kind: 'resource'; resource: string } | { kind: 'abandoned-cart' } | { kind: 'published'; system: 'erp'; resource: 'inventory' | 'price-list' };
   /** What a record is called in evidence ("order 104"). */
   noun: string;
   target: { system: string; resource: string; semantics: TargetSemantics };
+  /**
+   * For streams into the store: how an expected field reads back from the store's resource
+   * (`quantity` is the variant's `inventory_level`), null for a field the store does not return
+   * (write-only, or one the simulator does not model); `writes` matches the API calls that write
+   * the flow, for the rate-limit and silent-failure findings.
+   */
+  store?: { keyField: string; fields: Record<string, string | null>; writes: RegExp };
 }
 
 export const STREAMS: readonly StreamDefinition[] = [
@@ -40,6 +52,28 @@ export const STREAMS: readonly StreamDefinition[] = [
   { id: 'carts', spec: 'abandoned-carts-to-marketing-events', label: 'Abandoned carts → marketing events', flow: 'marketing', source: { kind: 'abandoned-cart' }, noun: 'cart', target: { system: 'marketing', resource: 'event', semantics: 'first-wins' } },
   { id: 'customers', spec: 'customers-to-crm-contact', label: 'Customers → CRM contacts', flow: 'customers', source: { kind: 'resource', resource: 'customer' }, noun: 'customer', target: { system: 'crm', resource: 'contact', semantics: 'merge' } },
   { id: 'returns', spec: 'refunds-to-erp-credit-memo', label: 'Refunds → ERP credit memos', flow: 'returns', source: { kind: 'resource', resource: 'refund' }, noun: 'refund', target: { system: 'erp', resource: 'credit-memo', semantics: 'replace' } },
+  {
+    id: 'inventory',
+    spec: 'erp-inventory-to-bigcommerce',
+    label: 'ERP stock → BigCommerce inventory',
+    flow: 'inventory',
+    source: { kind: 'published', system: 'erp', resource: 'inventory' },
+    noun: 'stock change',
+    target: { system: 'bigcommerce', resource: 'variant', semantics: 'replace' },
+    // The simulated store has one inventory location, so the location id is not read back.
+    store: { keyField: 'sku', fields: { location_id: null, quantity: 'inventory_level' }, writes: /\/v3\/(inventory\/adjustments|catalog\/(products|variants))/ },
+  },
+  {
+    id: 'prices',
+    spec: 'erp-price-list-to-bigcommerce-products',
+    label: 'ERP price list → BigCommerce products',
+    flow: 'catalog',
+    source: { kind: 'published', system: 'erp', resource: 'price-list' },
+    noun: 'price change',
+    target: { system: 'bigcommerce', resource: 'product', semantics: 'replace' },
+    // brand_name is accepted on PUT but not returned by GET since 2024-06 (facts, catalog).
+    store: { keyField: 'id', fields: { brand_name: null }, writes: /\/v3\/catalog\/products/ },
+  },
 ];
 
 export function streamById(id: StreamId): StreamDefinition {
@@ -51,6 +85,7 @@ export const STREAM_MEASURES = [
   'expected',
   'expectedDeadLetters',
   'skipped',
+  'inFlight',
   'synced',
   'correct',
   'lost',

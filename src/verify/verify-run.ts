@@ -11,11 +11,12 @@ import { previewValue } from './diff-records.ts';
 import { createFetchCoverage } from './fetch-coverage.ts';
 import { classifyFindings, PATTERNS, stripStore, type Finding } from './findings.ts';
 import type { AlertLine, QuotaSnapshot } from './inputs.ts';
-import { hookStateAt, type JournalIndex, type LedgerIndex, type SourceVersion } from './ledger-index.ts';
+import { hookStateAt, type JournalIndex, type LedgerIndex, type PublishedIndex, type SourceVersion } from './ledger-index.ts';
 import { computeMeasures, patternMeasure } from './measures.ts';
 import { analyzeQuota, type QuotaUse } from './quota-use.ts';
 import { analyzeRateLimits, rateLimitAllowances, type RateLimitAnalysis } from './rate-limits.ts';
 import { STREAMS, type StreamId } from './streams.ts';
+import { verifyStoreStream } from './verify-store-stream.ts';
 import { emptyMeasures, verifyStream, type StreamResult } from './verify-stream.ts';
 import { analyzeWebhooks, type WebhookHealth } from './webhook-health.ts';
 
@@ -23,6 +24,8 @@ export interface VerifyRunInput {
   specs: readonly CompiledSpec[];
   ledger: LedgerIndex;
   journals: JournalIndex;
+  /** What the connected systems published (the flows into the store); without it those flows are not checked. */
+  published?: PublishedIndex;
   alerts: readonly AlertLine[];
   quota?: QuotaSnapshot;
   /** The API client id the integration used (its account's). */
@@ -61,7 +64,14 @@ export interface Verification {
   requests: { total: number; byStatus: Record<string, number>; byEndpoint: { endpoint: string; count: number }[] };
   ledger: { lines: number; malformed: number; firstAt?: number; lastAt?: number };
   journals: { lines: number; malformed: number };
+  published?: { lines: number; malformed: number };
 }
+
+/**
+ * How long before the end a change into the store may still be on its way: the stream's latency
+ * limit when a criterion sets one, else this (two polls of a five-minute feed and the write).
+ */
+export const DEFAULT_IN_FLIGHT_MS = 15 * 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -87,6 +97,30 @@ export function verifyRun(input: VerifyRunInput): Verification {
   };
   const first = STREAMS.map((def) => {
     const spec = specsByName.get(def.spec);
+    if (def.source.kind === 'published') {
+      const feed = def.source;
+      if (!input.published) {
+        return { def, result: { stream: def, available: false, covered: false, note: `The run has no record of what the ${feed.system.toUpperCase()} published (published-${feed.system}.jsonl), so this flow cannot be checked.`, records: [], skipped: 0, unexpectedKeys: [], renames: [], measures: emptyMeasures() } satisfies StreamResult };
+      }
+      const limit = input.criteria.find((c) => c.measure.startsWith(`${def.id}.syncLatency`))?.limit;
+      const changes = new Map<string, SourceVersion[]>();
+      for (const [key, versions] of input.published.changes.get(`${feed.system}:${feed.resource}`) ?? []) {
+        const before = versions.filter((v) => v.at <= input.endAt);
+        if (before.length > 0) changes.set(key, before);
+      }
+      const result = verifyStoreStream({
+        stream: def,
+        spec,
+        changes,
+        storeWrites: (input.ledger.storeWrites.get(def.target.resource as 'variant' | 'product') ?? []).filter((w) => w.at <= input.endAt),
+        calls,
+        deadLetters: reports.deadLetters,
+        lateAfterMs: (limit ?? DEFAULT_IN_FLIGHT_MS / 1000) * 1000,
+        inFlightAfter: input.endAt - (limit !== undefined ? limit * 1000 : DEFAULT_IN_FLIGHT_MS),
+        inScope: input.scope.includes(def.id),
+      });
+      return { def, result };
+    }
     if (def.source.kind === 'abandoned-cart' && !input.renderCart) {
       return { def, result: { stream: def, available: false, covered: false, note: 'Abandoned carts need the store catalog to render as GET /v3/carts shows them; not available for this run.', records: [], skipped: 0, unexpectedKeys: [], renames: [], measures: emptyMeasures() } satisfies StreamResult };
     }
@@ -166,6 +200,7 @@ export function verifyRun(input: VerifyRunInput): Verification {
     warnings.push(`At ${input.timeScale}x a few real milliseconds of network and timer jitter are a large part of a 30-second window, so the 429 judgement is capped (grace ${(allowances.graceMs / 1000).toFixed(1)} s, tolerance ${(allowances.toleranceMs / 1000).toFixed(1)} s simulated). Use a lower --time-scale to judge rate-limit handling tightly.`);
   }
   if (input.ledger.malformed > 0) warnings.push(`${input.ledger.malformed} ledger line(s) could not be read and were skipped.`);
+  if (input.published && input.published.malformed > 0) warnings.push(`${input.published.malformed} line(s) of what the connected systems published could not be read and were skipped.`);
   if (input.journals.malformed > 0) warnings.push(`${input.journals.malformed} journal line(s) could not be read and were skipped.`);
 
   const verdict = criteria.every((c) => c.passed) ? 'pass' : 'fail';
@@ -184,6 +219,7 @@ export function verifyRun(input: VerifyRunInput): Verification {
     requests: { total: calls.length, byStatus, byEndpoint: [...byEndpoint.entries()].map(([endpoint, count]) => ({ endpoint, count })).sort((a, b) => b.count - a.count) },
     ledger: { lines: input.ledger.lines, malformed: input.ledger.malformed, ...(input.ledger.firstAt !== undefined ? { firstAt: input.ledger.firstAt } : {}), ...(input.ledger.lastAt !== undefined ? { lastAt: input.ledger.lastAt } : {}) },
     journals: { lines: input.journals.lines, malformed: input.journals.malformed },
+    ...(input.published ? { published: { lines: input.published.lines, malformed: input.published.malformed } } : {}),
   };
 }
 

@@ -158,6 +158,7 @@ export function emptyMeasures(): Record<StreamMeasure, number | null> {
     expected: 0,
     expectedDeadLetters: 0,
     skipped: 0,
+    inFlight: 0,
     synced: 0,
     correct: 0,
     lost: 0,
@@ -399,6 +400,10 @@ function specFlowOf(stream: StreamDefinition): string {
       return 'customers';
     case 'returns':
       return 'returns-refunds';
+    case 'inventory':
+      return 'inventory';
+    case 'prices':
+      return 'catalog-pricing';
     default:
       return stream.id satisfies never;
   }

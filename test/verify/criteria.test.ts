@@ -52,7 +52,7 @@ describe('acceptance criteria', () => {
   });
 
   it.each([
-    [{ criteria: [{ id: 'x', name: 'x', flow: 'catalog' as const, measure: 'catalog.changesLost', op: '==' as const, limit: 0, why: 'w' }] }, /does not compute the measure "catalog.changesLost"/],
+    [{ criteria: [{ id: 'x', name: 'x', flow: 'catalog' as const, measure: 'catalog.pricesLost', op: '==' as const, limit: 0, why: 'w' }] }, /does not compute the measure "catalog.pricesLost"/],
     [{ waive: [{ id: 'nope', reason: 'r' }] }, /Failed to waive criterion "nope"/],
   ])('refuses a config it cannot honour before the run starts (%#)', (config, message) => {
     expect(() => resolveCriteria({ config })).toThrow(CriteriaError);

@@ -15,7 +15,7 @@ import type { CompiledSpec } from '../../../src/mappings/compile.ts';
 import { loadSpecs } from '../../../src/mappings/load-spec.ts';
 import type { Criterion } from '../../../src/verify/criteria.ts';
 import type { AlertLine, QuotaSnapshot } from '../../../src/verify/inputs.ts';
-import { indexJournals, indexLedger } from '../../../src/verify/ledger-index.ts';
+import { indexJournals, indexLedger, indexPublished } from '../../../src/verify/ledger-index.ts';
 import type { StreamId } from '../../../src/verify/streams.ts';
 import { verifyRun, type Verification } from '../../../src/verify/verify-run.ts';
 
@@ -51,6 +51,8 @@ export interface TestRun {
   store: Store;
   ledger: Record<string, unknown>[];
   journal: Record<string, unknown>[];
+  /** What the connected systems published; verify() passes it only when something was. */
+  published: Record<string, unknown>[];
   alerts: AlertLine[];
   quota?: QuotaSnapshot;
   /** Advance simulated time. */
@@ -70,6 +72,8 @@ export interface TestRun {
   /** Sync an order to the ERP correctly: read it, map it with the spec, PUT it. */
   syncToErp(orderId: number): void;
   deadLetter(key: string, reason: string, extra?: Record<string, unknown>): void;
+  /** A connected system publishes a changed record on its feed (`record:published`). */
+  publish(system: string, resource: string, key: string, body: Record<string, unknown>): void;
   alert(message: string): void;
   ledgerEntry(entry: Record<string, unknown>): void;
   verify(options?: { criteria?: Criterion[]; scope?: StreamId[]; timeScale?: number }): Verification;
@@ -79,6 +83,7 @@ export function createTestRun(options: { seed?: number } = {}): TestRun {
   const clock = createVirtualClock({ scale: 0, start: START });
   const ledger: Record<string, unknown>[] = [];
   const journal: Record<string, unknown>[] = [];
+  const published: Record<string, unknown>[] = [];
   const alerts: AlertLine[] = [];
   const store = createStore({
     hash: 'stest',
@@ -99,6 +104,7 @@ export function createTestRun(options: { seed?: number } = {}): TestRun {
     store,
     ledger,
     journal,
+    published,
     alerts,
     advance: (ms) => clock.advance(ms),
     now: () => clock.now(),
@@ -133,6 +139,9 @@ export function createTestRun(options: { seed?: number } = {}): TestRun {
     deadLetter(key, reason, extra = {}) {
       alerts.push({ at: iso(), path: '/alerts', body: { kind: 'dead-letter', key, reason, ...extra } });
     },
+    publish(system, resource, key, body) {
+      published.push({ kind: 'record:published', at: iso(), system, resource, key, body: structuredClone(body) });
+    },
     alert(message) {
       alerts.push({ at: iso(), path: '/alerts', body: { severity: 'critical', message } });
     },
@@ -144,6 +153,7 @@ export function createTestRun(options: { seed?: number } = {}): TestRun {
         specs: specs(),
         ledger: indexLedger(ledger),
         journals: indexJournals(journal),
+        ...(published.length > 0 ? { published: indexPublished(published) } : {}),
         alerts,
         ...(run.quota ? { quota: run.quota } : {}),
         integrationClientId: CLIENT,

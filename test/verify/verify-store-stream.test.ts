@@ -1,0 +1,258 @@
+/**
+ * The flows into the store (ERP stock and prices) against hand-made runs: a real simulated store
+ * takes the writes (so the ledger holds what the platform keeps after each one), the test plays
+ * the ERP by publishing changes and the integration by writing them, with exactly one defect each.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Criterion } from '../../src/verify/criteria.ts';
+import { resolveCriteria } from '../../src/verify/criteria.ts';
+import { createCatalogBacklog } from '../../src/uat/catalog-backlog.ts';
+import { createTestRun, specs, type TestRun } from './support/run-builder.ts';
+
+const MINUTE = 60_000;
+
+const stockCriteria: Criterion[] = [
+  { id: 'no-lost-stock-changes', name: 'n', flow: 'inventory', measure: 'inventory.lost', op: '==', limit: 0, why: 'w', source: 'scenario' },
+  { id: 'no-wrong-stock', name: 'n', flow: 'inventory', measure: 'inventory.corrupted', op: '==', limit: 0, why: 'w', source: 'scenario' },
+  { id: 'stock-latency', name: 'n', flow: 'inventory', measure: 'inventory.syncLatencyP95Seconds', op: '<=', limit: 900, unit: 's', why: 'w', source: 'scenario' },
+];
+
+/** A SKU the ERP stocks: a product tracked at product level, so its base variant carries the count. */
+function stockedSku(run: TestRun): string {
+  const product = [...run.store.products.values()].find((p) => p.inventory_tracking === 'product')!;
+  return product.sku;
+}
+
+function stockRecord(sku: string, available: number): Record<string, unknown> {
+  return { itemNo: sku, warehouse: 'MAIN', binLocation: 'A01', onHand: available, allocated: 0, available, uom: 'EA', unitsPerUom: 1, updatedAt: '2026-11-27T12:00:00Z' };
+}
+
+/** The ERP publishes a stock count. */
+function publishStock(run: TestRun, sku: string, available: number): void {
+  run.publish('erp', 'inventory', sku, stockRecord(sku, available));
+}
+
+/** The integration writes a stock count with an absolute adjustment, as the platform records it. */
+function writeStock(run: TestRun, sku: string, quantity: number, status = 200): void {
+  run.request('PUT', '/stores/stest/v3/inventory/adjustments/absolute', status);
+  if (status < 300) run.store.adjustInventory('absolute', [{ sku, quantity, location_id: 1 }]);
+}
+
+const inventoryOf = (v: ReturnType<TestRun['verify']>) => v.streams.find((s) => s.stream.id === 'inventory')!;
+
+describe('the verifier on ERP stock → BigCommerce inventory', () => {
+  it('passes when every change reached the store, with latency from publication to the write', () => {
+    const run = createTestRun();
+    const sku = stockedSku(run);
+    publishStock(run, sku, 40);
+    run.advance(3 * MINUTE);
+    writeStock(run, sku, 40);
+    run.advance(20 * MINUTE);
+    const v = run.verify({ criteria: stockCriteria });
+    expect(v.measures['inventory.expected']).toBe(1);
+    expect(v.measures['inventory.correct']).toBe(1);
+    expect(v.measures['inventory.syncLatencyP95Seconds']).toBe(180);
+    expect(v.verdict).toBe('pass');
+  });
+
+  it('counts a change superseded by a newer one as synced when the newer value is written', () => {
+    const run = createTestRun();
+    const sku = stockedSku(run);
+    publishStock(run, sku, 40);
+    run.advance(MINUTE);
+    publishStock(run, sku, 35);
+    run.advance(4 * MINUTE);
+    writeStock(run, sku, 35);
+    run.advance(20 * MINUTE);
+    const v = run.verify({ criteria: stockCriteria });
+    const records = inventoryOf(v).records;
+    expect(records.map((r) => [r.sourceId, r.outcome, r.latencyMs])).toEqual([
+      [`${sku} #1`, 'correct', 5 * MINUTE],
+      [`${sku} #2`, 'correct', 4 * MINUTE],
+    ]);
+    expect(v.verdict).toBe('pass');
+  });
+
+  it('fails a change that never reached the store, names it, and accepts it once dead-lettered', () => {
+    const run = createTestRun();
+    const sku = stockedSku(run);
+    publishStock(run, sku, 40);
+    run.advance(3 * MINUTE);
+    writeStock(run, sku, 40);
+    run.advance(MINUTE);
+    publishStock(run, sku, 12);
+    run.advance(30 * MINUTE);
+    const v = run.verify({ criteria: stockCriteria });
+    expect(v.verdict).toBe('fail');
+    expect(v.measures['inventory.lost']).toBe(1);
+    expect(v.criteria.find((c) => c.id === 'no-lost-stock-changes')!.evidence[0]).toContain(`stock change ${sku} #2`);
+
+    run.deadLetter(`${sku}@1`, 'BigCommerce answered 422: location 1 unknown', { spec: 'erp-inventory-to-bigcommerce' });
+    const again = run.verify({ criteria: stockCriteria });
+    expect(again.measures['inventory.lost']).toBe(0);
+    expect(again.measures['inventory.deadLettered']).toBe(1);
+  });
+
+  it('calls a stale count written after a newer change corrupted, with the field and both values', () => {
+    const run = createTestRun();
+    const sku = stockedSku(run);
+    publishStock(run, sku, 40);
+    run.advance(MINUTE);
+    publishStock(run, sku, 12);
+    run.advance(MINUTE);
+    // The integration read the feed before the second change and writes the first count late.
+    writeStock(run, sku, 40);
+    run.advance(30 * MINUTE);
+    const v = run.verify({ criteria: stockCriteria });
+    const [first, second] = inventoryOf(v).records;
+    expect(first!.outcome).toBe('correct');
+    expect(second!.outcome).toBe('corrupted');
+    expect(second!.diffs).toEqual([{ field: 'inventory_level', expected: 12, actual: 40 }]);
+    expect(v.criteria.find((c) => c.id === 'no-wrong-stock')!.passed).toBe(false);
+  });
+
+  it('does not take a shopper order that happens to leave the published count for a write', () => {
+    const run = createTestRun();
+    const product = [...run.store.products.values()].find((p) => p.inventory_tracking === 'product' && p.inventory_level > 1)!;
+    const level = run.store.variantsOf(product.id)[0]!.inventory_level;
+    // The ERP counts one sold; the store takes one on a shopper order, but nobody synced the ERP.
+    publishStock(run, product.sku, level - 1);
+    run.advance(MINUTE);
+    run.ledgerEntry({ kind: 'resource:updated', resource: 'variant', id: product.base_variant_id, body: { ...run.store.variantsOf(product.id)[0]!, inventory_level: level - 1 }, cause: 'order' });
+    run.advance(30 * MINUTE);
+    const v = run.verify({ criteria: stockCriteria });
+    expect(v.measures['inventory.lost']).toBe(1);
+  });
+
+  it('needs no write for a change back to the count the integration last wrote', () => {
+    const run = createTestRun();
+    const sku = stockedSku(run);
+    publishStock(run, sku, 40);
+    writeStock(run, sku, 40);
+    run.advance(MINUTE);
+    publishStock(run, sku, 38);
+    run.advance(2 * MINUTE);
+    // Back to 40 before the integration polled: the 38 was superseded by a value the store holds.
+    publishStock(run, sku, 40);
+    run.advance(30 * MINUTE);
+    const v = run.verify({ criteria: stockCriteria });
+    expect(inventoryOf(v).records.map((r) => [r.outcome, r.latencyMs])).toEqual([
+      ['correct', 0],
+      ['correct', 2 * MINUTE],
+      ['correct', 0],
+    ]);
+    expect(v.verdict).toBe('pass');
+  });
+
+  it('treats a change of the last minutes that has not arrived as in flight, not lost', () => {
+    const run = createTestRun();
+    const sku = stockedSku(run);
+    publishStock(run, sku, 40);
+    run.advance(2 * MINUTE);
+    writeStock(run, sku, 40);
+    run.advance(MINUTE);
+    publishStock(run, sku, 30);
+    run.advance(5 * MINUTE);
+    const v = run.verify({ criteria: stockCriteria });
+    expect(v.measures['inventory.lost']).toBe(0);
+    expect(v.measures['inventory.inFlight']).toBe(1);
+    expect(inventoryOf(v).note).toMatch(/in flight, not lost/);
+  });
+
+  it('attributes a change lost after a 429 on the adjustment to the rate-limit-breach pattern', () => {
+    const run = createTestRun();
+    const sku = stockedSku(run);
+    publishStock(run, sku, 40);
+    run.advance(MINUTE);
+    run.request('PUT', '/stores/stest/v3/inventory/adjustments/absolute', 429);
+    run.advance(30 * MINUTE);
+    const v = run.verify({ criteria: stockCriteria });
+    const finding = v.findings.find((f) => f.pattern === 'rate-limit-breach' && f.stream === 'inventory');
+    expect(finding?.evidence[0]?.ref).toBe(`stock change ${sku} #1`);
+    expect(finding?.evidence[0]?.detail).toMatch(/got a 429/);
+  });
+
+  it('cannot judge the flow without a record of what the ERP published, and says why', () => {
+    const run = createTestRun();
+    const v = run.verify({ criteria: stockCriteria });
+    expect(inventoryOf(v).available).toBe(false);
+    const c = v.criteria.find((x) => x.id === 'no-lost-stock-changes')!;
+    expect(c.passed).toBe(false);
+    expect(c.note).toMatch(/published-erp\.jsonl/);
+  });
+
+  it('judges a stream a criterion measures even where the integration never wrote it', () => {
+    const resolved = resolveCriteria({ config: { scope: ['orders'], criteria: [stockCriteria[0]!] } });
+    expect(resolved.scope).toEqual(['orders', 'inventory']);
+  });
+});
+
+describe('the verifier on ERP price list → BigCommerce products', () => {
+  const priceCriteria: Criterion[] = [
+    { id: 'no-lost-price-changes', name: 'n', flow: 'catalog', measure: 'prices.lost', op: '==', limit: 0, why: 'w', source: 'scenario' },
+    { id: 'no-wrong-prices', name: 'n', flow: 'catalog', measure: 'prices.corrupted', op: '==', limit: 0, why: 'w', source: 'scenario' },
+  ];
+  const priceRecord = (p: { id: number; sku: string; price: number; cost_price: number; upc: string }, listPrice: number) => ({
+    itemNo: p.sku,
+    webId: p.id,
+    description: 'x',
+    listPrice,
+    salePrice: null,
+    costPrice: p.cost_price,
+    currency: 'USD',
+    weightKg: null,
+    upc: p.upc.slice(0, 14),
+    status: 'ACTIVE',
+    updatedAt: '2026-11-27T12:00:00Z',
+  });
+
+  it('passes a batch update that carries the new price, and names the field when it does not', () => {
+    const run = createTestRun();
+    const product = [...run.store.products.values()][3]!;
+    run.publish('erp', 'price-list', product.sku, priceRecord(product, 19.99));
+    run.advance(2 * MINUTE);
+    run.request('PUT', '/stores/stest/v3/catalog/products', 200);
+    run.store.updateProducts([{ id: product.id, sku: product.sku, price: 19.99, sale_price: 0, cost_price: product.cost_price, availability: 'available', is_visible: true, upc: product.upc.slice(0, 14) }]);
+    run.advance(30 * MINUTE);
+    const ok = run.verify({ criteria: priceCriteria });
+    expect(ok.measures['prices.correct']).toBe(1);
+    expect(ok.measures['prices.syncLatencyP95Seconds']).toBe(120);
+    expect(ok.verdict).toBe('pass');
+
+    run.publish('erp', 'price-list', product.sku, priceRecord(product, 24.5));
+    run.advance(MINUTE);
+    run.request('PUT', '/stores/stest/v3/catalog/products', 200);
+    // Written with the cents dropped: a corrupted price.
+    run.store.updateProducts([{ id: product.id, price: 24 }]);
+    run.advance(30 * MINUTE);
+    const bad = run.verify({ criteria: priceCriteria });
+    const record = bad.streams.find((s) => s.stream.id === 'prices')!.records.at(-1)!;
+    expect(record.outcome).toBe('corrupted');
+    expect(record.diffs).toEqual([{ field: 'price', expected: 24.5, actual: 24 }]);
+    expect(bad.verdict).toBe('fail');
+  });
+});
+
+describe('the UAT drain backlog of the flows into the store', () => {
+  it('counts items whose newest published value the store does not hold, once the integration writes the flow', () => {
+    const backlog = createCatalogBacklog(specs());
+    backlog.published({ system: 'erp', resource: 'inventory', body: stockRecord('SKU-1', 40) });
+    backlog.published({ system: 'erp', resource: 'inventory', body: stockRecord('SKU-2', 5) });
+    // The integration has not written inventory at all: nothing to wait for.
+    expect(backlog.pending()).toBe(0);
+    backlog.stored('variant', { id: 1, sku: 'SKU-1', inventory_level: 40 });
+    expect(backlog.pending()).toBe(1);
+    const live = { id: 2, sku: 'SKU-2', inventory_level: 5 };
+    backlog.stored('variant', live);
+    expect(backlog.pending()).toBe(0);
+    // The store's object changes when a shopper buys one; that is not a write of the flow.
+    live.inventory_level = 3;
+    expect(backlog.pending()).toBe(0);
+    backlog.published({ system: 'erp', resource: 'inventory', body: stockRecord('SKU-2', 4) });
+    expect(backlog.pending()).toBe(1);
+    // A negative available is clamped to 0 by the spec, which is what the store must hold.
+    backlog.published({ system: 'erp', resource: 'inventory', body: stockRecord('SKU-2', -3) });
+    backlog.stored('variant', { id: 2, sku: 'SKU-2', inventory_level: 0 });
+    expect(backlog.pending()).toBe(0);
+  });
+});
