@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<Register>> = {
   engine: async () => (await import('./commands/engine.ts')).registerEngine,
   dlq: async () => (await import('./commands/dlq.ts')).registerDlq,
   uat: async () => (await import('./commands/uat.ts')).registerUat,
+  tco: async () => (await import('./commands/tco.ts')).registerTco,
 };
 
 export async function main(argv: string[]): Promise<number> {

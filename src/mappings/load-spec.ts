@@ -73,7 +73,8 @@ function knownKeysAt(at: YamlPath): string[] | undefined {
   return KNOWN_KEYS[last];
 }
 
-function locate(doc: Document, counter: LineCounter, at: YamlPath): { line?: number; col?: number } {
+/** Line and column of the deepest node of `at` that exists in the document. */
+export function locate(doc: Document, counter: LineCounter, at: YamlPath): { line?: number; col?: number } {
   for (let n = at.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : (doc.getIn(at.slice(0, n), true) as { range?: [number, number, number] } | undefined);
     const range = (node as { range?: [number, number, number] } | null | undefined)?.range;

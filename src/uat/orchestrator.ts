@@ -25,10 +25,12 @@ import { acceptanceSchema, type ScenarioAcceptance } from '../load/acceptance.ts
 import { loadScriptExports, resolveScenario } from '../load/scenario-catalog.ts';
 import type { CompiledSpec } from '../mappings/compile.ts';
 import { loadSpecs, MappingSpecError } from '../mappings/load-spec.ts';
+import { createCatalogBacklog } from './catalog-backlog.ts';
 import { startMocks, type RunningMocks } from '../mocks/http/server.ts';
 import { buildUatReport, type RunInfo } from '../reports/uat/build.ts';
 import type { UatReport } from '../reports/uat/model.ts';
 import { renderUatReport } from '../reports/uat/render.ts';
+import { createTcoReport, writeTcoReport } from '../tco/run-tco.ts';
 import { CriteriaError, resolveCriteria, type ResolvedCriteria } from '../verify/criteria.ts';
 import { normalizeReports } from '../verify/dead-letters.ts';
 import { verifyRun, type Verification } from '../verify/verify-run.ts';
@@ -47,8 +49,10 @@ export interface UatResult {
   verdict: UatVerdict;
   runDir?: string;
   error?: string;
-  reports?: { html: string; md: string; json: string; junit: string };
+  /** `tco` is the cost-of-ownership report's HTML, when it was rendered (tco.md and tco.json sit beside it). */
+  reports?: { html: string; md: string; json: string; junit: string; tco?: string };
   report?: UatReport;
+  tco?: { html: string; md: string; json: string; summary: string };
   verification?: Verification;
   /** The final `--json` line (DESIGN.md section 8). */
   line: Record<string, unknown>;
@@ -185,7 +189,11 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   let erpLookup: ((key: string) => unknown) | undefined;
   const syncedCount = () => (erpLookup ? placedIds.filter((id) => erpLookup!(id) !== undefined).length : 0);
   const deadLetteredCount = () => placedIds.filter((id) => deadLetterKeys.has(id)).length;
-  const outstanding = () => (erpLookup ? placedIds.filter((id) => erpLookup!(id) === undefined && !deadLetterKeys.has(id)).length : placedIds.length);
+  const outstandingOrders = () => (erpLookup ? placedIds.filter((id) => erpLookup!(id) === undefined && !deadLetterKeys.has(id)).length : placedIds.length);
+  // ERP stock and price changes the store does not hold yet, for the catalog flows the integration runs.
+  const catalog = createCatalogBacklog(prepared.specs);
+  let catalogWrites = 0;
+  const outstanding = () => outstandingOrders() + catalog.pending();
   const progress = createProgressPrinter(deps.progress ?? false, () => ({ ...state, simNow: clock.now(), ordersSynced: syncedCount(), deadLetters: deadLetteredCount() }));
   // Phase changes are log lines; with a progress printer they go through it so a redrawn line is cleared first.
   const note = (text: string) => (deps.progress ? progress.note(text) : log(`[uat] ${text}`));
@@ -236,13 +244,26 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
         state.ordersPlaced++;
         placedIds.push(String(e.id));
       }
+      else if (e.kind === 'resource:updated' && (e.resource === 'variant' || e.resource === 'product') && e.cause !== 'order') {
+        catalogWrites++;
+        catalog.stored(String(e.resource), e.body as Record<string, unknown>);
+      }
       else if (e.kind === 'quota:limited') state.rateLimited++;
       else if (e.kind === 'webhook:attempt' && e.outcome !== 'delivered' && e.outcome !== 'denylisted') state.webhookFailures++;
       else if (e.kind === 'hook:deactivated') state.hooksDeactivated++;
     });
     sim = await startSimulator({ port: 0, host: '127.0.0.1', plan: options.plan, ...(options.quota !== undefined ? { quota: options.quota } : {}), seed: options.seed, clock, ledger, products: options.products, customers: options.customers, pastOrders: options.pastOrders });
     store = [...sim.sim.stores.values()][0]!;
-    mocks = await startMocks({ port: 0, host: '127.0.0.1', seed: options.seed, clock, products: options.products, customers: options.customers, runDir });
+    mocks = await startMocks({
+      port: 0,
+      host: '127.0.0.1',
+      seed: options.seed,
+      clock,
+      products: options.products,
+      customers: options.customers,
+      runDir,
+      onPublished: (p) => catalog.published(p),
+    });
     sink = await createAlertSink({ clock, file: join(runDir, 'alerts.jsonl') });
     erpLookup = (key) => mocks!.systems.erp.getSalesOrder(key);
     sink.onAlert((line) => {
@@ -327,7 +348,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
         scale,
         clock,
         outstanding,
-        progressCount: () => state.deadLetters + Object.values(mocks!.journals).reduce((s, j) => s + j.count, 0),
+        progressCount: () => state.deadLetters + catalogWrites + Object.values(mocks!.journals).reduce((s, j) => s + j.count, 0),
         pendingDeliveries: () => sim!.sim.dispatcher.pending(),
         alive: () => integration!.alive(),
         ...(signal ? { signal } : {}),
@@ -375,7 +396,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   // ---- verify and report ----
   phase('verifying', 'Verifying against ground truth');
   writeJson(runDir, 'run.json', { ...runRecord(), realSeconds: (now().getTime() - realStart.getTime()) / 1000 });
-  const result = await verifyRunDirectory(runDir, { specs: prepared.specs, ...(options.junit ? { junit: options.junit } : {}), now });
+  const result = await verifyRunDirectory(runDir, { specs: prepared.specs, ...(options.junit ? { junit: options.junit } : {}), now, log: (line) => note(line) });
   progress.stop();
   return result;
 }
@@ -402,7 +423,7 @@ interface RunRecordFile {
  * what the integration reported, nothing else. runUat ends here; `bc-harness uat --verify DIR`
  * re-runs it on a finished run (after editing a criterion in run.json, say).
  */
-export async function verifyRunDirectory(runDir: string, options: { specs?: CompiledSpec[]; junit?: string; now?: () => Date } = {}): Promise<UatResult> {
+export async function verifyRunDirectory(runDir: string, options: { specs?: CompiledSpec[]; junit?: string; now?: () => Date; log?: (line: string) => void } = {}): Promise<UatResult> {
   const now = options.now ?? (() => new Date());
   const file = join(runDir, 'run.json');
   let run: RunRecordFile;
@@ -424,6 +445,7 @@ export async function verifyRunDirectory(runDir: string, options: { specs?: Comp
     specs,
     ledger: files.ledger,
     journals: files.journals,
+    ...(files.published ? { published: files.published } : {}),
     alerts: files.alerts,
     ...(files.quota ? { quota: files.quota } : {}),
     integrationClientId: run.simulator.clientId,
@@ -465,12 +487,23 @@ export async function verifyRunDirectory(runDir: string, options: { specs?: Comp
     status: run.status,
     notes: run.notes,
   };
-  const report = buildUatReport({ verification, run: runInfo, waived: run.criteria.waived, generatedAt: now() });
+  // The cost-of-ownership report measures the same run; it informs, it never judges, so a failure
+  // to render it is a warning and the verdict stands.
+  let tco: UatResult['tco'];
+  try {
+    const tcoReport = await createTcoReport({ runDir, measures: verification.measures, now });
+    const files = writeTcoReport(tcoReport, runDir);
+    tco = { ...files, summary: tcoReport.headline };
+  } catch (error) {
+    (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`warning: the cost-of-ownership report was not written (the verdict is unaffected): ${(error as Error).message}`);
+  }
+  const report = buildUatReport({ verification, run: runInfo, waived: run.criteria.waived, generatedAt: now(), ...(tco ? { tco: { html: 'tco.html', md: 'tco.md', summary: tco.summary } } : {}) });
   const reports = {
     html: join(runDir, 'report.html'),
     md: join(runDir, 'report.md'),
     json: join(runDir, 'report.json'),
     junit: join(runDir, 'junit.xml'),
+    ...(tco ? { tco: tco.html } : {}),
   };
   writeFileSync(reports.html, renderUatReport(report, 'html'));
   writeFileSync(reports.md, renderUatReport(report, 'md'));
@@ -495,7 +528,7 @@ export async function verifyRunDirectory(runDir: string, options: { specs?: Comp
   };
   writeJson(runDir, 'verdict.json', { ...line, measures: verification.measures, waived: run.criteria.waived });
   const exitCode = interrupted ? EXIT_INTERRUPTED : verdict === 'pass' ? 0 : 1;
-  return { exitCode, verdict, runDir, reports, report, verification, line };
+  return { exitCode, verdict, runDir, reports, report, verification, line, ...(tco ? { tco } : {}) };
 }
 
 interface DrainOptions {
@@ -536,11 +569,11 @@ export async function waitForQuiet(o: DrainOptions): Promise<{ reason: string; t
     const settled = o.outstanding() <= 0 && o.pendingDeliveries() === 0;
     settledSince = settled ? (settledSince ?? Date.now()) : undefined;
     if (settledSince !== undefined && Date.now() - settledSince >= settleReal && Date.now() - lastChangeReal >= settleReal) {
-      return { reason: 'settled', text: `Settled ${simSince()} after the load: every order placed had reached the ERP or been dead-lettered and no webhook delivery was pending.` };
+      return { reason: 'settled', text: `Settled ${simSince()} after the load: every order placed had reached the ERP or been dead-lettered, every ERP stock and price change of a flow the integration runs had been written to the store, and no webhook delivery was pending.` };
     }
     if (!o.alive()) return { reason: 'integration-exited', text: `The integration exited; stopped waiting ${simSince()} after the load.` };
-    if (Date.now() - lastChangeReal >= quietReal) return { reason: 'quiet', text: `Quiet: nothing reached a connected system for ${(quietReal / 1000).toFixed(1)} real seconds (${((quietReal * o.scale) / 60_000).toFixed(0)} simulated minutes); stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} order(s) outstanding.` };
-    if (Date.now() - startReal >= deadlineReal) return { reason: 'deadline', text: `Drain deadline: stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} order(s) outstanding.` };
+    if (Date.now() - lastChangeReal >= quietReal) return { reason: 'quiet', text: `Quiet: nothing reached a connected system for ${(quietReal / 1000).toFixed(1)} real seconds (${((quietReal * o.scale) / 60_000).toFixed(0)} simulated minutes); stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} record(s) outstanding (orders not in the ERP, stock and price changes not in the store).` };
+    if (Date.now() - startReal >= deadlineReal) return { reason: 'deadline', text: `Drain deadline: stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} record(s) outstanding (orders not in the ERP, stock and price changes not in the store).` };
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -5,6 +5,7 @@
  *   run.json              what ran: options, integration, simulator, clock times, load result
  *   ledger.jsonl          the simulator's ground truth
  *   journal-<system>.jsonl  every write each connected system received
+ *   published-<system>.jsonl  every change each connected system published on its feeds
  *   alerts.jsonl          everything the integration sent to ALERT_URL
  *   dead-letters.json     its dead-letter queue, when an export command printed it
  *   quota.json            the store's quota windows
@@ -17,7 +18,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } 
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { alertLineSchema, quotaSnapshotSchema, type AlertLine, type QuotaSnapshot } from '../verify/inputs.ts';
-import { createJournalIndex, createLedgerIndex, type JournalIndex, type LedgerIndex } from '../verify/ledger-index.ts';
+import { createJournalIndex, createLedgerIndex, createPublishedIndex, type JournalIndex, type LedgerIndex, type PublishedIndex } from '../verify/ledger-index.ts';
 
 export const JOURNAL_SYSTEMS = ['erp', '3pl', 'crm', 'marketing'] as const;
 
@@ -61,6 +62,8 @@ export async function readJsonLines(file: string, onLine: (value: unknown) => vo
 export interface RunFiles {
   ledger: LedgerIndex;
   journals: JournalIndex;
+  /** Absent for runs recorded before the mocks kept what they published. */
+  published?: PublishedIndex;
   alerts: AlertLine[];
   quota?: QuotaSnapshot;
   catalog?: CatalogSnapshot;
@@ -71,18 +74,16 @@ export interface CatalogSnapshot {
   products: { id: number; name: string; type: string; url: string }[];
 }
 
-/** Read a run directory's ground truth and journals into the verifier's indexes. */
-export async function readRunFiles(dir: string): Promise<RunFiles> {
-  const ledger = createLedgerIndex();
-  await readJsonLines(join(dir, 'ledger.jsonl'), (v) => ledger.add(v), () => ledger.add(null));
-  const journals = createJournalIndex();
-  for (const system of JOURNAL_SYSTEMS) await readJsonLines(join(dir, `journal-${system}.jsonl`), (v) => journals.add(v), () => journals.add(null));
+/**
+ * What the integration reported to ALERT_URL (alerts.jsonl), plus its exported dead-letter queue
+ * (dead-letters.json), which reads like dead-letter reports that arrived when each entry was made.
+ */
+export async function readAlertLines(dir: string): Promise<AlertLine[]> {
   const alerts: AlertLine[] = [];
   await readJsonLines(join(dir, 'alerts.jsonl'), (v) => {
     const parsed = alertLineSchema.safeParse(v);
     if (parsed.success) alerts.push(parsed.data);
   });
-  // An exported dead-letter queue reads like dead-letter reports that arrived when each was made.
   const exported = join(dir, 'dead-letters.json');
   if (existsSync(exported)) {
     const entries = JSON.parse(readFileSync(exported, 'utf8')) as { entries: Record<string, unknown>[] };
@@ -91,9 +92,26 @@ export async function readRunFiles(dir: string): Promise<RunFiles> {
       alerts.push({ at, path: '(dead-letter export)', body: { ...e, queueKind: e.kind, kind: 'dead-letter' } });
     }
   }
+  return alerts;
+}
+
+/** Read a run directory's ground truth and journals into the verifier's indexes. */
+export async function readRunFiles(dir: string): Promise<RunFiles> {
+  const ledger = createLedgerIndex();
+  await readJsonLines(join(dir, 'ledger.jsonl'), (v) => ledger.add(v), () => ledger.add(null));
+  const journals = createJournalIndex();
+  for (const system of JOURNAL_SYSTEMS) await readJsonLines(join(dir, `journal-${system}.jsonl`), (v) => journals.add(v), () => journals.add(null));
+  let published: PublishedIndex | undefined;
+  for (const system of JOURNAL_SYSTEMS) {
+    const file = join(dir, `published-${system}.jsonl`);
+    if (!existsSync(file)) continue;
+    published ??= createPublishedIndex();
+    await readJsonLines(file, (v) => published!.add(v), () => published!.add(null));
+  }
+  const alerts = await readAlertLines(dir);
   const quotaFile = join(dir, 'quota.json');
   const quota = existsSync(quotaFile) ? quotaSnapshotSchema.parse(JSON.parse(readFileSync(quotaFile, 'utf8'))) : undefined;
   const catalogFile = join(dir, 'catalog.json');
   const catalog = existsSync(catalogFile) ? (JSON.parse(readFileSync(catalogFile, 'utf8')) as CatalogSnapshot) : undefined;
-  return { ledger, journals, alerts, ...(quota ? { quota } : {}), ...(catalog ? { catalog } : {}) };
+  return { ledger, journals, ...(published ? { published } : {}), alerts, ...(quota ? { quota } : {}), ...(catalog ? { catalog } : {}) };
 }

@@ -2,7 +2,9 @@
  * The reference engine passes the scenarios the UAT issue names: flash-sale-10x and
  * webhook-outage, spawned exactly as `--integration reference` does for users
  * (`bc-harness engine --json`). Short variants: a twentieth of the flash sale's orders at 1440x
- * (24 simulated hours in a minute), a quarter of the outage's at 10800x (54 hours in 18 seconds).
+ * (24 simulated hours in a minute), a quarter of the outage's at 10800x (54 hours in 18 seconds),
+ * the whole catalog storm at 600x. An integration that does not carry the ERP's changes into the
+ * store fails the storm, so passing it means something.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +19,8 @@ describe.skipIf(!engineLanded)('the reference engine (bc-harness engine --json)'
   it.each([
     { scenario: 'flash-sale-10x', args: ['--time-scale', '1440', '--volume-scale', '0.05'] },
     { scenario: 'webhook-outage', args: ['--time-scale', '10800', '--volume-scale', '0.25'] },
+    // 10,000 ERP stock and price changes in 30 simulated minutes, at 600x (constant arrival rate caps it at 1800x).
+    { scenario: 'catalog-storm', args: ['--time-scale', '600'] },
   ])('passes $scenario with no finding', async ({ scenario, args }) => {
     const { exitCode, line } = await runUat(['--scenario', scenario, '--integration', 'reference', ...args]);
     const failed = line.criteria.filter((c) => !c.passed).map((c) => `${c.id}: ${c.measure} = ${c.value}`);
@@ -24,5 +28,14 @@ describe.skipIf(!engineLanded)('the reference engine (bc-harness engine --json)'
     expect(line.findings).toEqual([]);
     expect(line.verdict).toBe('pass');
     expect(exitCode).toBe(0);
+  }, 240_000);
+
+  it('a poller that only syncs orders fails catalog-storm on the stock and price changes it never carried', async () => {
+    const { exitCode, line } = await runUat(['--scenario', 'catalog-storm', '--integration', 'naive-fixed-poller', '--time-scale', '600']);
+    const failed = new Set(line.criteria.filter((c) => !c.passed).map((c) => c.id));
+    expect(failed).toContain('no-lost-stock-changes');
+    expect(failed).toContain('no-lost-price-changes');
+    expect(line.criteria.find((c) => c.id === 'no-lost-stock-changes')!.value).toBeGreaterThan(1000);
+    expect(exitCode).toBe(1);
   }, 240_000);
 });

@@ -158,7 +158,7 @@ Examples:
         process.on('SIGTERM', onSignal);
         try {
           const result = flags.verify
-            ? await verifyRunDirectory(resolve(flags.verify), flags.junit ? { junit: flags.junit } : {})
+            ? await verifyRunDirectory(resolve(flags.verify), { ...(flags.junit ? { junit: flags.junit } : {}), log: err })
             : await runUat(optionsFrom(flags), { progress: flags.progress ? process.stderr : false, log: err, signal: stop.signal });
           if (!flags.json) printHuman(result, out);
           return finish(result);

@@ -43,6 +43,8 @@ export interface BuildReportInput {
   run: RunInfo;
   waived: { criterion: Criterion; reason: string }[];
   generatedAt: Date;
+  /** The cost-of-ownership report rendered beside this one (file names relative to it), if any. */
+  tco?: { html: string; md: string; summary: string };
 }
 
 const MAX_EVIDENCE = 12;
@@ -123,7 +125,7 @@ function streamSection(s: StreamResult, scope: Set<string>, formatTime: (ms: num
     corruptedMore: Math.max(0, corrupted.length - MAX_EVIDENCE),
     lost: lost.slice(0, MAX_EVIDENCE).map((r) => ({
       ref: `${noun} ${r.sourceId}`,
-      detail: `placed ${formatTime(r.createdAt)}; ${r.disposition === 'dead-letter' ? `the spec rejects it (${(r.specErrors ?? []).slice(0, 2).map((e) => `${e.field}: ${e.message}`).join('; ')}), but it was not dead-lettered` : r.attempts > 0 ? `${r.attempts} attempt(s), the target answered ${r.rejected[0]?.status ?? '?'} ${r.rejected[0]?.errors ?? ''}` : 'never written and not dead-lettered'}`,
+      detail: `${s.stream.source.kind === 'published' ? 'published' : 'placed'} ${formatTime(r.createdAt)}; ${r.disposition === 'dead-letter' ? `the spec rejects it (${(r.specErrors ?? []).slice(0, 2).map((e) => `${e.field}: ${e.message}`).join('; ')}), but it was not dead-lettered` : r.attempts > 0 ? `${r.attempts} attempt(s), the target answered ${r.rejected[0]?.status ?? '?'} ${r.rejected[0]?.errors ?? ''}` : 'never written and not dead-lettered'}`,
     })),
     lostMore: Math.max(0, lost.length - MAX_EVIDENCE),
     unexpectedKeys: s.unexpectedKeys.length > 0 ? `${s.unexpectedKeys.length} record(s) in the target have no source record in this run's ledger (e.g. created before the run): ${s.unexpectedKeys.slice(0, 8).join(', ')}${s.unexpectedKeys.length > 8 ? ', …' : ''}` : '',
@@ -407,6 +409,7 @@ export function buildUatReport(input: BuildReportInput): UatReport {
       warnings: v.fidelity.warnings,
     },
     notes: [...run.notes, `Ledger: ${v.ledger.lines} line(s); journals: ${v.journals.lines} write(s).`, `Everything here is computed from the simulator's ledger and the connected systems' journals; nothing is taken from the integration's own counters.`],
+    tco: input.tco ?? { html: '', md: '', summary: '' },
     junit: {
       suiteName: `bc-harness uat ${run.scenario.name} (${run.integration.label})`,
       tests: rows.length,

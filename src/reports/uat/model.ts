@@ -129,6 +129,8 @@ export const uatReportSchema = z.object({
   scorecard: z.object({ answered: z.array(scorecardAnswerSchema), vendorOnly: z.array(z.object({ question: text, why: text })) }),
   fidelity: z.object({ text, warnings: z.array(text) }),
   notes: z.array(text),
+  /** The capacity and cost-of-ownership report of the same run (relative links; '' when not rendered). */
+  tco: z.object({ html: text, md: text, summary: text }),
   junit: z.object({ suiteName: text, tests: count, failures: count, timeSeconds: text, timestamp: text }),
 });
 export type UatReport = z.infer<typeof uatReportSchema>;

@@ -25,7 +25,8 @@ function xmlText(value: unknown): string {
     .replace(/'/g, '&apos;');
 }
 
-function createEngine(): typeof Handlebars {
+/** The Handlebars instance with the report helpers; the TCO report's renderer shares it. */
+export function createReportHandlebars(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper('md', (value: unknown) => markdownCell(value));
   hb.registerHelper('xml', (value: unknown) => new hb.SafeString(xmlText(value)));
@@ -44,7 +45,7 @@ function template(format: Exclude<UatFormat, 'json'>, dir: string): Handlebars.T
   let compiled = cache.get(file);
   if (!compiled) {
     if (!fs.existsSync(file)) throw new Error(`Failed to render the UAT report: template ${file} is missing. Restore it from the repository.`);
-    compiled = createEngine().compile(fs.readFileSync(file, 'utf8'), { noEscape: format !== 'html', strict: true });
+    compiled = createReportHandlebars().compile(fs.readFileSync(file, 'utf8'), { noEscape: format !== 'html', strict: true });
     cache.set(file, compiled);
   }
   return compiled;

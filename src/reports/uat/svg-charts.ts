@@ -40,6 +40,14 @@ export interface ChartFrame {
   yLabel: string;
   width?: number;
   height?: number;
+  /** Ticks on the x axis instead of round simulated durations since the origin (e.g. years). */
+  xTicks?: { at: number; label: string }[];
+  /** The x axis title; default "simulated time since the run started". */
+  xLabel?: string;
+  /** How an x value reads in a tooltip; default the offset from the origin. */
+  formatX?: (at: number) => string;
+  /** How a y value reads on the axis and in tooltips (money, say). */
+  formatY?: (value: number) => string;
 }
 
 const W = 920;
@@ -104,22 +112,25 @@ function frame(f: ChartFrame, yMax: number): Plot {
   const parts: string[] = [];
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
   parts.push(`<text x="${PAD.left}" y="18" font-size="13" font-weight="600" fill="#1d2433">${escapeXml(f.title)}</text>`);
+  const yText = f.formatY ?? formatY;
   for (const t of ticks) {
     const yy = round(y(t));
     parts.push(`<line x1="${PAD.left}" y1="${yy}" x2="${width - PAD.right}" y2="${yy}" stroke="#e6e9ef" stroke-width="1"/>`);
-    parts.push(`<text x="${PAD.left - 6}" y="${yy + 4}" font-size="11" text-anchor="end" fill="#5b6478">${escapeXml(formatY(t))}</text>`);
+    parts.push(`<text x="${PAD.left - 6}" y="${yy + 4}" font-size="11" text-anchor="end" fill="#5b6478">${escapeXml(yText(t))}</text>`);
   }
   // Ticks on round simulated durations from the origin (every 5 minutes, every 2 hours, ...).
   const steps = [1_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 172_800_000];
   const step = steps.find((st) => span / st <= 8) ?? 172_800_000;
   const firstTick = f.origin + Math.ceil((f.from - f.origin) / step) * step;
-  for (let t = firstTick; t <= f.to + 1; t += step) {
-    const xx = round(x(t));
+  const xTicks = f.xTicks ?? [];
+  if (!f.xTicks) for (let t = firstTick; t <= f.to + 1; t += step) xTicks.push({ at: t, label: formatOffset(t - f.origin, f.to - f.origin) });
+  for (const tick of xTicks) {
+    const xx = round(x(tick.at));
     parts.push(`<line x1="${xx}" y1="${height - PAD.bottom}" x2="${xx}" y2="${height - PAD.bottom + 4}" stroke="#9aa3b5"/>`);
-    parts.push(`<text x="${xx}" y="${height - PAD.bottom + 17}" font-size="11" text-anchor="middle" fill="#5b6478">${escapeXml(formatOffset(t - f.origin, f.to - f.origin))}</text>`);
+    parts.push(`<text x="${xx}" y="${height - PAD.bottom + 17}" font-size="11" text-anchor="middle" fill="#5b6478">${escapeXml(tick.label)}</text>`);
   }
   parts.push(`<line x1="${PAD.left}" y1="${height - PAD.bottom}" x2="${width - PAD.right}" y2="${height - PAD.bottom}" stroke="#9aa3b5"/>`);
-  parts.push(`<text x="${(PAD.left + width - PAD.right) / 2}" y="${height - 8}" font-size="11" text-anchor="middle" fill="#5b6478">simulated time since the run started</text>`);
+  parts.push(`<text x="${(PAD.left + width - PAD.right) / 2}" y="${height - 8}" font-size="11" text-anchor="middle" fill="#5b6478">${escapeXml(f.xLabel ?? 'simulated time since the run started')}</text>`);
   parts.push(`<text transform="translate(14 ${(PAD.top + height - PAD.bottom) / 2}) rotate(-90)" font-size="11" text-anchor="middle" fill="#5b6478">${escapeXml(f.yLabel)}</text>`);
   return { width, height, x, y, yMax: top, parts };
 }
@@ -189,7 +200,8 @@ export function createLineChart(f: ChartFrame & { lines: (Series & { points: { a
     if (l.points.length === 0) continue;
     const d = l.points.map((pt, i) => `${i === 0 ? 'M' : 'L'}${round(p.x(pt.at))} ${round(p.y(pt.value))}`).join(' ');
     p.parts.push(`<path d="${d}" fill="none" stroke="${l.color}" stroke-width="2" stroke-linejoin="round"/>`);
-    if (l.points.length <= 60) for (const pt of l.points) p.parts.push(`<circle cx="${round(p.x(pt.at))}" cy="${round(p.y(pt.value))}" r="2.5" fill="${l.color}"><title>${escapeXml(`${formatOffset(pt.at - f.origin, f.to - f.origin)}: ${l.name} ${formatY(pt.value)}`)}</title></circle>`);
+    const xText = f.formatX ?? ((at: number) => formatOffset(at - f.origin, f.to - f.origin));
+    if (l.points.length <= 60) for (const pt of l.points) p.parts.push(`<circle cx="${round(p.x(pt.at))}" cy="${round(p.y(pt.value))}" r="2.5" fill="${l.color}"><title>${escapeXml(`${xText(pt.at)}: ${l.name} ${(f.formatY ?? formatY)(pt.value)}`)}</title></circle>`);
   }
   if (f.lines.every((l) => l.points.length === 0) && f.empty) p.parts.push(`<text x="${p.width / 2}" y="${p.height / 2}" font-size="13" text-anchor="middle" fill="#5b6478">${escapeXml(f.empty)}</text>`);
   rulesAndMarkers(p, f, f.rules ?? [], f.markers ?? []);
@@ -201,4 +213,61 @@ export function createLineChart(f: ChartFrame & { lines: (Series & { points: { a
 export function bucketSize(spanMs: number, max = 96): number {
   const steps = [1_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000];
   return steps.find((s) => spanMs / s <= max) ?? 86_400_000;
+}
+
+export interface ColumnGroup {
+  label: string;
+  /** Side-by-side stacked columns of the group (e.g. the low and the high estimate). */
+  columns: { label: string; values: Record<string, number> }[];
+}
+
+/**
+ * Stacked columns by category rather than over time: a group per category (an integration method),
+ * side-by-side columns inside it (its low and high estimate), each stacked by series (cost items).
+ * The legend wraps under the plot, since a cost breakdown has more series than a time chart.
+ */
+export function createStackedColumnChart(f: { title: string; yLabel: string; groups: ColumnGroup[]; series: Series[]; formatY?: (v: number) => string; width?: number; height?: number }): string {
+  const width = f.width ?? W;
+  const perRow = Math.max(1, Math.floor((width - PAD.left - PAD.right) / 190));
+  const legendRows = Math.ceil(f.series.length / perRow);
+  const height = (f.height ?? 300) + legendRows * 18;
+  const bottom = 52 + legendRows * 18;
+  const yText = f.formatY ?? formatY;
+  const totals = f.groups.flatMap((g) => g.columns.map((c) => f.series.reduce((s, x) => s + (c.values[x.name] ?? 0), 0)));
+  const ticks = niceTicks(Math.max(1, ...totals) * 1.08);
+  const top = ticks.at(-1)!;
+  const y = (v: number) => height - bottom - (v / top) * (height - PAD.top - bottom);
+  const parts: string[] = [`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`, `<text x="${PAD.left}" y="18" font-size="13" font-weight="600" fill="#1d2433">${escapeXml(f.title)}</text>`];
+  for (const t of ticks) {
+    const yy = round(y(t));
+    parts.push(`<line x1="${PAD.left}" y1="${yy}" x2="${width - PAD.right}" y2="${yy}" stroke="#e6e9ef" stroke-width="1"/>`);
+    parts.push(`<text x="${PAD.left - 6}" y="${yy + 4}" font-size="11" text-anchor="end" fill="#5b6478">${escapeXml(yText(t))}</text>`);
+  }
+  const groupW = (width - PAD.left - PAD.right) / Math.max(1, f.groups.length);
+  f.groups.forEach((g, gi) => {
+    const colW = Math.min(90, (groupW * 0.7) / Math.max(1, g.columns.length));
+    const start = PAD.left + gi * groupW + (groupW - colW * g.columns.length - 6 * (g.columns.length - 1)) / 2;
+    g.columns.forEach((c, ci) => {
+      const x0 = round(start + ci * (colW + 6));
+      let base = 0;
+      for (const s of f.series) {
+        const v = c.values[s.name] ?? 0;
+        if (v <= 0) continue;
+        parts.push(`<rect x="${x0}" y="${round(y(base + v))}" width="${round(colW)}" height="${round(Math.max(0.5, y(base) - y(base + v)))}" fill="${s.color}"><title>${escapeXml(`${g.label}, ${c.label}: ${s.name} ${yText(v)}`)}</title></rect>`);
+        base += v;
+      }
+      parts.push(`<text x="${round(x0 + colW / 2)}" y="${round(y(base) - 5)}" font-size="11" font-weight="600" text-anchor="middle" fill="#1d2433">${escapeXml(yText(base))}</text>`);
+      parts.push(`<text x="${round(x0 + colW / 2)}" y="${height - bottom + 15}" font-size="10.5" text-anchor="middle" fill="#5b6478">${escapeXml(c.label)}</text>`);
+    });
+    parts.push(`<text x="${round(PAD.left + gi * groupW + groupW / 2)}" y="${height - bottom + 31}" font-size="12" font-weight="600" text-anchor="middle" fill="#1d2433">${escapeXml(g.label)}</text>`);
+  });
+  parts.push(`<line x1="${PAD.left}" y1="${height - bottom}" x2="${width - PAD.right}" y2="${height - bottom}" stroke="#9aa3b5"/>`);
+  parts.push(`<text transform="translate(14 ${(PAD.top + height - bottom) / 2}) rotate(-90)" font-size="11" text-anchor="middle" fill="#5b6478">${escapeXml(f.yLabel)}</text>`);
+  f.series.forEach((s, i) => {
+    const xx = PAD.left + (i % perRow) * 190;
+    const yy = height - bottom + 46 + Math.floor(i / perRow) * 18;
+    parts.push(`<rect x="${xx}" y="${yy - 10}" width="12" height="12" rx="2" fill="${s.color}"/>`);
+    parts.push(`<text x="${xx + 17}" y="${yy}" font-size="11" fill="#1d2433">${escapeXml(s.name)}</text>`);
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeXml(f.title)}" font-family="-apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif">${parts.join('')}</svg>`;
 }
