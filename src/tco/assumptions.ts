@@ -161,8 +161,24 @@ export function describeIssues(error: z.ZodError, data: unknown): { at: YamlPath
   });
 }
 
-/** Parse and validate assumptions text; `file` names it in errors. */
-export function parseAssumptions(text: string, file: string): Assumptions {
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A user's file over the shipped defaults: mappings merge key by key, anything else (a number, a
+ * list) replaces. So a file can say only what differs (`store: { ordersPerDay: { value: 2000,
+ * source: ... } }`) and a full copy of the defaults still works unchanged.
+ */
+export function overlayAssumptions(base: unknown, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = isMapping(base) ? { ...base } : {};
+  for (const [k, v] of Object.entries(over)) out[k] = isMapping(v) && isMapping(out[k]) ? overlayAssumptions(out[k], v) : v;
+  return out;
+}
+
+/**
+ * Parse and validate assumptions text; `file` names it in errors. With `base` (the shipped
+ * defaults), the text only needs what differs from it.
+ */
+export function parseAssumptions(text: string, file: string, base?: Record<string, unknown>): Assumptions {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const rel = path.relative(process.cwd(), file) || file;
@@ -175,8 +191,9 @@ export function parseAssumptions(text: string, file: string): Assumptions {
       }),
     );
   }
-  const data = doc.toJS() as unknown;
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new AssumptionsError(rel, ['the file must be a YAML mapping (version, currency, store, hourlyRate, planPricesPerMonth, methods)']);
+  const own = doc.toJS() as unknown;
+  if (!isMapping(own)) throw new AssumptionsError(rel, ['the file must be a YAML mapping (version, currency, store, hourlyRate, planPricesPerMonth, methods)']);
+  const data = base ? overlayAssumptions(base, own) : own;
   const parsed = assumptionsSchema.safeParse(data);
   if (parsed.success) return parsed.data;
   throw new AssumptionsError(
@@ -195,5 +212,8 @@ export function loadAssumptions(file: string = defaultAssumptionsFile): Assumpti
   } catch (error) {
     throw new AssumptionsError(path.relative(process.cwd(), file) || file, [`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
   }
-  return parseAssumptions(text, file);
+  if (path.resolve(file) === path.resolve(defaultAssumptionsFile)) return parseAssumptions(text, file);
+  // The shipped file is valid (a test keeps it so); its data is the base a user's file overrides.
+  const base = parseDocument(fs.readFileSync(defaultAssumptionsFile, 'utf8')).toJS() as Record<string, unknown>;
+  return parseAssumptions(text, file, base);
 }

@@ -114,6 +114,29 @@ describe('an invalid assumptions file', () => {
     expect(result.stdout).toBe('');
   }, 30_000);
 
+  it('takes a file that says only what differs from the shipped one, and still names a typo in it', () => {
+    const file = path.join(tmp, 'partial.yml');
+    fs.writeFileSync(file, 'store:\n  ordersPerDay: { value: 2000, source: our 2027 forecast }\nhourlyRate: { low: 90, high: 90, source: our agency rate card }\n');
+    const a = loadAssumptions(file);
+    expect(a.store.ordersPerDay).toEqual({ value: 2000, source: 'our 2027 forecast' });
+    expect(a.hourlyRate.high).toBe(90);
+    // Everything else is the shipped file's.
+    const shippedValues = loadAssumptions();
+    expect(a.store.growthPerYear).toEqual(shippedValues.store.growthPerYear);
+    expect(a.methods).toEqual(shippedValues.methods);
+
+    fs.writeFileSync(file, 'store:\n  ordersPerDy: { value: 2000, source: our 2027 forecast }\n');
+    let message = '';
+    try {
+      loadAssumptions(file);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^Failed to load assumptions .*partial\.yml: store \(line 2, column 3\): unknown key "ordersPerDy" \(did you mean "ordersPerDay"\?\)/);
+    // Only the typo: what the file leaves out comes from the shipped one, so nothing is "missing".
+    expect(message).not.toMatch(/is missing/);
+  });
+
   it('keeps the shipped file valid, every item with a source', () => {
     const a: Assumptions = loadAssumptions();
     for (const m of Object.values(a.methods)) for (const item of Object.values(m.items)) expect(item.source.length).toBeGreaterThan(10);
