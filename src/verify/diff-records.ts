@@ -19,14 +19,16 @@ function join(prefix: string, key: string | number): string {
   return typeof key === 'number' ? `${prefix}[${key}]` : prefix ? `${prefix}.${key}` : key;
 }
 
-export function diffRecords(expected: unknown, actual: unknown, options: { limit?: number; only?: readonly string[] } = {}): FieldDiff[] {
+export function diffRecords(expected: unknown, actual: unknown, options: { limit?: number; only?: readonly string[]; subset?: boolean } = {}): FieldDiff[] {
   const limit = options.limit ?? 200;
   const out: FieldDiff[] = [];
   const walk = (e: unknown, a: unknown, path: string) => {
     if (out.length >= limit) return;
     if (isEmpty(e) && isEmpty(a)) return;
     if (isPlainObject(e) && isPlainObject(a)) {
-      const keys = new Set([...Object.keys(e), ...Object.keys(a)]);
+      // subset: the target's resource carries more than was sent (ids, computed fields); only
+      // what was sent is compared, at every level.
+      const keys = new Set(options.subset ? Object.keys(e) : [...Object.keys(e), ...Object.keys(a)]);
       for (const k of keys) walk(e[k], a[k], join(path, k));
       return;
     }

@@ -131,7 +131,7 @@ export interface StoreState {
   body: Record<string, unknown>;
 }
 
-export const DEFAULT_KEEP_RESOURCES = ['order', 'customer', 'refund', 'cart'] as const;
+export const DEFAULT_KEEP_RESOURCES = ['order', 'customer', 'refund', 'cart', 'shipment'] as const;
 
 const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 

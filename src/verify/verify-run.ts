@@ -69,9 +69,9 @@ export interface Verification {
 
 /**
  * How long before the end a change into the store may still be on its way: the stream's latency
- * limit when a criterion sets one, else this (two polls of a five-minute feed and the write).
+ * limit when a criterion sets one, else this (two polls of a fifteen-minute feed and the write).
  */
-export const DEFAULT_IN_FLIGHT_MS = 15 * 60_000;
+export const DEFAULT_IN_FLIGHT_MS = 30 * 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -108,11 +108,19 @@ export function verifyRun(input: VerifyRunInput): Verification {
         const before = versions.filter((v) => v.at <= input.endAt);
         if (before.length > 0) changes.set(key, before);
       }
+      // Stock and prices: the integration's API writes. Orders, customers, shipments, refunds:
+      // every version the ledger kept (a created shipment or refund is the write itself).
+      const resource = def.target.resource;
+      const statesAreWrites = resource === 'variant' || resource === 'product';
+      const states = statesAreWrites
+        ? (input.ledger.storeWrites.get(resource) ?? [])
+        : [...(input.ledger.sources.get(resource)?.values() ?? [])].flatMap((r) => r.versions.map((v) => ({ at: v.at, id: r.id, body: v.body }))).sort((a, b) => a.at - b.at);
       const result = verifyStoreStream({
         stream: def,
         spec,
         changes,
-        storeWrites: (input.ledger.storeWrites.get(def.target.resource as 'variant' | 'product') ?? []).filter((w) => w.at <= input.endAt),
+        storeWrites: states.filter((w) => w.at <= input.endAt),
+        statesAreWrites,
         calls,
         deadLetters: reports.deadLetters,
         lateAfterMs: (limit ?? DEFAULT_IN_FLIGHT_MS / 1000) * 1000,

@@ -33,8 +33,13 @@ export interface VerifyStoreStreamInput {
   spec: CompiledSpec | undefined;
   /** The feed's changes by source key (item number), oldest first. */
   changes: ReadonlyMap<string, readonly SourceVersion[]>;
-  /** The store's state after each API write to the stream's resource, oldest first. */
+  /**
+   * The store's resource over time, oldest first: after each API write (stock, prices), or every
+   * version whoever made it (orders, customers), or the resources created (shipments, refunds).
+   */
   storeWrites: readonly StoreState[];
+  /** The states are the integration's API writes only, so one that misses a change is a wrong write. */
+  statesAreWrites: boolean;
   /** The integration's API calls, for the writes it attempted. */
   calls: readonly ApiCall[];
   deadLetters: readonly DeadLetterReport[];
@@ -47,6 +52,7 @@ export interface VerifyStoreStreamInput {
 interface Change {
   at: number;
   version: number;
+  source: Record<string, unknown>;
   mapped: MappingResult;
   /** The expected record as the store returns it (fields renamed, write-only ones dropped). */
   readBack: Record<string, unknown>;
@@ -71,6 +77,9 @@ export function verifyStoreStream(input: VerifyStoreStreamInput): StreamResult {
     return { stream, available: false, covered: false, note: `The mapping spec ${stream.spec} is not loaded, so this stream cannot be checked.`, records: [], skipped: 0, unexpectedKeys: [], renames: [], measures };
   }
   const { keyField, fields } = stream.store;
+  const store = stream.store;
+  const expectedInStore = (record: Record<string, unknown> | undefined) => (store.project ? store.project(record ?? {}) : readBackRecord(record, fields));
+  const holdsRecord = (expected: Record<string, unknown>, body: Record<string, unknown>) => diffRecords(expected, body, { subset: true, limit: 1 }).length === 0;
   const targetKeyPath = spec.key.target ? parsePath(spec.key.target).segments : undefined;
 
   // The store's states by the key the spec writes (a variant's SKU, a product's id).
@@ -87,7 +96,6 @@ export function verifyStoreStream(input: VerifyStoreStreamInput): StreamResult {
   const records: StreamRecordResult[] = [];
   let skipped = 0;
   let inFlight = 0;
-  const keysWritten = new Set<string>();
 
   for (const [sourceKey, versions] of input.changes) {
     // Effective changes: skip what the spec does not carry, fold repeats of the same record.
@@ -98,24 +106,64 @@ export function verifyStoreStream(input: VerifyStoreStreamInput): StreamResult {
         skipped++;
         return;
       }
-      const readBack = readBackRecord(mapped.record, fields);
+      const readBack = expectedInStore(mapped.record);
       const last = changes.at(-1);
       if (last && last.mapped.errors.length === 0 && mapped.errors.length === 0 && sameRecord(last.readBack, readBack)) return;
-      changes.push({ at: v.at, version: version + 1, mapped, readBack });
+      changes.push({ at: v.at, version: version + 1, source: v.body, mapped, readBack });
     });
     if (changes.length === 0) continue;
     const newest = changes.at(-1)!;
-    const keyValue = targetKeyPath ? readPath(newest.mapped.record, targetKeyPath) : undefined;
+    const keyValue = targetKeyPath ? readPath(newest.mapped.record, targetKeyPath) : store.targetKeyOf?.(newest.source);
     const targetKey = keyValue === undefined || keyValue === null ? sourceKey : String(keyValue);
     const states = statesByKey.get(targetKey) ?? [];
-    if (states.length > 0) keysWritten.add(targetKey);
+    // By key, not by time: an integration's queue stamps entries with its own clock, which can be
+    // minutes of simulated time off the harness's at a high scale (the dead-letter export does).
+    const deadLetter = input.deadLetters.find((d) => matchesStream(d, stream) && (d.key === sourceKey || d.key === targetKey || d.key.startsWith(`${targetKey}@`) || d.key.startsWith(`${sourceKey}@`)));
+    const rejectedAfter = (since: number, until?: number) =>
+      writesAttempted
+        .filter((c) => c.at >= since && c.status >= 400 && (until === undefined || c.at <= until))
+        .slice(0, 3)
+        .map((c) => ({ at: c.at, status: c.status, errors: `${c.method} ${c.path.replace(/^\/stores\/[^/]+/, '')}` }));
+
+    if (store.mode === 'create') {
+      // One record per source record: the resource it created (found through the link), once.
+      const created = states.filter((x) => store.link!(newest.source, x.body));
+      const first = created[0];
+      const disposition = newest.mapped.errors.length === 0 ? 'write' : 'dead-letter';
+      const record: StreamRecordResult = {
+        sourceId: sourceKey,
+        targetKey,
+        disposition,
+        outcome: 'lost',
+        createdAt: changes[0]!.at,
+        exportableAt: changes[0]!.at,
+        ...(first ? { firstAttemptAt: first.at, syncedAt: first.at, latencyMs: Math.max(0, first.at - changes[0]!.at) } : {}),
+        attempts: created.length,
+        rejected: rejectedAfter(changes[0]!.at, first?.at),
+        duplicates: Math.max(0, created.length - 1),
+        ...(disposition === 'dead-letter' ? { specErrors: newest.mapped.errors } : {}),
+        ...(deadLetter ? { deadLetter: { at: deadLetter.at, reason: deadLetter.reason } } : {}),
+        preDrift: true,
+        driftBroken: false,
+      };
+      if (first) {
+        if (disposition === 'write' && changes.some((c) => c.mapped.errors.length === 0 && holdsRecord(c.readBack, first.body))) record.outcome = 'correct';
+        else {
+          record.outcome = 'corrupted';
+          record.diffs = disposition === 'write' ? diffRecords(newest.readBack, first.body, { subset: true }) : newest.mapped.errors.map((e) => ({ field: e.field, expected: `(held back: ${e.message})`, actual: readPath(first.body, parsePath(e.field).segments) }));
+        }
+      } else if (deadLetter) record.outcome = disposition === 'write' ? 'dead-lettered' : 'held';
+      if (record.outcome === 'lost' && changes[0]!.at >= input.inFlightAfter) inFlight++;
+      else records.push(record);
+      continue;
+    }
 
     // The newest change published by `at` that a store state holds (-1: none).
     const holdsAt = (body: Record<string, unknown>, at: number) => {
       for (let j = changes.length - 1; j >= 0; j--) {
         const c = changes[j]!;
         if (c.at > at || c.mapped.errors.length > 0) continue;
-        if (diffRecords(c.readBack, body, { only: Object.keys(c.readBack), limit: 1 }).length === 0) return j;
+        if (holdsRecord(c.readBack, body)) return j;
       }
       return -1;
     };
@@ -133,9 +181,9 @@ export function verifyStoreStream(input: VerifyStoreStreamInput): StreamResult {
       // Synced: the first moment from its publication on at which the store holds it or a newer
       // published change (a change back to the value the integration last wrote needs no write).
       const syncedAt = held.find((m) => m.at >= change.at && m.newest >= i)?.at;
-      const after = states.filter((s) => s.at >= change.at);
-      const deadLetter = input.deadLetters.find((d) => matchesStream(d, stream) && (d.key === sourceKey || d.key === targetKey || d.key.startsWith(`${targetKey}@`) || d.key.startsWith(`${sourceKey}@`)) && d.at >= change.at);
-      const rejected = writesAttempted.filter((c) => c.at >= change.at && c.status >= 400 && (syncedAt === undefined || c.at <= syncedAt)).slice(0, 3);
+      // Only states the integration wrote can be wrong writes; an order's or a customer's other
+      // versions (a sale, another flow) say nothing about this one.
+      const after = input.statesAreWrites ? states.filter((s) => s.at >= change.at) : [];
       const record: StreamRecordResult = {
         sourceId: `${sourceKey} #${change.version}`,
         targetKey,
@@ -146,7 +194,7 @@ export function verifyStoreStream(input: VerifyStoreStreamInput): StreamResult {
         ...(after[0] ? { firstAttemptAt: after[0].at } : {}),
         ...(syncedAt !== undefined ? { syncedAt, latencyMs: syncedAt - change.at } : {}),
         attempts: after.length,
-        rejected: rejected.map((c) => ({ at: c.at, status: c.status, errors: `${c.method} ${c.path.replace(/^\/stores\/[^/]+/, '')}` })),
+        rejected: rejectedAfter(change.at, syncedAt),
         duplicates: 0,
         ...(disposition === 'dead-letter' ? { specErrors: change.mapped.errors } : {}),
         ...(deadLetter ? { deadLetter: { at: deadLetter.at, reason: deadLetter.reason } } : {}),
@@ -161,7 +209,7 @@ export function verifyStoreStream(input: VerifyStoreStreamInput): StreamResult {
         const lastState = after.at(-1)!.body;
         record.diffs =
           disposition === 'write'
-            ? diffRecords(newest.mapped.errors.length === 0 ? newest.readBack : change.readBack, lastState, { only: Object.keys(change.readBack) })
+            ? diffRecords(newest.mapped.errors.length === 0 ? newest.readBack : change.readBack, lastState, { subset: true })
             : change.mapped.errors.map((e) => ({ field: e.field, expected: `(held back: ${e.message})`, actual: lastState[fields[e.field] ?? e.field] }));
       } else if (deadLetter) record.outcome = 'dead-lettered';
       if (record.outcome === 'lost' && change.at >= input.inFlightAfter) {

@@ -381,8 +381,9 @@ export function matchesStream(d: DeadLetterReport, stream: StreamDefinition): bo
   if (d.stream && d.stream !== stream.id) return false;
   // A target is named as the system ("erp") or with the resource ("erp.sales-order"); a record
   // that could not even be read ("source") is held for every target.
-  const system = stream.target.system;
-  if (d.target && d.target !== 'source' && d.target !== system && !d.target.startsWith(`${system}.`) && !d.target.startsWith(`${system}:`)) return false;
+  // BigCommerce is also "bc" (the reference engine's bc.inventory, bc.shipment).
+  const names = stream.target.system === 'bigcommerce' ? ['bigcommerce', 'bc'] : [stream.target.system];
+  if (d.target && d.target !== 'source' && !names.some((system) => d.target === system || d.target!.startsWith(`${system}.`) || d.target!.startsWith(`${system}:`))) return false;
   if (d.flow && ![stream.flow, stream.id, specFlowOf(stream)].includes(d.flow)) return false;
   return true;
 }
@@ -404,6 +405,14 @@ function specFlowOf(stream: StreamDefinition): string {
       return 'inventory';
     case 'prices':
       return 'catalog-pricing';
+    case 'shipments':
+      return 'shipment-tracking';
+    case 'invoices':
+      return 'invoice-payment-status';
+    case 'contacts':
+      return 'customers';
+    case 'creditMemos':
+      return 'returns-refunds';
     default:
       return stream.id satisfies never;
   }

@@ -256,3 +256,149 @@ describe('the UAT drain backlog of the flows into the store', () => {
     expect(backlog.pending()).toBe(0);
   });
 });
+
+describe('the verifier on the other flows into the store', () => {
+  const criteria = (stream: string): Criterion[] => [
+    { id: `no-lost-${stream}`, name: 'n', flow: 'shipments', measure: `${stream}.lost`, op: '==', limit: 0, why: 'w', source: 'config' },
+    { id: `no-wrong-${stream}`, name: 'n', flow: 'shipments', measure: `${stream}.corrupted`, op: '==', limit: 0, why: 'w', source: 'config' },
+    { id: `no-duplicate-${stream}`, name: 'n', flow: 'shipments', measure: `${stream}.duplicated`, op: '==', limit: 0, why: 'w', source: 'config' },
+  ];
+  const spec = (name: string) => specs().find((s) => s.spec.name === name)!;
+
+  /** A placed order and the 3PL's shipment of all of it, as the 3PL publishes it. */
+  function shippedOrder(run: TestRun, trackingNumber = '1Z999AA10123456784') {
+    const [id] = run.place('typical');
+    const order = run.snapshot(id!) as { id: number; products: { id: number; sku: string; quantity: number }[]; shipping_addresses: { id: number }[] };
+    const shipment = {
+      shipmentId: `BC-${id}-${order.shipping_addresses[0]!.id}`,
+      fulfillmentOrderRef: `BC-${id}`,
+      orderRef: String(id),
+      consignmentRef: order.shipping_addresses[0]!.id,
+      carrier: 'UPS',
+      service: 'Ground',
+      trackingNumber,
+      trackingUrl: `https://www.ups.com/track?tracknum=${trackingNumber}`,
+      shippedAt: '2026-11-27T12:00:00Z',
+      packages: 2,
+      weightGrams: 1200,
+      lines: order.products.map((p) => ({ lineRef: p.id, sku: p.sku, quantity: p.quantity })),
+      updatedAt: '2026-11-27T12:00:00Z',
+    };
+    return { id: id!, shipment };
+  }
+
+  it('finds the shipment an integration created from a 3PL shipment, and calls a second one a duplicate', async () => {
+    const { applyMapping } = await import('../../src/mappings/apply-mapping.ts');
+    const run = createTestRun();
+    const { id, shipment } = shippedOrder(run);
+    run.publish('3pl', 'shipment', shipment.shipmentId, shipment);
+    run.advance(4 * MINUTE);
+    const mapped = applyMapping(spec('3pl-shipments-to-bigcommerce'), shipment);
+    expect(mapped.errors).toEqual([]);
+    run.store.createShipment(id, mapped.record as never);
+    run.advance(40 * MINUTE);
+    const ok = run.verify({ criteria: criteria('shipments') });
+    const stream = ok.streams.find((s) => s.stream.id === 'shipments')!;
+    expect(stream.records.map((r) => [r.sourceId, r.outcome, r.latencyMs])).toEqual([[shipment.shipmentId, 'correct', 4 * MINUTE]]);
+    expect(ok.verdict).toBe('pass');
+
+    // Posted twice, a line each time: the platform keeps no external reference to stop it.
+    const again = createTestRun();
+    let second = shippedOrder(again);
+    while (second.shipment.lines.length < 2) second = shippedOrder(again);
+    again.publish('3pl', 'shipment', second.shipment.shipmentId, second.shipment);
+    const whole = applyMapping(spec('3pl-shipments-to-bigcommerce'), second.shipment).record as { items: unknown[] };
+    again.store.createShipment(second.id, { ...whole, items: [whole.items[0]] } as never);
+    again.store.createShipment(second.id, { ...whole, items: [whole.items[1]] } as never);
+    again.advance(40 * MINUTE);
+    const v = again.verify({ criteria: criteria('shipments') });
+    const record = v.streams.find((s) => s.stream.id === 'shipments')!.records[0]!;
+    expect(record.duplicates).toBe(1);
+    // Each carries one of every line where the 3PL shipped them all: wrong, field by field.
+    expect(record.outcome).toBe('corrupted');
+    expect(record.diffs!.some((d) => /^items\[1\]/.test(d.field))).toBe(true);
+  });
+
+  it('wants a shipment the spec rejects (a 55-character freight reference) dead-lettered, and matches the engine\'s bc.shipment target', () => {
+    const run = createTestRun();
+    const { shipment } = shippedOrder(run, `JJD${'A'.repeat(52)}`);
+    run.publish('3pl', 'shipment', shipment.shipmentId, shipment);
+    run.advance(40 * MINUTE);
+    const lost = run.verify({ criteria: criteria('shipments') });
+    expect(lost.measures['shipments.expectedDeadLetters']).toBe(1);
+    expect(lost.measures['shipments.lost']).toBe(1);
+    run.deadLetter(shipment.shipmentId, 'tracking_number: 55 characters; the target allows 50', { spec: '3pl-shipments-to-bigcommerce', target: 'bc.shipment' });
+    const held = run.verify({ criteria: criteria('shipments') });
+    expect(held.measures['shipments.lost']).toBe(0);
+    expect(held.measures['shipments.deadLettered']).toBe(1);
+  });
+
+  it('judges an invoice by the order status and staff notes the store came to hold', async () => {
+    const { applyMapping } = await import('../../src/mappings/apply-mapping.ts');
+    const run = createTestRun();
+    const [id] = run.place('typical');
+    const invoice = { invoiceNo: 'INV0000001', orderRef: String(id), customerNo: 'C1', invoiceDate: '2026-11-27', dueDate: '2026-11-27', status: 'PAID', currency: 'USD', amount: 120.5, amountPaid: 120.5, paymentMethod: 'CARD', paidAt: '2026-11-27T12:00:00Z', updatedAt: '2026-11-27T12:00:00Z' };
+    run.publish('erp', 'invoice', invoice.invoiceNo, invoice);
+    run.advance(40 * MINUTE);
+    const lost = run.verify({ criteria: criteria('invoices') });
+    expect(lost.measures['invoices.lost']).toBe(1);
+    expect(lost.criteria.find((c) => c.id === 'no-lost-invoices')!.evidence[0]).toContain('invoice change INV0000001 #1');
+
+    const mapped = applyMapping(spec('erp-invoices-to-order-status'), invoice).record as { status_id: number; staff_notes: string };
+    expect(mapped.status_id).toBe(10);
+    run.store.updateOrder(id!, mapped);
+    // Shipping it later moves the status on; the invoice was carried when the order held it.
+    run.advance(5 * MINUTE);
+    run.store.updateOrder(id!, { status_id: 2 });
+    run.advance(40 * MINUTE);
+    const synced = run.verify({ criteria: criteria('invoices') });
+    expect(synced.measures['invoices.correct']).toBe(1);
+    expect(synced.measures['invoices.syncLatencyP95Seconds']).toBe(2400);
+  });
+
+  it('wants a sales rep\'s edit of a CRM contact on the customer, and does not ask for an echo of the store\'s own values', async () => {
+    const { applyMapping } = await import('../../src/mappings/apply-mapping.ts');
+    const run = createTestRun();
+    const customer = [...run.store.customers.values()][0]!;
+    const contact = { email: customer.email.toLowerCase(), firstName: customer.first_name, lastName: customer.last_name, company: customer.company, phone: customer.phone, accountTier: 'Retail', lifecycleStage: 'customer', bigcommerceCustomerId: customer.id, source: 'bigcommerce', createdAt: '2026-11-27T12:00:00Z', updatedAt: '2026-11-27T12:00:00Z' };
+    // The integration wrote the customer to the CRM; the CRM's record echoes the store's values.
+    run.store.updateCustomers([{ id: customer.id, company: customer.company }]);
+    run.publish('crm', 'contact', contact.email, contact);
+    run.advance(MINUTE);
+    // A sales rep fixes the phone number: that must reach the store.
+    const edited = { ...contact, phone: '+1 555 0100200' };
+    run.publish('crm', 'contact', contact.email, edited);
+    run.advance(40 * MINUTE);
+    const before = run.verify({ criteria: criteria('contacts') });
+    const records = before.streams.find((s) => s.stream.id === 'contacts')!.records;
+    expect(records.map((r) => r.outcome)).toEqual(['correct', 'lost']);
+
+    const mapped = applyMapping(spec('crm-contact-to-customers'), edited).record as { id: number; phone: string };
+    run.store.updateCustomers([{ id: mapped.id, phone: mapped.phone }]);
+    run.advance(40 * MINUTE);
+    expect(run.verify({ criteria: criteria('contacts') }).measures['contacts.lost']).toBe(0);
+  });
+
+  it('finds the refund an ERP credit memo became through the memo number in its reason, and ignores the memos the store wrote', async () => {
+    const { applyMapping } = await import('../../src/mappings/apply-mapping.ts');
+    const run = createTestRun();
+    const [id] = run.place('typical');
+    const order = run.snapshot(id!) as { products: { id: number; price_inc_tax: string }[] };
+    const line = order.products[0]!;
+    const memo = { externalId: 'CM000001', origin: 'ERP', orderRef: String(id), memoDate: '2026-11-27', reasonCode: 'RETURN', reasonText: 'Returned to warehouse', refundMethod: 'ORIGINAL', currency: 'USD', total: 10, taxTotal: 0, lines: [{ lineNo: 1, type: 'ITEM', orderLineRef: line.id, quantity: 1, amount: 10 }], createdAt: '2026-11-27T12:00:00Z' };
+    run.publish('erp', 'credit-memo', memo.externalId, memo);
+    // A memo the store's own refund produced (the other direction) is not to be refunded again.
+    run.publish('erp', 'credit-memo', 'R-77', { ...memo, externalId: 'R-77', origin: 'BIGCOMMERCE' });
+    run.advance(3 * MINUTE);
+    const mapped = applyMapping(spec('erp-credit-memos-to-refunds'), memo);
+    expect(mapped.errors).toEqual([]);
+    const request = mapped.record as { items: { item_type: 'PRODUCT'; item_id: number; quantity: number; reason: string }[] };
+    run.store.createRefund(id!, { items: request.items.map((i) => ({ item_type: i.item_type, item_id: i.item_id, quantity: i.quantity, reason: i.reason })), payments: [{ provider_id: 'testgateway', amount: 10, offline: false }] });
+    run.advance(40 * MINUTE);
+    const v = run.verify({ criteria: criteria('creditMemos') });
+    const stream = v.streams.find((s) => s.stream.id === 'creditMemos')!;
+    expect(stream.records.map((r) => [r.sourceId, r.outcome])).toEqual([['CM000001', 'correct']]);
+    expect(stream.measures.skipped).toBe(1);
+    expect(v.verdict).toBe('pass');
+  });
+});

@@ -378,8 +378,8 @@ export function createSystems(options: SystemsOptions) {
             const shipmentId = `${externalId}-${consignment.consignmentRef}`;
             if (shipments.has(shipmentId)) continue;
             const c = carriers[Math.floor(random() * carriers.length)]!;
-            // Freight services use long consolidated references: longer than BigCommerce's 50.
-            const tracking = c.carrier === 'DHLFREIGHT' ? `JJD${createHash('sha1').update(shipmentId).digest('hex').slice(0, 52).toUpperCase()}` : `1Z${createHash('sha1').update(shipmentId).digest('hex').slice(0, 16).toUpperCase()}`;
+            // Freight services use long consolidated references: 55 characters, longer than BigCommerce's 50.
+            const tracking = c.carrier === 'DHLFREIGHT' ? `JJD${createHash('sha256').update(shipmentId).digest('hex').slice(0, 52).toUpperCase()}` : `1Z${createHash('sha1').update(shipmentId).digest('hex').slice(0, 16).toUpperCase()}`;
             const shipment: Json = {
               shipmentId,
               fulfillmentOrderRef: externalId,
