@@ -135,7 +135,7 @@ Exit codes: 0 pass, 1 acceptance failed, 2 invalid input or configuration, 3 the
 failed (never read as an integration failure), 130 interrupted.
 
 Examples:
-  $ bc-harness uat --scenario flash-sale-10x --integration reference --time-scale 480 --volume-scale 0.1
+  $ bc-harness uat --scenario flash-sale-10x --integration reference --time-scale 480 --volume-scale 0.1 --quota 15
   $ bc-harness uat --scenario webhook-outage --integration naive-no-health-monitor --time-scale 10800
   $ bc-harness uat --scenario doorbuster --integration "python3 my_integration.py" --junit reports/out/uat.xml
   $ bc-harness uat --scenario api-drift --integration reference --config uat.yml --json
