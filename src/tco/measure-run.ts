@@ -394,8 +394,9 @@ export function judgeSaturation(o: { lost: number; placed: number; rateLimited: 
 }
 
 export function formatSpan(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} seconds`;
   const minutes = Math.round(ms / 60_000);
-  if (minutes < 120) return `${minutes} minutes`;
+  if (minutes < 120) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
   const hours = ms / 3_600_000;
   return hours < 48 ? `${hours.toFixed(1)} hours` : `${(hours / 24).toFixed(1)} days`;
 }
