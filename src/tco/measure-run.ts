@@ -245,10 +245,43 @@ export class RunMeasureError extends Error {
 export interface MeasureOptions {
   /** The verifier's measures when the caller has them in memory; otherwise verdict.json is read. */
   measures?: Record<string, number | null>;
+  /**
+   * A measurement already fed the ledger's lines (`openRunMeasure`), so a caller that streams the
+   * ledger anyway (the UAT verification) does not stream hundreds of megabytes a second time.
+   */
+  fed?: RunMeasure;
+}
+
+/** A run's measurement, opened from its run.json, taking the ledger's lines as they are read. */
+export interface RunMeasure {
+  dir: string;
+  /** One ledger line, parsed. */
+  add(line: unknown): void;
+  /** One ledger line that could not be parsed. */
+  bad(): void;
+}
+
+interface OpenedMeasure extends RunMeasure {
+  run: z.infer<typeof runFileSchema> & { simulator: NonNullable<z.infer<typeof runFileSchema>['simulator']>; clock: { endAt: string } };
+  measurer: ReturnType<typeof createRunMeasurer>;
+  malformed: () => number;
+  loadStartedAt: number;
+  endAt: number;
 }
 
 /** Measure a run directory a UAT run wrote (see src/uat/run-directory.ts). */
 export async function measureRunDirectory(dir: string, options: MeasureOptions = {}): Promise<RunMeasurements> {
+  let opened = options.fed as OpenedMeasure | undefined;
+  if (!opened) {
+    opened = openRunMeasure(dir) as OpenedMeasure;
+    if (!existsSync(join(dir, 'ledger.jsonl'))) throw new RunMeasureError(`Failed to measure ${dir}: ledger.jsonl is missing. The measurements come from the simulator's ledger; re-run the UAT.`);
+    await readJsonLines(join(dir, 'ledger.jsonl'), (v) => opened!.add(v), () => opened!.bad());
+  }
+  return finishRunMeasure(opened, options.measures);
+}
+
+/** Read and check run.json, and start a measurement that takes the ledger's lines. */
+export function openRunMeasure(dir: string): RunMeasure {
   const runFile = join(dir, 'run.json');
   if (!existsSync(runFile)) throw new RunMeasureError(`Failed to read the run ${dir}: it has no run.json. Pass a directory \`bc-harness uat\` wrote (reports/out/uat/<run id>).`);
   let raw: unknown;
@@ -261,15 +294,28 @@ export async function measureRunDirectory(dir: string, options: MeasureOptions =
   if (!parsed.success) throw new RunMeasureError(`Failed to read ${runFile}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}. Pass a directory \`bc-harness uat\` wrote.`);
   const run = parsed.data;
   if (!run.simulator || !run.clock.endAt) throw new RunMeasureError(`Failed to measure ${dir}: the run stopped before the simulator ran, so there is nothing to measure.`);
-  if (!existsSync(join(dir, 'ledger.jsonl'))) throw new RunMeasureError(`Failed to measure ${dir}: ledger.jsonl is missing. The measurements come from the simulator's ledger; re-run the UAT.`);
   const simStart = Date.parse(run.clock.simStart);
   const endAt = Date.parse(run.clock.endAt);
   const loadStartedAt = run.clock.loadStartedAt ? Date.parse(run.clock.loadStartedAt) : simStart;
-
   const measurer = createRunMeasurer({ clientId: run.simulator.clientId, loadStartedAt, endAt });
   let malformed = 0;
-  await readJsonLines(join(dir, 'ledger.jsonl'), (v) => measurer.add(v), () => malformed++);
-  const r = measurer.result();
+  const opened: OpenedMeasure = {
+    dir,
+    run: run as OpenedMeasure['run'],
+    measurer,
+    loadStartedAt,
+    endAt,
+    add: (line) => measurer.add(line),
+    bad: () => void malformed++,
+    malformed: () => malformed,
+  };
+  return opened;
+}
+
+async function finishRunMeasure(opened: OpenedMeasure, given: Record<string, number | null> | undefined): Promise<RunMeasurements> {
+  const { dir, run, loadStartedAt, endAt } = opened;
+  const malformed = opened.malformed();
+  const r = opened.measurer.result();
 
   // Orders leave the backlog when the ERP first accepts them, or when they are dead-lettered.
   const synced = new Map<string, number>();
@@ -285,7 +331,7 @@ export async function measureRunDirectory(dir: string, options: MeasureOptions =
     if (r.orderTimes.has(d.key) && !synced.has(d.key) && !deadLettered.has(d.key)) deadLettered.set(d.key, d.at);
   }
 
-  let measures = options.measures;
+  let measures = given;
   if (!measures && existsSync(join(dir, 'verdict.json'))) {
     try {
       measures = (JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8')) as { measures?: Record<string, number | null> }).measures;

@@ -12,7 +12,7 @@ import { renderTcoReport, tcoFormats } from '../reports/tco/render.ts';
 import { defaultAssumptionsFile, loadAssumptions } from './assumptions.ts';
 import { projectCapacity } from './capacity-model.ts';
 import { computeCosts, recommend } from './cost-model.ts';
-import { measureRunDirectory } from './measure-run.ts';
+import { measureRunDirectory, type RunMeasure } from './measure-run.ts';
 
 export interface TcoOptions {
   runDir: string;
@@ -25,6 +25,8 @@ export interface TcoOptions {
   out?: string;
   /** The verifier's measures, when the caller has them (the UAT run does). */
   measures?: Record<string, number | null>;
+  /** A measurement already fed the run's ledger (`openRunMeasure`), so it is not read again. */
+  fed?: RunMeasure;
   now?: () => Date;
 }
 
@@ -42,7 +44,7 @@ const BEHAVIOUR_ADVICE = {
 export async function createTcoReport(options: TcoOptions): Promise<TcoReport> {
   const assumptionsFile = path.resolve(options.assumptionsFile ?? defaultAssumptionsFile);
   const assumptions = loadAssumptions(assumptionsFile);
-  const measurements = await measureRunDirectory(options.runDir, options.measures ? { measures: options.measures } : {});
+  const measurements = await measureRunDirectory(options.runDir, { ...(options.measures ? { measures: options.measures } : {}), ...(options.fed ? { fed: options.fed } : {}) });
   const years = options.years ?? 3;
   const growth = options.growth ?? assumptions.store.growthPerYear.value;
   const capacity = projectCapacity({

@@ -30,6 +30,7 @@ import { startMocks, type RunningMocks } from '../mocks/http/server.ts';
 import { buildUatReport, type RunInfo } from '../reports/uat/build.ts';
 import type { UatReport } from '../reports/uat/model.ts';
 import { renderUatReport } from '../reports/uat/render.ts';
+import { openRunMeasure, type RunMeasure } from '../tco/measure-run.ts';
 import { createTcoReport, writeTcoReport } from '../tco/run-tco.ts';
 import { CriteriaError, resolveCriteria, type ResolvedCriteria } from '../verify/criteria.ts';
 import { normalizeReports } from '../verify/dead-letters.ts';
@@ -439,7 +440,16 @@ export async function verifyRunDirectory(runDir: string, options: { specs?: Comp
     if (loaded.issues.length > 0) throw new UatHarnessError(new MappingSpecError(loaded.issues).message);
     specs = loaded.specs.map((x) => x.compiled);
   }
-  const files = await readRunFiles(runDir);
+  // The cost-of-ownership report measures the same ledger: it takes the lines as they are read. A
+  // run.json it cannot use only means no TCO report (said below), never a failed verification.
+  let tcoMeasure: RunMeasure | undefined;
+  let tcoOpenError: Error | undefined;
+  try {
+    tcoMeasure = openRunMeasure(runDir);
+  } catch (error) {
+    tcoOpenError = error as Error;
+  }
+  const files = await readRunFiles(runDir, tcoMeasure ? { alsoLedger: tcoMeasure } : {});
   const endAt = Date.parse(run.clock.endAt);
   const verification = verifyRun({
     specs,
@@ -491,7 +501,8 @@ export async function verifyRunDirectory(runDir: string, options: { specs?: Comp
   // to render it is a warning and the verdict stands.
   let tco: UatResult['tco'];
   try {
-    const tcoReport = await createTcoReport({ runDir, measures: verification.measures, now });
+    if (!tcoMeasure) throw tcoOpenError ?? new Error('the run could not be measured');
+    const tcoReport = await createTcoReport({ runDir, measures: verification.measures, fed: tcoMeasure, now });
     const files = writeTcoReport(tcoReport, runDir);
     tco = { ...files, summary: tcoReport.headline };
   } catch (error) {
