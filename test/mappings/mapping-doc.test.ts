@@ -12,6 +12,7 @@ import { createSampleWorld } from '../../src/mappings/sample-sources.ts';
 import { buildMappingDoc } from '../../src/reports/mapping-doc/build.ts';
 import { mappingDocSchema } from '../../src/reports/mapping-doc/model.ts';
 import { markdownCell, renderMappingDoc } from '../../src/reports/mapping-doc/render.ts';
+import { CHROMIUM, documentWidth, hasChromium, withReportPage } from '../support/browser.ts';
 
 const { specs } = loadSpecs(path.resolve(import.meta.dirname, '../../mappings'));
 const world = createSampleWorld({ seed: 1 });
@@ -142,32 +143,21 @@ describe('the CSV rendering', () => {
   });
 });
 
-const chromium = '/usr/bin/chromium';
-describe.runIf(fs.existsSync(chromium))('the HTML in a real browser', () => {
+describe.runIf(hasChromium)('the HTML in a real browser', () => {
   it('renders all specs without loading anything from the network', async () => {
-    const { chromium: browserType } = await import('playwright-core');
     const file = path.join(tmp, 'mapping-doc.html');
     fs.writeFileSync(file, html);
-    const browser = await browserType.launch({ executablePath: chromium, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const external: string[] = [];
-      page.on('request', (r) => {
-        if (!r.url().startsWith('file:')) external.push(r.url());
-      });
-      await page.goto(`file://${file}`);
+    await withReportPage(file, async (page, external) => {
       expect(await page.locator('article.spec').count()).toBe(specs.length);
       expect(await page.locator('#spec-orders-to-erp-sales-order .badge.rejected').count()).toBe(1);
       // The page fits the viewport's width; wide tables scroll inside their own box.
-      expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+      expect(await documentWidth(page)).toBeLessThanOrEqual(1280);
       const shot = await page.screenshot({ path: path.join(tmp, 'mapping-doc.png') });
       expect(shot.length).toBeGreaterThan(20_000);
       expect(external).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 30_000);
 });
-describe.runIf(!fs.existsSync(chromium))(`the HTML in a real browser (skipped: ${chromium} not found)`, () => {
+describe.runIf(!hasChromium)(`the HTML in a real browser (skipped: ${CHROMIUM} not found)`, () => {
   it.skip('renders all specs without loading anything from the network', () => {});
 });

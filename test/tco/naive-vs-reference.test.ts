@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TcoReport } from '../../src/reports/tco/model.ts';
+import { CHROMIUM, documentWidth, hasChromium, withReportPage } from '../support/browser.ts';
 import { BIN, cleanupTempDirs, runUat, tempDir, type UatRun } from '../uat/support/run-uat.ts';
 
 afterAll(cleanupTempDirs);
@@ -68,30 +69,19 @@ describe('the cost-of-ownership report of a UAT run', () => {
   }, 30_000);
 });
 
-const chromium = '/usr/bin/chromium';
-describe.runIf(fs.existsSync(chromium))('the report in a real browser', () => {
+describe.runIf(hasChromium)('the report in a real browser', () => {
   it('renders both charts and every section without loading anything', async () => {
-    const { chromium: browserType } = await import('playwright-core');
-    const browser = await browserType.launch({ executablePath: chromium, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const external: string[] = [];
-      page.on('request', (r) => {
-        if (!r.url().startsWith('file:')) external.push(r.url());
-      });
-      await page.goto(`file://${path.join(poller.out, 'tco.html')}`);
+    await withReportPage(path.join(poller.out, 'tco.html'), async (page, external) => {
       expect(await page.locator('figure svg').count()).toBe(2);
       for (const id of ['recommendation', 'measured', 'capacity', 'costs', 'left-out', 'assumptions']) expect(await page.locator(`#${id}`).count(), id).toBe(1);
       expect(await page.locator('.method.recommended').count()).toBe(1);
-      expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+      expect(await documentWidth(page)).toBeLessThanOrEqual(1280);
       const shot = await page.screenshot({ path: path.join(poller.out, 'tco.png'), fullPage: true });
       expect(shot.length).toBeGreaterThan(50_000);
       expect(external).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 30_000);
 });
-describe.runIf(!fs.existsSync(chromium))(`the report in a real browser (skipped: ${chromium} not found)`, () => {
+describe.runIf(!hasChromium)(`the report in a real browser (skipped: ${CHROMIUM} not found)`, () => {
   it.skip('renders both charts and every section without loading anything', () => {});
 });
