@@ -103,6 +103,7 @@ export function verifyRun(input: VerifyRunInput): Verification {
         return { def, result: { stream: def, available: false, covered: false, note: `The run has no record of what the ${feed.system.toUpperCase()} published (published-${feed.system}.jsonl), so this flow cannot be checked.`, records: [], skipped: 0, unexpectedKeys: [], renames: [], measures: emptyMeasures() } satisfies StreamResult };
       }
       const limit = input.criteria.find((c) => c.measure.startsWith(`${def.id}.syncLatency`))?.limit;
+      const onTheWayMs = limit !== undefined ? limit * 1000 : DEFAULT_IN_FLIGHT_MS;
       const changes = new Map<string, SourceVersion[]>();
       for (const [key, versions] of input.published.changes.get(`${feed.system}:${feed.resource}`) ?? []) {
         const before = versions.filter((v) => v.at <= input.endAt);
@@ -123,8 +124,8 @@ export function verifyRun(input: VerifyRunInput): Verification {
         statesAreWrites,
         calls,
         deadLetters: reports.deadLetters,
-        lateAfterMs: (limit ?? DEFAULT_IN_FLIGHT_MS / 1000) * 1000,
-        inFlightAfter: input.endAt - (limit !== undefined ? limit * 1000 : DEFAULT_IN_FLIGHT_MS),
+        lateAfterMs: onTheWayMs,
+        inFlightAfter: input.endAt - onTheWayMs,
         inScope: input.scope.includes(def.id),
       });
       return { def, result };

@@ -24,9 +24,8 @@ import { parsePath, readPath } from '../mappings/path.ts';
 import type { DeadLetterReport } from './dead-letters.ts';
 import { diffRecords, type FieldDiff } from './diff-records.ts';
 import type { ApiCall, SourceVersion, StoreState } from './ledger-index.ts';
-import { percentile } from './percentile.ts';
 import type { StreamDefinition } from './streams.ts';
-import { emptyMeasures, matchesStream, peakP95, type StreamRecordResult, type StreamResult } from './verify-stream.ts';
+import { emptyMeasures, matchesStream, recordMeasures, type StreamRecordResult, type StreamResult } from './verify-stream.ts';
 
 export interface VerifyStoreStreamInput {
   stream: StreamDefinition;
@@ -220,28 +219,7 @@ export function verifyStoreStream(input: VerifyStoreStreamInput): StreamResult {
     });
   }
 
-  const writeRecords = records.filter((r) => r.disposition === 'write');
-  measures.expected = writeRecords.length;
-  measures.expectedDeadLetters = records.length - writeRecords.length;
-  measures.skipped = skipped;
-  measures.inFlight = inFlight;
-  measures.synced = records.filter((r) => r.syncedAt !== undefined).length;
-  measures.correct = records.filter((r) => r.outcome === 'correct').length;
-  measures.lost = records.filter((r) => r.outcome === 'lost').length;
-  measures.deadLettered = records.filter((r) => r.outcome === 'dead-lettered' || r.outcome === 'held').length;
-  measures.unsynced = writeRecords.filter((r) => r.syncedAt === undefined).length;
-  measures.corrupted = records.filter((r) => r.outcome === 'corrupted').length;
-  measures.corruptedBeforeDrift = measures.corrupted;
-  measures.late = records.filter((r) => r.latencyMs !== undefined && r.latencyMs > input.lateAfterMs).length;
-  measures.rejectedByTarget = records.filter((r) => r.rejected.length > 0).length;
-  const latencies = records.filter((r) => r.latencyMs !== undefined).map((r) => r.latencyMs! / 1000);
-  if (latencies.length > 0) {
-    measures.syncLatencyP50Seconds = percentile(latencies, 50);
-    measures.syncLatencyP95Seconds = percentile(latencies, 95);
-    measures.syncLatencyP99Seconds = percentile(latencies, 99);
-    measures.syncLatencyMaxSeconds = latencies.reduce((a, b) => Math.max(a, b), 0);
-    measures.syncLatencyPeakP95Seconds = peakP95(records);
-  }
+  Object.assign(measures, recordMeasures(records, { skipped, lateAfterMs: input.lateAfterMs }), { inFlight });
   // Items the integration wrote that the feed never changed in this run (a full resync writes
   // everything) are expected, not suspicious: the store's values are the ERP's either way.
   const covered = input.inScope === true || writesAttempted.length > 0 || records.some((r) => r.deadLetter !== undefined);

@@ -327,31 +327,38 @@ export function verifyStream(input: VerifyStreamInput): StreamResult {
   const other = input.otherExpectedKeys ?? new Set<string>();
   const unexpectedKeys = [...byKey.keys()].filter((k) => !expectedKeys.has(k) && !other.has(k) && (byKey.get(k) ?? []).some((w) => isOk(w.status)));
 
-  const writeRecords = records.filter((r) => r.disposition === 'write');
-  measures.expected = writeRecords.length;
-  measures.expectedDeadLetters = records.length - writeRecords.length;
-  measures.skipped = skipped;
-  measures.synced = records.filter((r) => r.syncedAt !== undefined).length;
-  measures.correct = records.filter((r) => r.outcome === 'correct').length;
-  measures.lost = records.filter((r) => r.outcome === 'lost').length;
-  measures.deadLettered = records.filter((r) => r.outcome === 'dead-lettered' || r.outcome === 'held').length;
-  measures.unsynced = writeRecords.filter((r) => r.syncedAt === undefined).length;
-  measures.duplicated = records.reduce((s, r) => s + r.duplicates, 0);
-  measures.corrupted = records.filter((r) => r.outcome === 'corrupted').length;
-  measures.corruptedBeforeDrift = records.filter((r) => r.outcome === 'corrupted' && r.preDrift).length;
-  measures.late = records.filter((r) => r.latencyMs !== undefined && r.latencyMs > input.lateAfterMs).length;
-  measures.rejectedByTarget = records.filter((r) => r.rejected.length > 0).length;
-  measures.unexpectedWrites = unexpectedKeys.length;
-  const latencies = records.filter((r) => r.latencyMs !== undefined).map((r) => r.latencyMs! / 1000);
-  if (latencies.length > 0) {
-    measures.syncLatencyP50Seconds = percentile(latencies, 50);
-    measures.syncLatencyP95Seconds = percentile(latencies, 95);
-    measures.syncLatencyP99Seconds = percentile(latencies, 99);
-    measures.syncLatencyMaxSeconds = Math.max(...latencies);
-    measures.syncLatencyPeakP95Seconds = peakP95(records);
-  }
+  Object.assign(measures, recordMeasures(records, { skipped, lateAfterMs: input.lateAfterMs }), { unexpectedWrites: unexpectedKeys.length });
   const covered = input.inScope === true || records.some((r) => r.attempts > 0 || r.deadLetter !== undefined);
   return { stream, available: true, covered, records, skipped, unexpectedKeys, renames, measures };
+}
+
+/** The per-record measures of a stream, whichever way it runs. */
+export function recordMeasures(records: readonly StreamRecordResult[], o: { skipped: number; lateAfterMs: number }): Record<StreamMeasure, number | null> {
+  const m = emptyMeasures();
+  const writeRecords = records.filter((r) => r.disposition === 'write');
+  m.expected = writeRecords.length;
+  m.expectedDeadLetters = records.length - writeRecords.length;
+  m.skipped = o.skipped;
+  m.synced = records.filter((r) => r.syncedAt !== undefined).length;
+  m.correct = records.filter((r) => r.outcome === 'correct').length;
+  m.lost = records.filter((r) => r.outcome === 'lost').length;
+  m.deadLettered = records.filter((r) => r.outcome === 'dead-lettered' || r.outcome === 'held').length;
+  m.unsynced = writeRecords.filter((r) => r.syncedAt === undefined).length;
+  m.duplicated = records.reduce((s, r) => s + r.duplicates, 0);
+  m.corrupted = records.filter((r) => r.outcome === 'corrupted').length;
+  m.corruptedBeforeDrift = records.filter((r) => r.outcome === 'corrupted' && r.preDrift).length;
+  m.late = records.filter((r) => r.latencyMs !== undefined && r.latencyMs > o.lateAfterMs).length;
+  m.rejectedByTarget = records.filter((r) => r.rejected.length > 0).length;
+  const latencies = records.filter((r) => r.latencyMs !== undefined).map((r) => r.latencyMs! / 1000);
+  if (latencies.length > 0) {
+    m.syncLatencyP50Seconds = percentile(latencies, 50);
+    m.syncLatencyP95Seconds = percentile(latencies, 95);
+    m.syncLatencyP99Seconds = percentile(latencies, 99);
+    // reduce, not Math.max(...): a long run has more records than a call takes arguments.
+    m.syncLatencyMaxSeconds = latencies.reduce((a, b) => Math.max(a, b), 0);
+    m.syncLatencyPeakP95Seconds = peakP95(records);
+  }
+  return m;
 }
 
 /**

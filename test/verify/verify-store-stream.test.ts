@@ -314,6 +314,7 @@ describe('the verifier on the other flows into the store', () => {
     const v = again.verify({ criteria: criteria('shipments') });
     const record = v.streams.find((s) => s.stream.id === 'shipments')!.records[0]!;
     expect(record.duplicates).toBe(1);
+    expect(v.measures['shipments.duplicated']).toBe(1);
     // Each carries one of every line where the 3PL shipped them all: wrong, field by field.
     expect(record.outcome).toBe('corrupted');
     expect(record.diffs!.some((d) => /^items\[1\]/.test(d.field))).toBe(true);
