@@ -9,6 +9,10 @@
  * failing): fields the contracts do not know yet, which must be added to the contract and then
  * mapped or ignored. With a previous document, every field-level difference of every resource the
  * specs use is listed as well.
+ *
+ * Documents are identified by content (identifyDocuments), never by file name. A run that compared
+ * no mapped field has the verdict "nothing-compared", never "ok": a renamed copy of a document that
+ * matched nothing once read as "no breaking change", the worst answer this check can give.
  */
 import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
@@ -16,7 +20,7 @@ import { allFields } from './compile.ts';
 import type { ContractRegistry } from './contracts.ts';
 import type { LoadedSpec } from './load-spec.ts';
 import { describeLocator, fieldTable, locateSchema, type FieldInfo, type OpenApiDocument } from './openapi.ts';
-import { locationOfContract, RESOURCE_LOCATIONS, type Representation, type ResourceLocation } from './openapi-locations.ts';
+import { API_DOCUMENTS, apiDocument, identifyDocuments, locationOfContract, RESOURCE_LOCATIONS, type Identification, type Representation, type ResourceLocation } from './openapi-locations.ts';
 import { formatSegments, parsePath } from './path.ts';
 
 export const findingKinds = [
@@ -41,7 +45,22 @@ export const driftReportSchema = z.object({
   generatedAt: z.string(),
   documents: z.array(z.string()),
   against: z.array(z.string()),
-  verdict: z.enum(['breaking', 'ok']),
+  /** nothing-compared: no mapped field was compared, so the run proves nothing (exit 2). */
+  verdict: z.enum(['breaking', 'ok', 'nothing-compared']),
+  /** Why nothing was compared and what to pass instead; only with that verdict. */
+  nothingComparedReason: z.string().optional(),
+  /** What each given document was taken for, and on what evidence. */
+  documentsIdentified: z.array(
+    z.object({
+      role: z.enum(['spec', 'against']),
+      file: z.string(),
+      title: z.string(),
+      apiVersion: z.string().nullable(),
+      base: z.string().nullable(),
+      identifiedAs: z.array(z.object({ api: z.string(), operations: z.array(z.string()) })),
+      note: z.string(),
+    }),
+  ),
   summary: z.object({
     breaking: z.number().int(),
     warnings: z.number().int(),
@@ -68,6 +87,9 @@ export const driftReportSchema = z.object({
       resource: z.string(),
       representation: z.string(),
       contract: z.string(),
+      /** The BigCommerce API document the resource lives in ("Orders V2"). */
+      api: z.string(),
+      /** The file identified as that API (base name), or '' when none was given. */
       document: z.string(),
       status: z.enum(['checked', 'document-not-given', 'operation-missing']),
       fields: z.array(z.object({ field: z.string(), specs: z.array(z.string()), role: z.enum(['read', 'written']) })),
@@ -90,11 +112,19 @@ export type DriftFinding = DriftReport['findings'][number];
 export interface DriftInput {
   specs: LoadedSpec[];
   registry: ContractRegistry;
-  /** The new documents (--spec), by file name. */
-  current: Map<string, OpenApiDocument>;
-  /** The documents the specs were written against (--against), by file name. */
-  previous?: Map<string, OpenApiDocument>;
+  /** The new documents (--spec); which API each one is comes from its content. */
+  current: OpenApiDocument[];
+  /** The documents the specs were written against (--against), identified the same way. */
+  previous?: OpenApiDocument[];
   generatedAt: string;
+}
+
+/** The documents given cannot be matched to contracts unambiguously (two claim one API). */
+export class DriftInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DriftInputError';
+  }
 }
 
 interface Usage {
@@ -210,6 +240,82 @@ function subLocator(representation: Representation, pointer: string) {
   return { ...representation.locator, pointer: [...(representation.locator.pointer ?? []), ...extra] };
 }
 
+const listed = (items: string[], max = 4) => (items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`);
+
+function assertUnambiguous(ids: Identification, usedApis: Set<string>, flag: string): void {
+  const conflict = ids.conflicts.find((c) => usedApis.has(c.api.id));
+  if (!conflict) return;
+  const files = conflict.claims.map((c) => c.document.file);
+  const sameEvidence = conflict.claims.every((c) => c.operations.join() === conflict.claims[0]!.operations.join());
+  const evidence = sameEvidence ? listed(conflict.claims[0]!.operations, 3) : conflict.claims.map((c) => `${c.document.file}: ${listed(c.operations, 3)}`).join('; ');
+  throw new DriftInputError(
+    `Failed to choose the ${conflict.api.title} document among the ${flag} documents: ${files.slice(0, -1).join(', ')} and ${files.at(-1)} ${files.length === 2 ? 'both' : 'all'} define its operations (${evidence}). ` +
+      `Documents are recognised by content, not file name, so pass one document per API: leave out the copy you do not mean to check.`,
+  );
+}
+
+/** What a document looks like, for messages: its title, version source and a few operations. */
+function looksLike(doc: OpenApiDocument): string {
+  const ops = [...doc.operations];
+  return `${doc.title ? `"${doc.title}"` : 'an untitled document'} (${doc.base ?? 'no version in servers, basePath or title'}; ${ops.length} operation(s)${ops.length ? `: ${listed(ops, 3)}` : ''})`;
+}
+
+function describeIdentification(role: 'spec' | 'against', docs: OpenApiDocument[], ids: Identification): DriftReport['documentsIdentified'] {
+  return docs.map((doc) => {
+    const claims = ids.claims.filter((c) => c.document === doc);
+    const mismatches = ids.versionMismatches.filter((c) => c.document === doc);
+    const note =
+      claims.length > 0
+        ? `taken as ${claims.map((c) => `${c.api.title} (defines ${listed(c.operations, 3)})`).join(' and ')}${doc.base ? `; ${doc.base}` : ''}`
+        : mismatches.length > 0
+          ? `not used: defines ${mismatches.map((c) => `${listed(c.operations, 3)} of ${c.api.title}`).join(', ')} but is ${doc.apiVersion} (${doc.base}), so it is another API`
+          : `not used: defines no operation a contract is tied to; looks like ${looksLike(doc)}`;
+    return {
+      role,
+      file: doc.file,
+      title: doc.title,
+      apiVersion: doc.apiVersion ?? null,
+      base: doc.base ?? null,
+      identifiedAs: claims.map((c) => ({ api: c.api.title, operations: c.operations })),
+      note,
+    };
+  });
+}
+
+/**
+ * Why a run compared no mapped field, naming each given document and what it looks like, and the
+ * operations the specs need with the API that defines them, so the fix is one look away.
+ */
+function explainNothingCompared(docs: OpenApiDocument[], ids: Identification, checked: DriftReport['checked']): string {
+  const needed = checked.filter((c) => c.fields.length > 0);
+  if (needed.length === 0) {
+    return 'Failed to compare any mapped field: no mapping spec reads or writes a BigCommerce contract tied to an OpenAPI operation, so there is nothing to check. Point --mappings at the specs to check.';
+  }
+  const byApi = new Map<string, string[]>();
+  for (const c of needed) {
+    const op = c.representation.split(' ').slice(0, 2).join(' ');
+    const ops = byApi.get(c.api) ?? [];
+    if (!ops.includes(op)) ops.push(op);
+    byApi.set(c.api, ops);
+  }
+  const seen = docs.map((doc) => {
+    const claims = ids.claims.filter((c) => c.document === doc);
+    const mismatches = ids.versionMismatches.filter((c) => c.document === doc);
+    // A claimed API with mapped fields would have been compared, so what is claimed here is unused.
+    if (claims.length > 0) return `${doc.name} is ${claims.map((c) => c.api.title).join(' and ')}, which no mapping spec uses`;
+    if (mismatches.length > 0) return `${doc.name} defines ${mismatches.map((c) => `${listed(c.operations, 2)} of ${c.api.title}`).join(', ')} but under ${doc.apiVersion} (${doc.base}), so it is another API`;
+    return `${doc.name} looks like ${looksLike(doc)}`;
+  });
+  const wanted = [...byApi.entries()].map(([title, ops]) => {
+    const file = API_DOCUMENTS.find((d) => d.title === title)?.file;
+    return `${listed(ops, 4)} (${title}${file ? `, e.g. ${file}` : ''})`;
+  });
+  return (
+    `Failed to compare any mapped field: none of the given documents defines an operation a mapping spec uses. ${seen.join('; ')}. ` +
+    `The specs use ${wanted.join('; ')}. Pass the BigCommerce documents that define these operations; any file name will do, they are recognised by content.`
+  );
+}
+
 export function checkDrift(input: DriftInput): DriftReport {
   const findings: DriftFinding[] = [];
   const checked: DriftReport['checked'] = [];
@@ -220,16 +326,23 @@ export function checkDrift(input: DriftInput): DriftReport {
     const loc = locationOfContract(u.contract);
     if (loc) usedResources.add(loc.resource);
   }
+  const usedApis = new Set([...usedResources].map((r) => r.document));
+  const currentIds = identifyDocuments(input.current);
+  const previousIds = input.previous ? identifyDocuments(input.previous) : undefined;
+  assertUnambiguous(currentIds, usedApis, '--spec');
+  if (previousIds) assertUnambiguous(previousIds, usedApis, '--against');
 
   for (const resource of RESOURCE_LOCATIONS.filter((r) => usedResources.has(r))) {
+    const api = apiDocument(resource.document);
     for (const representation of resource.representations) {
       const repName = describeLocator(representation.locator);
-      const doc = input.current.get(resource.file);
-      const old = input.previous?.get(resource.file);
+      const doc = currentIds.byApi.get(resource.document);
+      const old = previousIds?.byApi.get(resource.document);
       const repUsages = usages.filter((u) => u.contract === representation.contract);
       const fieldsList = repUsages.flatMap((u) => [...u.paths.entries()].map(([field, specs]) => ({ field, specs: [...specs].sort(), role: u.role })));
+      const base = { resource: resource.resource, representation: repName, contract: representation.contract, api: api.title };
       if (!doc) {
-        checked.push({ resource: resource.resource, representation: repName, contract: representation.contract, document: resource.file, status: 'document-not-given', fields: fieldsList });
+        checked.push({ ...base, document: '', status: 'document-not-given', fields: fieldsList });
         continue;
       }
       const newWhole = locateSchema(doc.doc, representation.locator);
@@ -238,7 +351,7 @@ export function checkDrift(input: DriftInput): DriftReport {
         for (const d of diffTables(fieldTable(oldWhole), fieldTable(newWhole))) differences.push({ resource: resource.resource, representation: repName, ...d });
       }
       if (!newWhole) {
-        checked.push({ resource: resource.resource, representation: repName, contract: representation.contract, document: resource.file, status: 'operation-missing', fields: fieldsList });
+        checked.push({ ...base, document: doc.name, status: 'operation-missing', fields: fieldsList });
         if (fieldsList.length > 0) {
           findings.push({
             severity: 'breaking',
@@ -248,19 +361,36 @@ export function checkDrift(input: DriftInput): DriftReport {
             contract: representation.contract,
             field: '(operation)',
             specs: [...new Set(fieldsList.flatMap((f) => f.specs))].sort(),
-            message: `${repName} is not in ${resource.file}: the operation or its body was removed or moved`,
+            message: `${repName} is not in ${doc.name} (taken as ${api.title}): the operation or its body was removed or moved`,
           });
         }
         continue;
       }
-      checked.push({ resource: resource.resource, representation: repName, contract: representation.contract, document: resource.file, status: 'checked', fields: fieldsList });
+      checked.push({ ...base, document: doc.name, status: 'checked', fields: fieldsList });
 
       for (const u of repUsages) {
         const locator = subLocator(representation, u.pointer);
         const contractSchema = input.registry.get(`${u.contract}${u.pointer}`);
-        if (!locator || !contractSchema) continue;
+        // Skipping here would count the usage's fields as checked with nothing compared: a false pass.
+        if (!locator || !contractSchema) {
+          throw new Error(`Failed to locate ${u.contract}${u.pointer} in ${repName}: openapi-locations.ts has no subSchemas entry for "${u.pointer}" or the contract registry lacks it. Add it there.`);
+        }
         const newNode = locateSchema(doc.doc, locator);
-        if (!newNode) continue;
+        if (!newNode) {
+          if (u.paths.size > 0) {
+            findings.push({
+              severity: 'breaking',
+              kind: 'operation-removed',
+              resource: resource.resource,
+              representation: repName,
+              contract: `${u.contract}${u.pointer}`,
+              field: '(operation)',
+              specs: [...new Set([...u.paths.values()].flatMap((x) => [...x]))].sort(),
+              message: `${describeLocator(locator)} is not in ${doc.name} (taken as ${api.title}): the body changed shape, so the fields the specs use there cannot be found`,
+            });
+          }
+          continue;
+        }
         const oldNode = old ? locateSchema(old.doc, locator) : undefined;
         const ours = fieldTable(contractSchema, 8);
         const theirs = fieldTable(newNode, 8);
@@ -329,18 +459,24 @@ export function checkDrift(input: DriftInput): DriftReport {
   const order = (f: DriftFinding) => (f.severity === 'breaking' ? 0 : f.severity === 'warning' ? 1 : 2);
   findings.sort((a, b) => order(a) - order(b) || a.resource.localeCompare(b.resource) || a.field.localeCompare(b.field));
   const breaking = findings.filter((f) => BREAKING.has(f.kind)).length;
+  const fieldsChecked = checked.filter((c) => c.status === 'checked').reduce((n, c) => n + c.fields.length, 0);
+  // A removed operation is breaking even though no field of it could be compared; otherwise a run
+  // that compared nothing has proved nothing and must not read as a pass.
+  const nothingCompared = breaking === 0 && fieldsChecked === 0;
   const report: DriftReport = {
     generatedAt: input.generatedAt,
-    documents: [...input.current.values()].map((d) => d.file),
-    against: [...(input.previous?.values() ?? [])].map((d) => d.file),
-    verdict: breaking > 0 ? 'breaking' : 'ok',
+    documents: input.current.map((d) => d.file),
+    against: (input.previous ?? []).map((d) => d.file),
+    verdict: breaking > 0 ? 'breaking' : nothingCompared ? 'nothing-compared' : 'ok',
+    ...(nothingCompared ? { nothingComparedReason: explainNothingCompared(input.current, currentIds, checked) } : {}),
+    documentsIdentified: [...describeIdentification('spec', input.current, currentIds), ...(previousIds ? describeIdentification('against', input.previous!, previousIds) : [])],
     summary: {
       breaking,
       warnings: findings.filter((f) => WARNING.has(f.kind)).length,
       additive: findings.filter((f) => f.kind === 'new-field').length,
       checked: checked.filter((c) => c.status === 'checked').length,
       notChecked: checked.filter((c) => c.status !== 'checked').length,
-      fieldsChecked: checked.filter((c) => c.status === 'checked').reduce((n, c) => n + c.fields.length, 0),
+      fieldsChecked,
       differences: differences.length,
     },
     findings,
@@ -360,7 +496,9 @@ export function renderDriftMarkdown(report: DriftReport): string {
   const lines: string[] = [];
   const s = report.summary;
   lines.push('# Mapping drift report', '');
-  lines.push(`Verdict: **${report.verdict === 'breaking' ? `BREAKING (${s.breaking})` : 'no breaking change'}** · ${s.warnings} warning(s) · ${s.additive} new field(s) · ${s.fieldsChecked} mapped field(s) in ${s.checked} representation(s) checked${s.notChecked ? ` · ${s.notChecked} not checked (document not given)` : ''}.`, '');
+  const verdict = report.verdict === 'breaking' ? `BREAKING (${s.breaking})` : report.verdict === 'nothing-compared' ? 'NOTHING COMPARED (exit 2)' : 'no breaking change';
+  lines.push(`Verdict: **${verdict}** · ${s.warnings} warning(s) · ${s.additive} new field(s) · ${s.fieldsChecked} mapped field(s) in ${s.checked} representation(s) checked${s.notChecked ? ` · ${s.notChecked} not checked (document not given)` : ''}.`, '');
+  if (report.nothingComparedReason) lines.push(report.nothingComparedReason, '');
   lines.push(`Documents: ${report.documents.map((d) => `\`${d}\``).join(', ')}${report.against.length ? `; compared with ${report.against.map((d) => `\`${d}\``).join(', ')}` : ''}.`, '');
   const section = (title: string, list: DriftFinding[]) => {
     if (list.length === 0) return;
@@ -376,8 +514,11 @@ export function renderDriftMarkdown(report: DriftReport): string {
     for (const d of report.differences) lines.push(`| ${cell(d.resource)} | ${cell(d.representation)} | \`${cell(d.field)}\` | ${d.change} | ${cell(d.before)} | ${cell(d.after)} |`);
     lines.push('');
   }
+  lines.push('## Documents identified', '', 'By content (the operations they define, then the API version in servers, basePath or title), not by file name.', '', '| Role | File | Title | Taken as |', '| --- | --- | --- | --- |');
+  for (const d of report.documentsIdentified) lines.push(`| ${d.role} | \`${cell(d.file)}\` | ${cell(d.title || '(none)')} | ${cell(d.note)} |`);
+  lines.push('');
   lines.push('## Representations checked', '', '| Resource | Representation | Contract | Document | Status | Mapped fields |', '| --- | --- | --- | --- | --- | ---: |');
-  for (const c of report.checked) lines.push(`| ${cell(c.resource)} | ${cell(c.representation)} | \`${c.contract}\` | \`${c.document}\` | ${c.status} | ${c.fields.length} |`);
+  for (const c of report.checked) lines.push(`| ${cell(c.resource)} | ${cell(c.representation)} | \`${c.contract}\` | ${c.document ? `\`${cell(c.document)}\` (${cell(c.api)})` : `none given (${cell(c.api)})`} | ${c.status} | ${c.fields.length} |`);
   lines.push('');
   return lines.join('\n');
 }
@@ -398,7 +539,8 @@ export function renderDriftJunit(report: DriftReport): string {
       const broken = mine.filter((f) => f.severity === 'breaking' && f.field === field.field);
       const name = xml(`${c.resource}: ${field.field} (${field.specs.join(', ')})`);
       if (c.status !== 'checked') {
-        cases.push(`    <testcase classname="${classname}" name="${name}"><skipped message="${xml(`${c.document} was not given`)}"/></testcase>`);
+        const why = c.status === 'document-not-given' ? `no ${c.api} document was given` : `${c.representation} is not in ${c.document}`;
+        cases.push(`    <testcase classname="${classname}" name="${name}"><skipped message="${xml(why)}"/></testcase>`);
         skipped++;
       } else if (broken.length) {
         cases.push(`    <testcase classname="${classname}" name="${name}">${broken.map((b) => `<failure type="${b.kind}" message="${xml(b.message)}"/>`).join('')}</testcase>`);
@@ -419,5 +561,12 @@ export function renderDriftJunit(report: DriftReport): string {
     const suiteSkipped = cases.filter((x) => x.includes('<skipped')).length;
     suites.push(`  <testsuite name="${xml(`${c.resource} ${c.representation}`)}" tests="${cases.length}" failures="${suiteFailures}" skipped="${suiteSkipped}" errors="0">\n${cases.join('\n')}\n  </testsuite>`);
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bc-harness drift" tests="${total}" failures="${failures}" skipped="${skipped}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
+  let errors = 0;
+  if (report.verdict === 'nothing-compared') {
+    // CI must go red: a suite of skips alone would read as green in most JUnit viewers.
+    suites.push(`  <testsuite name="drift: nothing compared" tests="1" failures="0" skipped="0" errors="1">\n    <testcase classname="drift" name="at least one mapped field compared"><error type="nothing-compared" message="${xml(report.nothingComparedReason ?? '')}"/></testcase>\n  </testsuite>`);
+    errors++;
+    total++;
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bc-harness drift" tests="${total}" failures="${failures}" skipped="${skipped}" errors="${errors}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

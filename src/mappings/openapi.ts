@@ -1,7 +1,8 @@
 /**
- * OpenAPI documents for the drift check: load (YAML or JSON), dereference in memory, find the
- * schema of one operation's response or request body, and flatten a schema into a field table
- * (path -> type, enum, maxLength, required) that two versions can be compared by.
+ * OpenAPI documents for the drift check: load (YAML or JSON), dereference in memory, describe
+ * what a document is by its content (title, API version from servers or basePath, operations),
+ * find the schema of one operation's response or request body, and flatten a schema into a field
+ * table (path -> type, enum, maxLength, required) that two versions can be compared by.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,9 +13,17 @@ import { alternatives, propertyNames, type Schema } from './contracts.ts';
 export interface OpenApiDocument {
   /** Absolute path of the file. */
   file: string;
-  /** Base name ("orders.v2.oas2.yml"): documents of two versions are matched by it. */
+  /** Base name, for messages only: documents are identified by content, never by file name. */
   name: string;
   doc: Schema;
+  /** info.title, or '' when the document has none. */
+  title: string;
+  /** 'v2' or 'v3' from the servers, basePath or title; undefined when they say nothing or disagree. */
+  apiVersion?: string;
+  /** Where the version came from, for messages ("server https://.../v2", "basePath /v2"). */
+  base?: string;
+  /** Every operation as "GET /orders/{}" (path parameters unnamed, so a renamed parameter still matches). */
+  operations: Set<string>;
 }
 
 export class OpenApiLoadError extends Error {
@@ -60,17 +69,55 @@ export async function loadOpenApiDocument(file: string): Promise<OpenApiDocument
     if (error instanceof JSONParserErrorGroup) doc = error.files.schema as Schema;
     else throw new OpenApiLoadError(`Failed to resolve $refs in ${file}: ${(error as Error).message}`);
   }
-  return { file, name: path.basename(file), doc };
+  return { file, name: path.basename(file), doc, ...describeDocument(doc) };
 }
 
-export async function loadOpenApiSet(paths: string[]): Promise<Map<string, OpenApiDocument>> {
-  const set = new Map<string, OpenApiDocument>();
-  for (const file of expandDocumentPaths(paths)) {
-    const loaded = await loadOpenApiDocument(file);
-    if (set.has(loaded.name)) throw new OpenApiLoadError(`Two documents are named ${loaded.name}; documents of a version are matched by file name, so pass each once.`);
-    set.set(loaded.name, loaded);
+/**
+ * The documents named by files and directories, each once (a file given twice, directly and
+ * through its directory, is one document). Which contract a document serves is decided later from
+ * its content, so two files may share a name.
+ */
+export async function loadOpenApiSet(paths: string[]): Promise<OpenApiDocument[]> {
+  const files = [...new Set(expandDocumentPaths(paths))];
+  const out: OpenApiDocument[] = [];
+  for (const file of files) out.push(await loadOpenApiDocument(file));
+  return out;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+/** "/orders/{order_id}" and "/orders/{id}" are one operation path: parameter names are documentation. */
+export const pathShape = (p: string) => p.replace(/\{[^}]*\}/g, '{}').replace(/\/+$/, '') || '/';
+export const operationKey = (method: string, p: string) => `${method.toUpperCase()} ${pathShape(p)}`;
+
+const versionsIn = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((m) => `v${m[1]}`);
+
+/**
+ * What a document is, from its content: the title, the API version and the operations. The
+ * version comes from the servers (OpenAPI 3) or basePath (Swagger 2) where BigCommerce puts it
+ * (".../stores/{store_hash}/v2"), else from a "V2"/"V3" in the title; when the sources name two
+ * versions it stays unknown rather than guessed.
+ */
+export function describeDocument(doc: Schema): Pick<OpenApiDocument, 'title' | 'apiVersion' | 'base' | 'operations'> {
+  const title = typeof doc.info?.title === 'string' ? doc.info.title.trim() : '';
+  const servers: string[] = Array.isArray(doc.servers) ? doc.servers.map((s: Schema) => s?.url).filter((u: unknown): u is string => typeof u === 'string') : [];
+  const segment = /\/v(\d+)(?=\/|$)/gi;
+  const sources: { base: string; versions: string[] }[] = [
+    ...servers.map((url) => ({ base: `server ${url}`, versions: versionsIn(url, segment) })),
+    ...(typeof doc.basePath === 'string' ? [{ base: `basePath ${doc.basePath}`, versions: versionsIn(doc.basePath, segment) }] : []),
+  ].filter((x) => x.versions.length > 0);
+  const fromTitle = versionsIn(title, /\bv(\d+)\b/gi);
+  const chosen = sources.length > 0 ? sources : fromTitle.length > 0 ? [{ base: `title "${title}"`, versions: fromTitle }] : [];
+  const versions = [...new Set(chosen.flatMap((x) => x.versions))];
+  const operations = new Set<string>();
+  for (const [p, item] of Object.entries((doc.paths ?? {}) as Record<string, Schema>)) {
+    for (const method of METHODS) if (item && typeof item === 'object' && item[method]) operations.add(operationKey(method, p));
   }
-  return set;
+  return {
+    title,
+    ...(versions.length === 1 ? { apiVersion: versions[0], base: chosen[0]!.base } : {}),
+    operations,
+  };
 }
 
 export interface OperationLocator {
@@ -88,25 +135,43 @@ export function describeLocator(l: OperationLocator): string {
 
 /** The schema at a locator, or undefined when the operation, response or pointer is absent. */
 export function locateSchema(doc: Schema, locator: OperationLocator): Schema | undefined {
-  const operation = doc.paths?.[locator.path]?.[locator.method];
+  const paths = (doc.paths ?? {}) as Record<string, Schema>;
+  const shape = pathShape(locator.path);
+  const item = paths[locator.path] ?? Object.entries(paths).find(([p]) => pathShape(p) === shape)?.[1];
+  const operation = item?.[locator.method];
   if (!operation) return undefined;
-  const holder = locator.status === 'request' ? operation.requestBody : operation.responses?.[locator.status];
-  const content = holder?.content ?? {};
-  const media = content['application/json'] ?? Object.values(content)[0];
-  let node: Schema | undefined = (media as Schema | undefined)?.schema;
-  for (const key of locator.pointer ?? []) {
+  let node: Schema | undefined;
+  if (locator.status === 'request') {
+    // OpenAPI 3 has a requestBody; Swagger 2 a parameter "in: body".
+    const body = operation.requestBody ?? (Array.isArray(operation.parameters) ? operation.parameters.find((p: Schema) => p?.in === 'body') : undefined);
+    node = mediaSchema(body);
+  } else node = mediaSchema(operation.responses?.[locator.status]);
+  const pointer = locator.pointer ?? [];
+  for (let i = 0; i < pointer.length; i++) {
     if (!node) return undefined;
-    if (key === 'items') {
+    const key = pointer[i]!;
+    // "properties" makes the next key a property name, so ['properties', 'items'] is a property
+    // called items (the inventory adjustment body), not the array's items.
+    const property = key === 'properties' ? pointer[++i] : key === 'items' ? undefined : key;
+    if (key === 'properties' && property === undefined) break;
+    if (property === undefined) {
       const items = alternatives(node).map((n) => n.items).filter(Boolean);
       node = items.length === 0 ? undefined : items.length === 1 ? items[0] : { anyOf: items };
-    } else if (key === 'properties') {
-      continue;
     } else {
-      const props = alternatives(node).map((n) => n.properties?.[key]).filter(Boolean);
+      const props = alternatives(node).map((n) => n.properties?.[property]).filter(Boolean);
       node = props.length === 0 ? undefined : props.length === 1 ? props[0] : { anyOf: props };
     }
   }
   return node;
+}
+
+function mediaSchema(holder: Schema | undefined): Schema | undefined {
+  if (!holder) return undefined;
+  if (holder.content) {
+    const content = holder.content as Record<string, Schema>;
+    return (content['application/json'] ?? Object.values(content)[0])?.schema;
+  }
+  return holder.schema;
 }
 
 export interface FieldInfo {

@@ -3,20 +3,26 @@
  * and 2026-04 official documents and must find what their README lists; without it, the same
  * changes come from the small OpenAPI fixtures this project writes (test/fixtures/openapi/).
  * Breaking changes (rename, retype, removal, newly required) are always checked on the fixtures.
+ * Documents are identified by content: copies under unrelated names are written to a temporary
+ * directory at test time (the official files are never copied into the project).
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runDrift } from '../../src/cli/commands/drift.ts';
 import { createContractRegistry } from '../../src/mappings/contracts.ts';
 import { checkDrift, driftReportSchema, renderDriftJunit, renderDriftMarkdown, type DriftReport } from '../../src/mappings/drift.ts';
 import { loadSpecs } from '../../src/mappings/load-spec.ts';
-import { fieldTable, loadOpenApiSet, locateSchema } from '../../src/mappings/openapi.ts';
+import { describeDocument, fieldTable, loadOpenApiSet, locateSchema, type OpenApiDocument } from '../../src/mappings/openapi.ts';
+import { identifyDocuments } from '../../src/mappings/openapi-locations.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const sharedSpecs = path.resolve(process.cwd(), '../shared/bigcommerce-specs');
 const haveShared = fs.existsSync(path.join(sharedSpecs, 'current')) && fs.existsSync(path.join(sharedSpecs, 'older'));
+const haveMore = fs.existsSync(path.join(sharedSpecs, 'more'));
+const noShared = (dir: string) => ` (skipped: ../shared/bigcommerce-specs/${dir} not found)`;
 const fixtures = path.join(root, 'test/fixtures/openapi');
 const fixtureMappings = path.join(root, 'test/fixtures/mappings/drift');
 const shippedMappings = path.join(root, 'mappings');
@@ -162,7 +168,7 @@ describe('bc-harness drift', () => {
 
   it('flattens an OpenAPI operation into fields with type, enum and required', async () => {
     const docs = await loadOpenApiSet([path.join(fixtures, 'next', 'products_catalog.v3.yml')]);
-    const body = locateSchema(docs.get('products_catalog.v3.yml')!.doc, { path: '/catalog/products', method: 'put', status: 'request', pointer: ['items'] })!;
+    const body = locateSchema(docs[0]!.doc, { path: '/catalog/products', method: 'put', status: 'request', pointer: ['items'] })!;
     expect(Object.fromEntries(fieldTable(body))).toEqual({
       brand_name: { types: ['string'], nullable: false, required: false },
       id: { types: ['number'], nullable: false, required: true },
@@ -170,4 +176,190 @@ describe('bc-harness drift', () => {
       price: { types: ['number'], nullable: false, required: false },
     });
   });
+});
+
+/** The real command line, as a user runs it: node bin/bc-harness.js, exit code and both streams. */
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/bc-harness.js'), ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A copy of a document under a name that says nothing about it, with an optional edit. */
+function copyAs(source: string, dir: string, name: string, edit: (text: string) => string = (t) => t): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const target = path.join(dir, name);
+  fs.writeFileSync(target, edit(fs.readFileSync(source, 'utf8')));
+  return target;
+}
+
+/** Renames billing_address.email (only the billing address schema) to email_address. */
+function renameBillingEmail(text: string): string {
+  const start = text.indexOf('    billingAddress_Base:');
+  const field = '        email:\n          type: string\n';
+  const at = text.indexOf(field, start);
+  expect(start, 'billingAddress_Base in orders.v2.oas2.yml').toBeGreaterThan(0);
+  expect(at, 'email in billingAddress_Base').toBeGreaterThan(start);
+  return `${text.slice(0, at)}        email_address:\n          type: string\n${text.slice(at + field.length)}`;
+}
+
+const storeInfoDoc = `openapi: 3.0.3
+info: { title: Store Information (hand-made), version: '1' }
+servers: [{ url: 'https://api.bigcommerce.com/stores/{store_hash}/v2' }]
+paths:
+  /store:
+    get:
+      responses:
+        '200':
+          description: The store.
+          content: { application/json: { schema: { type: object, properties: { name: { type: string } } } } }
+`;
+
+describe('drift identifies documents by content, not file name', () => {
+  const dir = path.join(tmp, 'by-content');
+  let errors: string[];
+  beforeAll(() => fs.mkdirSync(dir, { recursive: true }));
+  afterEach(() => vi.restoreAllMocks());
+  const quietly = () => {
+    errors = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
+  };
+
+  it('finds the breaking changes in a document saved under an unrelated name', async () => {
+    const renamed = copyAs(path.join(fixtures, 'next', 'orders.v2.oas2.yml'), path.join(dir, 'a'), 'vendor-export-2026.yaml');
+    const { code, report } = await runDrift({ spec: [renamed], format: 'md', mappings: fixtureMappings }, () => {});
+    expect(code).toBe(1);
+    expect(report!.findings.filter((f) => f.severity === 'breaking').map((f) => [f.kind, f.field])).toEqual(
+      expect.arrayContaining([
+        ['removed', 'billing_address.email'],
+        ['renamed', 'status_id'],
+      ]),
+    );
+    expect(report!.checked.find((c) => c.resource === 'order')).toMatchObject({ api: 'Orders V2', document: 'vendor-export-2026.yaml', status: 'checked' });
+    expect(report!.documentsIdentified[0]!.note).toMatch(/^taken as Orders V2 \(defines GET \/orders\/\{order_id\}/);
+  });
+
+  it('matches --against to --spec by content too, whatever either file is called', async () => {
+    const now = copyAs(path.join(fixtures, 'current', 'orders.v2.oas2.yml'), path.join(dir, 'b'), 'new.yml');
+    const before = copyAs(path.join(fixtures, 'older', 'orders.v2.oas2.yml'), path.join(dir, 'b-old'), 'export.yml');
+    const { code, report } = await runDrift({ spec: [now], against: [before], format: 'md', mappings: fixtureMappings }, () => {});
+    expect(code).toBe(0);
+    expect(report!.differences.find((d) => d.field === 'payment_method' && d.change === 'enum')).toBeDefined();
+  });
+
+  it('still finds an operation whose path parameter was renamed ({order_id} to {orderId})', async () => {
+    const renamed = copyAs(path.join(fixtures, 'next', 'orders.v2.oas2.yml'), path.join(dir, 'c'), 'orders.yml', (t) => t.replaceAll('{order_id}', '{orderId}'));
+    const report = await drift(fixtureMappings, renamed);
+    expect(report.checked.filter((c) => c.api === 'Orders V2').map((c) => c.status)).not.toContain('operation-missing');
+    expect(report.findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'removed', field: 'billing_address.email' })]));
+  });
+
+  it('exits 2 and says why when no mapped field was compared, instead of "no breaking change"', async () => {
+    const unrelated = copyAs(path.join(fixtures, 'current', 'orders.v2.oas2.yml'), path.join(dir, 'd'), 'store.yml', () => storeInfoDoc);
+    quietly();
+    let text = '';
+    const { code, report } = await runDrift({ spec: [unrelated], format: 'md', mappings: fixtureMappings }, (t) => (text += t));
+    expect(code).toBe(2);
+    expect(report!.verdict).toBe('nothing-compared');
+    expect(report!.summary.fieldsChecked).toBe(0);
+    const message = errors.join('\n');
+    expect(message).toMatch(/^error: Failed to compare any mapped field: none of the given documents defines an operation a mapping spec uses\. store\.yml looks like "Store Information \(hand-made\)" \(server https:\/\/api\.bigcommerce\.com\/stores\/\{store_hash\}\/v2; 1 operation\(s\): GET \/store\)/);
+    expect(message).toMatch(/The specs use GET \/orders\/\{order_id\}.* \(Orders V2, e\.g\. orders\.v2\.oas2\.yml\); PUT \/catalog\/products \(Catalog - Products, e\.g\. products_catalog\.v3\.yml\)/);
+    expect(text).toContain('Verdict: **NOTHING COMPARED (exit 2)**');
+    expect(text).not.toContain('no breaking change');
+    const junit = renderDriftJunit(report!);
+    expect(junit).toMatch(/<testsuites name="bc-harness drift" tests="\d+" failures="0" skipped="\d+" errors="1">/);
+    expect(junit).toContain('<error type="nothing-compared"');
+  });
+
+  it('refuses two documents that claim one API, naming both files (exit 2)', async () => {
+    const both = path.join(dir, 'e');
+    const original = copyAs(path.join(fixtures, 'current', 'orders.v2.oas2.yml'), both, 'orders.v2.oas2.yml');
+    const copy = copyAs(path.join(fixtures, 'next', 'orders.v2.oas2.yml'), both, 'copy-of-orders.yml');
+    await expect(runDrift({ spec: [both], format: 'md', mappings: fixtureMappings }, () => {})).rejects.toThrow(
+      `Failed to choose the Orders V2 document among the --spec documents: ${copy} and ${original} both define its operations`,
+    );
+    // The same file reached twice (directly and through its directory) is one document, not a conflict.
+    const { code } = await runDrift({ spec: [path.join(fixtures, 'current'), path.join(fixtures, 'current', 'orders.v2.oas2.yml')], format: 'md', mappings: fixtureMappings }, () => {});
+    expect(code).toBe(0);
+  });
+
+  it('reads ["properties", "items", "items"] as the property called items, then its array items', () => {
+    const item = { type: 'object', properties: { sku: { type: 'string' } } };
+    const doc = { paths: { '/inventory/adjustments/absolute': { put: { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { reason: { type: 'string' }, items: { type: 'array', items: item } } } } } } } } } };
+    expect(locateSchema(doc, { path: '/inventory/adjustments/absolute', method: 'put', status: 'request', pointer: ['properties', 'items', 'items'] })).toBe(item);
+    // Swagger 2 keeps the body in a parameter; the path parameter name does not matter.
+    const swagger = { swagger: '2.0', paths: { '/orders/{id}': { put: { parameters: [{ in: 'path', name: 'id' }, { in: 'body', name: 'body', schema: item }] } } } };
+    expect(locateSchema(swagger, { path: '/orders/{order_id}', method: 'put', status: 'request' })).toBe(item);
+  });
+
+  it('tells APIs that share a path apart by the version in servers, basePath or title', () => {
+    const doc = (d: object, name: string): OpenApiDocument => ({ file: `/x/${name}`, name, doc: d, ...describeDocument(d) });
+    const customers = { paths: { '/customers': { get: {}, put: {} } } };
+    const v2 = doc({ ...customers, servers: [{ url: 'https://api.bigcommerce.com/stores/{store_hash}/v2' }] }, 'a.yml');
+    const v3 = doc({ ...customers, swagger: '2.0', basePath: '/stores/{store_hash}/v3' }, 'b.yml');
+    const byTitle = doc({ ...customers, info: { title: 'Customers V2' } }, 'c.yml');
+    const unknown = doc(customers, 'd.yml');
+    expect([v2, v3, byTitle, unknown].map((d) => d.apiVersion ?? null)).toEqual(['v2', 'v3', 'v2', null]);
+    const ids = identifyDocuments([v2, v3, byTitle]);
+    expect(ids.byApi.get('customers-v3')?.name).toBe('b.yml');
+    expect(ids.versionMismatches.map((c) => c.document.name)).toEqual(['a.yml', 'c.yml']);
+    // A document that says nothing about its version is judged by its operations alone.
+    expect(identifyDocuments([unknown]).byApi.get('customers-v3')?.name).toBe('d.yml');
+  });
+});
+
+describe('bc-harness drift on renamed copies of the official documents (node bin/bc-harness.js)', () => {
+  const dir = path.join(tmp, 'official-copies');
+
+  it.runIf(haveShared)(`finds the renamed billing email in a copy of orders.v2.oas2.yml saved under another name (exit 1)${haveShared ? '' : noShared('current')}`, async () => {
+    const copy = copyAs(path.join(sharedSpecs, 'current', 'orders.v2.oas2.yml'), dir, 'platform-2026-05.yaml', renameBillingEmail);
+    const { code, stdout, stderr } = await cli('drift', '--spec', copy, '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as DriftReport;
+    expect(report.verdict).toBe('breaking');
+    expect(report.findings.filter((f) => f.severity === 'breaking').map((f) => [f.kind, f.resource, f.field])).toEqual([['renamed', 'order', 'billing_address.email']]);
+    expect(report.findings[0]!.message).toMatch(/billing_address\.email_address \(same type, similar name\)/);
+    expect(report.summary.fieldsChecked).toBeGreaterThan(50);
+    expect(report.checked.filter((c) => c.status === 'checked').every((c) => c.document === 'platform-2026-05.yaml')).toBe(true);
+  }, 60_000);
+
+  it.runIf(haveMore)(`exits 2 on an unrelated official document, saying no mapped field was compared and why${haveMore ? '' : noShared('more')}`, async () => {
+    const { code, stdout, stderr } = await cli('drift', '--spec', path.join(sharedSpecs, 'more', 'store_information.v2.yml'), '--spec', path.join(sharedSpecs, 'more', 'customers.v2.yml'));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: Failed to compare any mapped field: none of the given documents defines an operation a mapping spec uses\. store_information\.v2\.yml looks like "Store Information" \(server https:\/\/api\.bigcommerce\.com\/stores\/\{store_hash\}\/v2; 2 operation\(s\): GET \/store, GET \/time\)/);
+    // Customers V2 shares GET /customers with Customers V3; its V2 server says it is not the one the specs use.
+    expect(stderr).toContain('customers.v2.yml defines GET /customers of Customers V3 but under v2');
+    expect(stderr).toMatch(/The specs use GET \/orders\/\{order_id\}.*\(Orders V2, e\.g\. orders\.v2\.oas2\.yml\)/);
+    expect(stdout).toContain('Verdict: **NOTHING COMPARED (exit 2)**');
+    expect(stdout).not.toContain('no breaking change');
+  }, 60_000);
+
+  it.runIf(haveShared)(`compares the inventory adjustment items, the body's "items" property (a pointer once skipped them unread)${haveShared ? '' : noShared('current')}`, async () => {
+    const copy = copyAs(path.join(sharedSpecs, 'current', 'inventory.v3.yml'), dir, 'stock-levels.yml', (t) => {
+      const at = t.indexOf('                  sku:\n', t.indexOf('    AdjustmentsAbsoluteRequest:'));
+      expect(at, 'sku in AdjustmentsAbsoluteRequest').toBeGreaterThan(0);
+      return `${t.slice(0, at)}                  stock_keeping_unit:\n${t.slice(at + '                  sku:\n'.length)}`;
+    });
+    const report = await drift(shippedMappings, copy);
+    expect(report.findings.filter((f) => f.severity === 'breaking').map((f) => [f.kind, f.resource, f.field])).toEqual([['removed', 'inventory adjustment', 'sku']]);
+    expect(report.verdict).toBe('breaking');
+  }, 60_000);
+
+  it.runIf(haveShared)(`gives the same report for the current documents under meaningless names as under their own${haveShared ? '' : noShared('current')}`, async () => {
+    const scrambled = path.join(dir, 'scrambled');
+    const names = fs.readdirSync(path.join(sharedSpecs, 'current')).sort();
+    names.forEach((name, i) => copyAs(path.join(sharedSpecs, 'current', name), scrambled, `document-${names.length - i}.yml`));
+    const [byName, byContent] = [await drift(shippedMappings, path.join(sharedSpecs, 'current')), await drift(shippedMappings, scrambled)];
+    expect(byContent.summary).toEqual(byName.summary);
+    expect(byContent.findings).toEqual(byName.findings);
+    expect(byContent.checked.map((c) => c.status)).toEqual(byName.checked.map((c) => c.status));
+  }, 60_000);
 });

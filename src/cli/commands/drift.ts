@@ -2,12 +2,14 @@
  * `bc-harness drift`: the mapping specs and resource contracts against a new BigCommerce OpenAPI
  * document. Exit 1 on a breaking change (a mapped field removed, renamed or retyped, a request
  * field newly required), 0 otherwise; additive changes are reported and never fail the build.
+ * Exit 2 when no mapped field was compared (the documents given define none of the operations the
+ * specs use) or two documents claim one API: a pass that checked nothing would be a false pass.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createContractRegistry } from '../../mappings/contracts.ts';
-import { checkDrift, renderDriftJunit, renderDriftMarkdown, type DriftReport } from '../../mappings/drift.ts';
+import { checkDrift, DriftInputError, renderDriftJunit, renderDriftMarkdown, type DriftReport } from '../../mappings/drift.ts';
 import { defaultMappingsDir, formatSpecIssue, loadSpecs } from '../../mappings/load-spec.ts';
 import { loadOpenApiSet, OpenApiLoadError } from '../../mappings/openapi.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
@@ -49,7 +51,13 @@ export async function runDrift(flags: DriftFlags, write: (text: string) => void)
     throw error;
   }
 
-  const report = checkDrift({ specs: loaded.specs, registry, current, ...(previous ? { previous } : {}), generatedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  let report: DriftReport;
+  try {
+    report = checkDrift({ specs: loaded.specs, registry, current, ...(previous ? { previous } : {}), generatedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+  } catch (error) {
+    if (error instanceof DriftInputError) throw new UsageError(error.message);
+    throw error;
+  }
   const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderDriftMarkdown(report);
   if (flags.out) {
     fs.mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
@@ -59,6 +67,12 @@ export async function runDrift(flags: DriftFlags, write: (text: string) => void)
     fs.mkdirSync(path.dirname(path.resolve(flags.junit)), { recursive: true });
     fs.writeFileSync(flags.junit, renderDriftJunit(report));
   }
+  if (report.verdict === 'nothing-compared') {
+    // The report is still written (its documents table says what each file was taken for), but
+    // the run is invalid input, never a pass.
+    console.error(`error: ${report.nothingComparedReason}`);
+    return { code: EXIT.invalidInput, report };
+  }
   return { code: report.verdict === 'breaking' ? EXIT.failed : EXIT.ok, report };
 }
 
@@ -66,7 +80,7 @@ export function registerDrift(program: Command, run: (action: () => Promise<numb
   program
     .command('drift')
     .description('Check the mapping specs against a new BigCommerce OpenAPI document: breaking changes exit 1')
-    .requiredOption('--spec <path>', 'the new OpenAPI document, or a directory of them (repeatable)', collect)
+    .requiredOption('--spec <path>', 'the new OpenAPI document, or a directory of them (repeatable); each is recognised by its content, not its file name', collect)
     .option('--against <path>', 'the document(s) the specs were written against, to list every field-level difference (repeatable)', collect)
     .option('--junit <file>', 'also write JUnit XML for CI')
     .option('--format <format>', 'md or json', 'md')
@@ -76,7 +90,11 @@ export function registerDrift(program: Command, run: (action: () => Promise<numb
     .addHelpText(
       'after',
       `
-Exit codes: 0 no breaking change, 1 breaking change, 2 invalid input, 3 harness error.
+Documents are matched to contracts by content: the operations they define (GET /orders/{order_id}
+is Orders V2), then the API version in servers, basePath or title. Two documents claiming one API
+exit 2; so does a run that compared no mapped field.
+
+Exit codes: 0 no breaking change, 1 breaking change, 2 invalid input (including nothing compared), 3 harness error.
 
 Examples:
   $ bc-harness drift --spec ../shared/bigcommerce-specs/current
