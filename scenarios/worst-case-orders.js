@@ -23,7 +23,7 @@ export const options = {
 
 export const acceptance = {
   scenario: 'worst-case-orders',
-  description: 'A steady stream of worst-case orders: 60 in 30 minutes.',
+  description: 'A steady stream of worst-case orders: 60 in 30 minutes. Every 8th (7 of 60) carries a 255-character SKU and a 50-character PO number that no integration may carry: the spec rejects it, so it must be dead-lettered; the rest must arrive field for field.',
   simulatedDuration: DURATION,
   expectedOrders: 60,
   requires: ['simulator'],

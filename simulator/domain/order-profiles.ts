@@ -9,7 +9,9 @@
  * - worst-case: 100+ lines, every product option type, several shipping addresses, coupon plus
  *   gift certificate plus store credit, zero-price and digital lines, tax exempt, Unicode, emoji
  *   and right-to-left names, fields at their maximum length, a long customer message, and a
- *   non-default currency.
+ *   non-default currency. Hard, but carriable by a correct integration: every field the connected
+ *   systems refuse outright stays within their limits, so only truncation warnings remain. The
+ *   exception is a stated minority (UNCARRIABLE_WORST_CASE_EVERY) that no integration can carry.
  */
 import type { Faker } from '@faker-js/faker';
 import { z } from 'zod';
@@ -47,6 +49,50 @@ export const MAX_LENGTHS = {
 } as const;
 
 export const TAX_RATE = 0.08;
+
+/**
+ * Every 8th worst-case order a store generates (the 8th, 16th, 24th, ... counted per store from
+ * its seed, restarting when the store is reset) is uncarriable, so a run of N worst-case orders
+ * holds exactly floor(N / 8) of them. It has a 255-character SKU on its second line (on the next
+ * physical line if the second is digital) and a 50-character PO number. orders-to-erp-sales-order
+ * rejects both (`lines[].sku` and `customerPo` maxLength 20, action reject: a cut SKU finds no
+ * item, a cut PO no longer matches the buyer's invoice) and orders-to-3pl-fulfillment-order
+ * rejects the SKU (`consignments[].lines[].sku` maxLength 50: the 3PL picks by SKU). A correct
+ * integration dead-letters exactly these; every other worst-case order maps with truncation
+ * warnings only.
+ */
+export const UNCARRIABLE_WORST_CASE_EVERY = 8;
+
+/** Whether the `ordinal`-th worst-case order of a store (counted from 1) is uncarriable. */
+export const isUncarriableWorstCase = (ordinal: number): boolean => ordinal > 0 && ordinal % UNCARRIABLE_WORST_CASE_EVERY === 0;
+
+/**
+ * The limits a carriable worst-case order goes up to but not past, because the connected systems
+ * reject (not truncate) beyond them.
+ */
+export const CARRIABLE_LIMITS = {
+  /** ERP `customerPo` maxLength 20, action reject (orders-to-erp-sales-order). */
+  customerPo: 20,
+  /**
+   * 3PL `consignments[].shipTo.address1`/`address2` maxLength 60, action reject (a cut street
+   * misdelivers); the ERP truncates the same lines to 35 with a warning.
+   */
+  streetLine: 60,
+} as const;
+
+/**
+ * The worst-case PO number: long, Unicode (German umlauts, Japanese) and exactly at the ERP's
+ * 20-character limit, so a correct integration carries it unchanged and a careless one that
+ * counts UTF-8 bytes or mangles Unicode shows.
+ */
+export const WORST_CASE_PO = 'PO-ÄÖÜ-注文-2026-00042';
+
+/**
+ * Worst-case orders generated per store. The store's seeded faker is created once per store (and
+ * again on reset), so it identifies the store without a field in OrderContext; the same seed thus
+ * gives the same sequence of carriable and uncarriable orders.
+ */
+const worstCaseCount = new WeakMap<Faker, number>();
 
 export interface OrderContext {
   faker: Faker;
@@ -196,9 +242,11 @@ function worstCaseAddresses(f: Faker, email: string): Address[] {
     {
       first_name: 'Zoë 😀',
       last_name: 'Ørsted-Łukasiewicz',
+      // The company may be as long as the platform allows: the ERP (30) and 3PL (50) truncate it.
       company: fill('Ünïcødé GmbH & Co. KG ', MAX_LENGTHS.addressField),
-      street_1: fill('Bahnhofstraße 1 ', MAX_LENGTHS.addressField),
-      street_2: fill('Hinterhaus, 3. OG ', MAX_LENGTHS.addressField),
+      // Street lines stop at the 3PL's 60, past which it rejects; the ERP truncates them to 35.
+      street_1: fill('Bahnhofstraße 1 ', CARRIABLE_LIMITS.streetLine),
+      street_2: fill('Hinterhaus, 3. OG ', CARRIABLE_LIMITS.streetLine),
       city: 'Zürich',
       state: 'Zürich',
       zip: '8001',
@@ -286,6 +334,12 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
   const created = rfc2822(ctx.now);
   const worst = profile === 'worst-case';
   const b2b = profile === 'b2b';
+  let uncarriable = false;
+  if (worst) {
+    const ordinal = (worstCaseCount.get(f) ?? 0) + 1;
+    worstCaseCount.set(f, ordinal);
+    uncarriable = isUncarriableWorstCase(ordinal);
+  }
 
   const b2bCustomers = ctx.customers.filter((c) => c.customer_group_id > 0);
   const customer: V3Customer | undefined = b2b
@@ -321,7 +375,11 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
   const formFields = b2b
     ? [{ name: 'PO Number', value: `PO-${f.string.numeric(8)}` }, { name: 'Cost Centre', value: f.string.alphanumeric({ length: 6, casing: 'upper' }) }]
     : worst
-      ? [{ name: 'PO Number', value: fill('PO-ÄÖÜ-', 50) }, { name: 'Delivery notes 📦', value: 'Leave at the back door / اترك عند الباب' }]
+      ? [
+          // The uncarriable minority's PO is 50 characters, past the ERP's customerPo maxLength 20 (reject).
+          { name: 'PO Number', value: uncarriable ? fill('PO-ÄÖÜ-', 50) : WORST_CASE_PO },
+          { name: 'Delivery notes 📦', value: 'Leave at the back door / اترك عند الباب' },
+        ]
       : [];
   const b = billingBase;
   const billing: BillingAddress = {
@@ -344,6 +402,9 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
   const currency = worst ? { code: 'EUR', id: 2, rate: '0.9200000000' } : { code: ctx.defaultCurrency, id: 1, rate: '1.0000000000' };
 
   const addressIds = shipTo.map(() => ctx.ids.address());
+  // The uncarriable minority's over-long SKU goes on a shipped line (the second line, or the next
+  // physical one when that is digital), so both the ERP and the 3PL meet it.
+  const longSkuIndex = uncarriable ? lines.findIndex((l, i) => i >= 1 && l.product.type !== 'digital') : -1;
   const products: V2OrderProduct[] = lines.map((line, index) => {
     const id = ctx.ids.orderProduct();
     const listPrice = line.variant.price ?? line.product.price;
@@ -364,7 +425,9 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
       name,
       name_customer: name,
       name_merchant: name,
-      sku: worst && index === 1 ? fill(`${line.variant.sku}-`, MAX_LENGTHS.sku) : line.variant.sku,
+      // Catalog SKUs fit the ERP's 20 characters; the uncarriable minority has one 255-character
+      // SKU (ERP lines[].sku maxLength 20 and 3PL consignments[].lines[].sku maxLength 50, reject).
+      sku: index === longSkuIndex ? fill(`${line.variant.sku}-`, MAX_LENGTHS.sku) : line.variant.sku,
       upc: line.product.upc,
       type: digital ? 'digital' : 'physical',
       base_price: money(listPrice),

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UNCARRIABLE_WORST_CASE_EVERY, WORST_CASE_PO } from '../../simulator/domain/order-profiles.ts';
 import { loadSpecs } from '../../src/mappings/load-spec.ts';
 import { createSampleWorld } from '../../src/mappings/sample-sources.ts';
 import { buildMappingDoc } from '../../src/reports/mapping-doc/build.ts';
@@ -64,16 +65,38 @@ describe('the mapping document model', () => {
     expect(mappingDocSchema.parse(doc)).toEqual(doc);
   });
 
-  it('computes the example column from the worst-case order: rejects and truncations show on their fields', () => {
+  it('computes the example column from the worst-case order: truncations and rejects show on their fields', () => {
+    // The first worst-case order of a store is carriable (only every UNCARRIABLE_WORST_CASE_EVERY-th
+    // is not): the ERP takes it, with the long fields cut and warned about.
     const erp = section('orders-to-erp-sales-order');
-    expect(erp.example.outcome).toBe('rejected');
+    expect(erp.example.outcome).toBe('accepted-with-warnings');
     const sku = erp.fields.find((f) => f.target === 'lines[].sku')!;
-    expect(sku.example).toMatchObject({ status: 'error', issue: expect.stringMatching(/^lines\[\d+\]\.sku: 255 characters; the target allows 20$/) });
+    expect(sku.example).toMatchObject({ status: 'ok' });
     expect(sku.constraint).toBe('max 20 chars → reject');
+    const po = erp.fields.find((f) => f.target === 'customerPo')!;
+    expect(po.example).toMatchObject({ status: 'ok', value: WORST_CASE_PO });
     const name = erp.fields.find((f) => f.target === 'billTo.name')!;
     expect(name.example).toMatchObject({ status: 'ok', value: 'Zoë 😀 Ørsted-Łukasiewicz' });
     const comment = erp.fields.find((f) => f.target === 'comment')!;
     expect(comment.example).toMatchObject({ status: 'warning', issue: 'comment: cut from 2000 to 240 characters (the target allows 240)' });
+    expect(erp.risks.some((r) => r.kind === 'reject')).toBe(false);
+    expect(erp.risks.some((r) => r.kind === 'truncate' && r.text.includes('shipTos[].address.street1'))).toBe(true);
+    // A reject shows on its field: the worst-case freight consolidator's tracking number.
+    const shipments = section('3pl-shipments-to-bigcommerce');
+    expect(shipments.example.outcome).toBe('rejected');
+    expect(shipments.fields.find((f) => f.target === 'tracking_number')!.example).toMatchObject({ status: 'error', issue: 'tracking_number: 60 characters; the target allows 50' });
+  });
+
+  it(`shows an uncarriable worst-case order (every ${UNCARRIABLE_WORST_CASE_EVERY}th) rejected on the fields that break the ERP's limits`, () => {
+    const w = createSampleWorld({ seed: 1 });
+    const samples = Array.from({ length: UNCARRIABLE_WORST_CASE_EVERY }, () => w.sample('worst-case'));
+    w.close();
+    const { order: bad, sources: badSources } = samples.at(-1)!;
+    const badDoc = buildMappingDoc({ specs, samples: badSources, sampleOrder: { id: bad.order.id, lines: bad.products.length, addresses: bad.shippingAddresses.length, currency: bad.order.currency_code }, seed: 1, generatedAt: '2026-11-27T12:00:00Z' });
+    const erp = badDoc.flows.flatMap((f) => f.specs).find((s) => s.name === 'orders-to-erp-sales-order')!;
+    expect(erp.example.outcome).toBe('rejected');
+    expect(erp.fields.find((f) => f.target === 'lines[].sku')!.example).toMatchObject({ status: 'error', issue: expect.stringMatching(/^lines\[\d+\]\.sku: 255 characters; the target allows 20$/) });
+    expect(erp.fields.find((f) => f.target === 'customerPo')!.example).toMatchObject({ status: 'error', issue: 'customerPo: 50 characters; the target allows 20' });
     expect(erp.risks.some((r) => r.kind === 'reject' && r.text.includes('lines[].sku'))).toBe(true);
   });
 

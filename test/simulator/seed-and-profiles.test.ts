@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from '../../simulator/domain/clock.ts';
 import { createLedger } from '../../simulator/domain/ledger.ts';
-import { ORDER_OPTION_TYPES, MAX_LENGTHS } from '../../simulator/domain/order-profiles.ts';
+import { CARRIABLE_LIMITS, MAX_LENGTHS, ORDER_OPTION_TYPES, UNCARRIABLE_WORST_CASE_EVERY } from '../../simulator/domain/order-profiles.ts';
 import { planQuota } from '../../simulator/domain/plans.ts';
 import { createQuota } from '../../simulator/domain/quota.ts';
 import { generateCatalog } from '../../simulator/domain/seed.ts';
@@ -70,6 +70,21 @@ describe('order profiles', () => {
     expect(agg.products.some((p) => [...p.name].length === MAX_LENGTHS.productName)).toBe(true);
     expect([...o.customer_message]).toHaveLength(MAX_LENGTHS.customerMessage);
     expect(o.currency_code).not.toBe(o.store_default_currency_code);
+    close();
+  });
+
+  it(`makes every ${UNCARRIABLE_WORST_CASE_EVERY}th worst-case order of a store uncarriable, counting again after a reset`, () => {
+    const { store, close } = makeStore(3);
+    // Uncarriable: a SKU past the ERP's 20 characters (lines[].sku, reject) and a PO past its 20 (customerPo, reject).
+    const uncarriable = () =>
+      Array.from({ length: UNCARRIABLE_WORST_CASE_EVERY * 2 }, () => store.placeShopperOrder('worst-case')).map((agg) => {
+        const po = agg.order.billing_address.form_fields.find((f) => f.name === 'PO Number')!.value;
+        return agg.products.some((p) => p.sku.length > 20) || [...po].length > CARRIABLE_LIMITS.customerPo;
+      });
+    const first = uncarriable();
+    expect(first.flatMap((u, i) => (u ? [i + 1] : []))).toEqual([UNCARRIABLE_WORST_CASE_EVERY, UNCARRIABLE_WORST_CASE_EVERY * 2]);
+    store.reset();
+    expect(uncarriable()).toEqual(first);
     close();
   });
 

@@ -116,6 +116,37 @@ function changedSince<T>(items: Iterable<Stamped<T>>, since: number | undefined,
   return list.slice(0, limit).map((s) => s.record);
 }
 
+/**
+ * Every 10th freight shipment the 3PL mock ships (the 10th, 20th, ... counted per mock from its
+ * start) carries a 55-character consolidated freight reference, longer than BigCommerce's
+ * `tracking_number` (maxLength 50, the shipment create schema); 3pl-shipments-to-bigcommerce
+ * rejects it (a cut tracking number tracks someone else's parcel), so a correct integration
+ * dead-letters exactly these. Every other freight reference is FREIGHT_REFERENCE_LENGTH long.
+ */
+export const OVERLONG_FREIGHT_REFERENCE_EVERY = 10;
+
+/**
+ * Lengths of freight references: LTL PRO numbers run from about 9 characters and consolidation
+ * references to about 35, all within BigCommerce's 50. The over-long minority is 55.
+ */
+export const FREIGHT_REFERENCE_LENGTH = { min: 9, max: 35, overLong: 55 } as const;
+
+/** Whether the `ordinal`-th freight shipment of a 3PL mock (counted from 1) has an over-long reference. */
+export const isOverlongFreightReference = (ordinal: number): boolean => ordinal > 0 && ordinal % OVERLONG_FREIGHT_REFERENCE_EVERY === 0;
+
+/**
+ * A DHL Freight style reference for a shipment, derived from its id so it is the same for the
+ * same seed: "JJD" and digits, 9-35 characters, or (overLong) "JJD" and 52 hex characters.
+ */
+export function freightReference(shipmentId: string, overLong: boolean): string {
+  const digest = createHash('sha256').update(shipmentId).digest('hex');
+  const { min, max, overLong: long } = FREIGHT_REFERENCE_LENGTH;
+  if (overLong) return `JJD${digest.slice(0, long - 3).toUpperCase()}`;
+  const length = min + (parseInt(digest.slice(0, 4), 16) % (max - min + 1));
+  // A 256-bit digest is 77-78 decimal digits, more than the 32 the longest reference needs.
+  return `JJD${BigInt(`0x${digest}`).toString().slice(0, length - 3)}`;
+}
+
 export function fieldErrorsFrom(lines: string[]): FieldError[] {
   return lines.map((line) => {
     const space = line.indexOf(' ');
@@ -359,6 +390,8 @@ export function createSystems(options: SystemsOptions) {
   const fulfillmentOrders = new Map<string, Stamped<Json>>();
   const shipments = new Map<string, Stamped<Json>>();
   const shipListeners = new Set<(shipment: Json) => void>();
+  /** Freight shipments shipped so far: every OVERLONG_FREIGHT_REFERENCE_EVERY-th gets an over-long reference. */
+  let freightShipments = 0;
   const carriers = [
     { carrier: 'UPS', service: 'Ground', url: 'https://www.ups.com/track?tracknum=' },
     { carrier: 'FEDEX', service: 'Home Delivery', url: 'https://www.fedex.com/fedextrack/?trknbr=' },
@@ -378,8 +411,8 @@ export function createSystems(options: SystemsOptions) {
             const shipmentId = `${externalId}-${consignment.consignmentRef}`;
             if (shipments.has(shipmentId)) continue;
             const c = carriers[Math.floor(random() * carriers.length)]!;
-            // Freight services use long consolidated references: 55 characters, longer than BigCommerce's 50.
-            const tracking = c.carrier === 'DHLFREIGHT' ? `JJD${createHash('sha256').update(shipmentId).digest('hex').slice(0, 52).toUpperCase()}` : `1Z${createHash('sha1').update(shipmentId).digest('hex').slice(0, 16).toUpperCase()}`;
+            // Freight references are 9-35 characters; a stated minority is over BigCommerce's 50.
+            const tracking = c.carrier === 'DHLFREIGHT' ? freightReference(shipmentId, isOverlongFreightReference(++freightShipments)) : `1Z${createHash('sha1').update(shipmentId).digest('hex').slice(0, 16).toUpperCase()}`;
             const shipment: Json = {
               shipmentId,
               fulfillmentOrderRef: externalId,
