@@ -2,6 +2,8 @@
  * The one table of exit codes for every command (DESIGN.md section 8): a harness crash never
  * reads as an integration failure.
  */
+import { HarnessError } from '../errors.ts';
+
 export const EXIT = {
   ok: 0,
   /** Acceptance failed (uat, tco). */
@@ -12,9 +14,22 @@ export const EXIT = {
   harnessError: 3,
 } as const;
 
-export class UsageError extends Error {
+/** Invalid usage of a command: a harness error of kind invalid-input (exit 2). */
+export class UsageError extends HarnessError {
   constructor(message: string) {
-    super(message);
+    super('invalid-input', message);
     this.name = 'UsageError';
+  }
+}
+
+/** The one place a harness error's kind becomes an exit code. */
+export function exitCodeFor(error: HarnessError): number {
+  switch (error.kind) {
+    case 'invalid-input':
+      return EXIT.invalidInput;
+    case 'harness':
+      return EXIT.harnessError;
+    default:
+      return error.kind satisfies never;
   }
 }

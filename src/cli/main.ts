@@ -5,8 +5,10 @@
  * report renderers and the simulator in its resident memory (about 100 MB when every command was
  * imported). Help and unknown commands load them all.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { EXIT, UsageError } from './exit-codes.ts';
+import { isHarnessError } from '../errors.ts';
+import { EXIT, exitCodeFor } from './exit-codes.ts';
 
 type Run = (action: () => Promise<number>) => Promise<void>;
 type Register = (program: Command, run: Run) => void;
@@ -23,12 +25,19 @@ const commands: Record<string, () => Promise<Register>> = {
   tco: async () => (await import('./commands/tco.ts')).registerTco,
 };
 
+/** The version in package.json, read when asked for: the CLI runs from source, with no build step to stamp it. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command();
   program
     .name('bc-harness')
     .description('BigCommerce integration harness: find out before go-live whether an integration holds up.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage and examples)');
 
@@ -36,9 +45,9 @@ export async function main(argv: string[]): Promise<number> {
     try {
       code = await action();
     } catch (error) {
-      if (error instanceof UsageError) {
-        console.error(`error: ${error.message}`);
-        code = EXIT.invalidInput;
+      if (isHarnessError(error)) {
+        console.error(`${error.kind === 'invalid-input' ? 'error' : 'bc-harness failed'}: ${error.message}`);
+        code = exitCodeFor(error);
         return;
       }
       console.error(`bc-harness failed: ${(error as Error).stack ?? error}`);
@@ -47,7 +56,9 @@ export async function main(argv: string[]): Promise<number> {
   };
 
   const requested = argv[2];
-  const names = requested !== undefined && requested in commands ? [requested] : Object.keys(commands);
+  // --version needs no command; loading them all would only slow it down.
+  const version = requested === '--version' || requested === '-V';
+  const names = requested !== undefined && requested in commands ? [requested] : version ? [] : Object.keys(commands);
   for (const name of names) (await commands[name]!())(program, run);
 
   try {

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { didYouMean, readableIssues } from '../cli/suggest.ts';
 import { createExecContext, executionStorage, type RunContext, type VuState } from './context.ts';
 import { createGroupTree } from './group-tree.ts';
 import { createK6Logger } from './logger.ts';
@@ -31,6 +32,19 @@ export function resolveScenario(nameOrPath: string, dir = SCENARIOS_DIR): { name
   const named = join(dir, `${nameOrPath}.js`);
   if (/^[a-z0-9-]+$/.test(nameOrPath) && existsSync(named)) return { name: nameOrPath, path: named };
   return undefined;
+}
+
+/**
+ * Why `resolveScenario` found nothing, with the nearest scenario names: a misspelt name gets the
+ * name it was probably meant to be, a missing file is called missing.
+ */
+export function unknownScenarioMessage(nameOrPath: string, dir = SCENARIOS_DIR): string {
+  const names = listScenarios(dir);
+  const asPath = /[\\/]/.test(nameOrPath) || nameOrPath.endsWith('.js');
+  const why = !asPath ? 'there is no scenario of that name in scenarios/' : existsSync(resolve(nameOrPath)) ? 'it is not a .js k6 script' : 'there is no such file';
+  // "./doorbustr.js" was probably meant as the shipped scenario too.
+  const near = didYouMean(basename(nameOrPath, '.js'), names);
+  return `Failed to find the scenario "${nameOrPath}": ${why}.${near} Use one of ${names.join(', ')}, or a path to a .js k6 script.`;
 }
 
 let loads = 0;
@@ -67,7 +81,7 @@ export async function loadAcceptance(path: string, env: Record<string, string> =
   const exports = await loadScriptExports(path, env);
   const parsed = acceptanceSchema.safeParse(exports.acceptance);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const issues = readableIssues(parsed.error, exports.acceptance, acceptanceSchema, { root: 'acceptance' }).join('; ');
     throw new Error(`Failed to read the acceptance criteria of ${path}: ${issues}. Export them as \`export const acceptance = {...}\` (scenarios/README.md).`);
   }
   return parsed.data;

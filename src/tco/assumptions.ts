@@ -10,7 +10,8 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { planNameSchema, planNames } from '../../simulator/domain/plans.ts';
-import { formatYamlPath, nearestName, type YamlPath } from '../mappings/compile.ts';
+import { closest, knownKeys, valueAt } from '../cli/suggest.ts';
+import { formatYamlPath, type YamlPath } from '../mappings/compile.ts';
 import { projectRoot } from '../mappings/contracts.ts';
 import { locate } from '../mappings/load-spec.ts';
 
@@ -107,36 +108,6 @@ export class AssumptionsError extends Error {
   }
 }
 
-/** The keys a zod schema allows at a path of the data, for "did you mean" on an unknown key. */
-function knownKeys(schema: z.ZodType, at: YamlPath): string[] {
-  let s: z.ZodType | undefined = schema;
-  const unwrap = (x: z.ZodType): z.ZodType => {
-    let cur = x;
-    for (let i = 0; i < 8; i++) {
-      const def = (cur as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } } })._zod.def;
-      if (def.innerType) cur = def.innerType;
-      else if (def.type === 'pipe' && def.in) cur = def.in;
-      else break;
-    }
-    return cur;
-  };
-  for (const key of at) {
-    if (!s) return [];
-    const cur = unwrap(s);
-    if (cur instanceof z.ZodObject) s = (cur.shape as Record<string, z.ZodType>)[String(key)];
-    else if (cur instanceof z.ZodRecord) s = (cur as unknown as { _zod: { def: { valueType: z.ZodType } } })._zod.def.valueType;
-    else return [];
-  }
-  const last = s ? unwrap(s) : undefined;
-  return last instanceof z.ZodObject ? Object.keys(last.shape) : [];
-}
-
-function valueAt(data: unknown, at: YamlPath): unknown {
-  let cur = data;
-  for (const k of at) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[k] : undefined;
-  return cur;
-}
-
 const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
 
 /** One readable message per zod issue, with the YAML path and what was there. */
@@ -146,7 +117,7 @@ export function describeIssues(error: z.ZodError, data: unknown): { at: YamlPath
     if (issue.code === 'unrecognized_keys') {
       const allowed = knownKeys(assumptionsSchema, at);
       const keys = issue.keys.map((k) => {
-        const near = nearestName(k, allowed, 1);
+        const near = closest(k, allowed, { max: 1 });
         return `"${k}"${near.length ? ` (did you mean "${near[0]}"?)` : ''}`;
       });
       return { at, message: `unknown key ${keys.join(', ')}${allowed.length ? `; allowed here: ${allowed.join(', ')}` : ''}` };

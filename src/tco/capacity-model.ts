@@ -108,10 +108,13 @@ export function yearVolumeFactor(growth: number, year: number): number {
 }
 
 export interface CapacityInput {
-  /** Order-driven requests per order over a whole day: what requests a day grow with. */
-  callsPerOrder: number;
-  /** The same in the busiest hour: what a peak window and a flash sale cost per order. */
-  peakCallsPerOrder: number;
+  /**
+   * Order-driven requests per order synced (figures.ts: the order-driven part of requests per
+   * order): what requests a day, a busy window and a flash sale grow with. One figure for all
+   * three: a per-order cost measured inside the busiest hour read the quota's ceiling instead
+   * (a queuing integration defers work past it), and projected a 934x sale from 0.46 requests.
+   */
+  orderDrivenPerOrder: number;
   scheduledPerDay: number;
   webhooksPerOrder: number;
   behaviour: SaturationBehaviour;
@@ -188,14 +191,14 @@ export function projectCapacity(input: CapacityInput): CapacityProjection {
 
   const groups: PlanGroup[] = planGroups().map((g) => {
     const capacity = windowCapacity(g.quota);
-    const ordersPerWindow = orderCapacityPerWindow(capacity, { callsPerOrder: input.peakCallsPerOrder, otherAppsShare: input.otherAppsShare, scheduledPerWindow });
+    const ordersPerWindow = orderCapacityPerWindow(capacity, { callsPerOrder: input.orderDrivenPerOrder, otherAppsShare: input.otherAppsShare, scheduledPerWindow });
     return {
       plans: g.plans,
       label: g.label,
       perWindow: g.quota.perWindow ?? null,
       capacity,
       ordersPerWindow,
-      spike: spikeBreakpoint({ capacity, callsPerOrder: input.peakCallsPerOrder, multiplier: input.flashSale.multiplier, otherAppsShare: input.otherAppsShare, scheduledPerWindow }),
+      spike: spikeBreakpoint({ capacity, callsPerOrder: input.orderDrivenPerOrder, multiplier: input.flashSale.multiplier, otherAppsShare: input.otherAppsShare, scheduledPerWindow }),
       // The normal peak fits while it needs no more than the plan leaves the integration.
       normalDayOutgrownIn: ordersPerWindow === 0 ? 0 : yearsUntil(base0, ordersPerWindow, input.growth),
       flashSaleOutgrownIn: ordersPerWindow === 0 ? 0 : yearsUntil(base0, maxBaseForFlashSale({ capacity: ordersPerWindow, ...sale }), input.growth),
@@ -205,12 +208,12 @@ export function projectCapacity(input: CapacityInput): CapacityProjection {
   const rowAt = (t: number): YearRow => {
     const orders = ordersAt(input.ordersPerDay, input.growth, t);
     const base = peakOrdersPerWindow(orders, input.peakHourShare);
-    const peak = windowDemand(base, input.peakCallsPerOrder, scheduledPerWindow);
-    const flash = windowDemand(base * input.flashSale.multiplier, input.peakCallsPerOrder, scheduledPerWindow);
+    const peak = windowDemand(base, input.orderDrivenPerOrder, scheduledPerWindow);
+    const flash = windowDemand(base * input.flashSale.multiplier, input.orderDrivenPerOrder, scheduledPerWindow);
     return {
       t,
       ordersPerDay: orders,
-      callsPerDay: callsPerDay(orders, input.callsPerOrder, input.scheduledPerDay),
+      callsPerDay: callsPerDay(orders, input.orderDrivenPerOrder, input.scheduledPerDay),
       webhooksPerDay: orders * input.webhooksPerOrder,
       peakOrdersPerWindow: base,
       peakDemandPerWindow: peak,

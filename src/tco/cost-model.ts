@@ -6,6 +6,7 @@
  */
 import type { PlanName } from '../../simulator/domain/plans.ts';
 import { methodIds, type Assumptions, type CostBasis, type CostItem, type MethodId } from './assumptions.ts';
+import { formatPerOrder } from '../verify/figures.ts';
 import { yearVolumeFactor, type CapacityProjection } from './capacity-model.ts';
 
 export interface Money {
@@ -103,7 +104,7 @@ export function computeCosts(input: CostInput): MethodCost[] {
     label: 'Plan upgrades forced by API demand',
     basis: 'derived',
     quoted: false,
-    source: `Measured: this run's requests per order on the store's growth (capacity section), priced with planPricesPerMonth.`,
+    source: `Measured: this run's order-driven requests per order and scheduled requests a day on the store's growth (capacity section), priced with planPricesPerMonth.`,
     perYear: upgrades,
     total: upgrades.reduce(add, zero()),
   };
@@ -224,8 +225,8 @@ export function recommend(input: CostInput & { costs: MethodCost[]; capacity: Ca
   const upgradeLine = input.costs[0]!.items.find((i) => i.id === 'planUpgrades');
   reasons.push(
     upgrade
-      ? `With the measured ${input.capacity.input.peakCallsPerOrder.toFixed(2)} requests per order at the peak the store must move from ${title(current)} to ${title(upgrade.plan)} in ${formatWhen(upgrade.from, years)}, because ${upgrade.reason}: ${upgradeLine ? money(upgradeLine.total) : 'no extra fee'} over ${years} years, whatever the method.`
-      : `With the measured ${input.capacity.input.peakCallsPerOrder.toFixed(2)} requests per order at the peak the store stays on ${title(current)} for all ${years} years, normal days and a ${input.capacity.input.flashSale.multiplier}x sale included.`,
+      ? `With the measured ${formatPerOrder(input.capacity.input.orderDrivenPerOrder)} order-driven requests per order the store must move from ${title(current)} to ${title(upgrade.plan)} in ${formatWhen(upgrade.from, years)}, because ${upgrade.reason}: ${upgradeLine ? money(upgradeLine.total) : 'no extra fee'} over ${years} years, whatever the method.`
+      : `With the measured ${formatPerOrder(input.capacity.input.orderDrivenPerOrder)} order-driven requests per order the store stays on ${title(current)} for all ${years} years, normal days and a ${input.capacity.input.flashSale.multiplier}x sale included.`,
   );
   reasons.push(input.behaviourText);
 

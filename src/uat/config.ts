@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { readableIssues } from '../cli/suggest.ts';
 import { acceptanceConfigSchema } from '../verify/criteria.ts';
 
 const DURATION = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
@@ -35,7 +36,7 @@ export const uatConfigFileSchema = z
       .strict()
       .optional(),
     /** Extra environment for the integration under test (e.g. its own settings). */
-    integrationEnv: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).optional(),
+    integrationEnv: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'environment variable names are upper-case letters, digits and _'), z.string()).optional(),
     /**
      * A command that prints the integration's dead-letter queue as JSON (an array or JSON Lines of
      * objects with `key`, `reason` and optionally `spec`), run after the integration stopped, for
@@ -66,9 +67,15 @@ export function loadConfigFile(file: string): UatConfigFile {
   } catch (error) {
     throw new ConfigFileError(`Failed to parse the config file ${file}: ${(error as Error).message.split('\n')[0]}.`);
   }
-  const parsed = uatConfigFileSchema.safeParse(data ?? {});
+  // An empty file is an empty config; a file holding one word or a list is a different mistake from a wrong field.
+  data ??= {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigFileError(`Failed to accept the config file ${file}: it holds ${Array.isArray(data) ? 'a list' : `the value ${JSON.stringify(data)}`}, not a mapping. Write it as a mapping of ${Object.keys(uatConfigFileSchema.shape).join(', ')} (README, "bc-harness uat").`);
+  }
+  const parsed = uatConfigFileSchema.safeParse(data);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    // One sentence per problem, naming the place and what to write; a misspelt key gets the key it was probably meant to be.
+    const issues = readableIssues(parsed.error, data, uatConfigFileSchema).join('; ');
     throw new ConfigFileError(`Failed to accept the config file ${file}: ${issues}. See README, "bc-harness uat", for the format.`);
   }
   return parsed.data;
@@ -80,6 +87,11 @@ export const runnerChoices = ['auto', 'embedded', 'k6'] as const;
 export interface UatOptions {
   scenario: string;
   integration: string;
+  /**
+   * The integration's name in the reports and the run id (`--name`), instead of "reference",
+   * "naive-<name>" or "command"; checked with checkIntegrationName.
+   */
+  name?: string;
   plan: 'standard' | 'plus' | 'pro' | 'enterprise';
   /** Requests per 30-second window, overriding the plan's. */
   quota?: number;

@@ -11,6 +11,7 @@ import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { closest, didYouMean } from '../cli/suggest.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(PROJECT_ROOT, 'bin', 'bc-harness.js');
@@ -35,21 +36,66 @@ export class IntegrationStartError extends Error {
   }
 }
 
+/** What `--integration` accepts by name; anything else is a command. */
+export const BUILTIN_INTEGRATIONS = ['reference', ...Object.keys(NAIVE_INTEGRATIONS).map((n) => `naive-${n}`)];
+
+/** One word a shell would run as a program: no space, slash, quote or other shell syntax. */
+const BARE_WORD = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * The built-in a bare word is probably a typo of: at most two edits away (case aside), or a naive
+ * fixture's name without its `naive-` prefix. Such a word is refused rather than run through the
+ * shell, where it would only fail with "command not found" (exit 127) and no hint.
+ */
+function typoOfBuiltin(word: string): string | undefined {
+  if (!BARE_WORD.test(word)) return undefined;
+  const bare = Object.keys(NAIVE_INTEGRATIONS);
+  const [near] = closest(word, [...BUILTIN_INTEGRATIONS, ...bare], { max: 1, within: 2 });
+  if (near === undefined) return undefined;
+  return bare.includes(near) ? `naive-${near}` : near;
+}
+
 export function parseIntegration(arg: string): IntegrationSpec {
   const value = arg.trim();
   if (value === 'reference') return { kind: 'reference' };
   if (value.startsWith('naive-') && !/\s/.test(value)) {
     const name = value.slice('naive-'.length);
     if (!(name in NAIVE_INTEGRATIONS)) {
-      throw new IntegrationStartError(`--integration ${value} is not a naive fixture; use one of ${Object.keys(NAIVE_INTEGRATIONS).map((n) => `naive-${n}`).join(', ')}, reference, or a command in quotes.`);
+      const near = didYouMean(value, BUILTIN_INTEGRATIONS.filter((b) => b.startsWith('naive-')), { max: 1 });
+      throw new IntegrationStartError(`Failed to choose the integration: ${value} is not a naive fixture.${near} Use one of ${BUILTIN_INTEGRATIONS.slice(1).join(', ')}, reference, or a command in quotes.`);
     }
     return { kind: 'naive', name: name as NaiveName };
   }
-  if (value === '') throw new IntegrationStartError('--integration is empty; use reference, naive-<name> or a command in quotes.');
+  if (value === '') throw new IntegrationStartError('Failed to choose the integration: --integration is empty; use reference, naive-<name> or a command in quotes.');
+  const typo = typoOfBuiltin(value);
+  if (typo !== undefined) {
+    // "./name" and "exec name" are the same program for the shell, and neither is a bare word.
+    throw new IntegrationStartError(`Failed to choose the integration: "${value}" is not a built-in integration. Did you mean "${typo}"? To run a command of that name, write it as "./${value}" or with arguments (e.g. "exec ${value}").`);
+  }
   return { kind: 'command', command: value };
 }
 
-export function integrationLabel(spec: IntegrationSpec): string {
+/** The longest --name: it goes into the run directory's name and every report's title. */
+export const MAX_NAME_LENGTH = 60;
+
+/**
+ * Checks a `--name` and returns it trimmed. It is printed in reports and becomes part of the run
+ * id (a directory name; runId replaces what a file name cannot hold), so it must be a short,
+ * visible label: no control or invisible characters, something to read.
+ */
+export function checkIntegrationName(name: string): string {
+  const label = name.trim();
+  const fix = 'Give a short label such as "acme-connector-2.1", or leave --name out.';
+  if (label === '') throw new IntegrationStartError(`Failed to use --name: it is empty. ${fix}`);
+  if (/\p{C}/u.test(label)) throw new IntegrationStartError(`Failed to use --name ${JSON.stringify(label)}: it holds a control or invisible character. ${fix}`);
+  if ([...label].length > MAX_NAME_LENGTH) throw new IntegrationStartError(`Failed to use --name "${label}": it is ${[...label].length} characters long, at most ${MAX_NAME_LENGTH} fit in the run directory's name and the report titles. ${fix}`);
+  if (!/[\p{L}\p{N}]/u.test(label)) throw new IntegrationStartError(`Failed to use --name "${label}": it has no letter or digit to read. ${fix}`);
+  return label;
+}
+
+/** The integration's name in the reports and the run id: `name` (checked) when given, else one derived from the spec. */
+export function integrationLabel(spec: IntegrationSpec, name?: string): string {
+  if (name !== undefined) return checkIntegrationName(name);
   switch (spec.kind) {
     case 'reference':
       return 'reference';

@@ -13,7 +13,11 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createVirtualClock } from '../../simulator/domain/clock.ts';
+import { HarnessError } from '../errors.ts';
+import { VERDICT_EXIT, type Verdict } from '../verify/verdict.ts';
+import { cartRenderer, verifyRunDirectory, writeNoVerdictJunit, type UatResult } from '../verify/verify-run-directory.ts';
 import { faultPlanSchema } from '../../simulator/domain/faults.ts';
 import { createLedger, type Ledger, type LedgerEntry } from '../../simulator/domain/ledger.ts';
 import type { Cart } from '../../simulator/domain/model.ts';
@@ -43,39 +47,26 @@ import { loadFacts, runLoad, type LoadRunResult } from './load-process.ts';
 import { createProgressPrinter, type Phase, type ProgressSink, type ProgressState } from './progress.ts';
 import { createRunDirectory, readRunFiles, runId, writeJson, type CatalogSnapshot } from './run-directory.ts';
 
-export type UatVerdict = 'pass' | 'fail' | 'error';
+export type UatVerdict = Verdict;
 
-export interface UatResult {
-  exitCode: number;
-  verdict: UatVerdict;
-  runDir?: string;
-  error?: string;
-  /** `tco` is the cost-of-ownership report's HTML, when it was rendered (tco.md and tco.json sit beside it). */
-  reports?: { html: string; md: string; json: string; junit: string; tco?: string };
-  report?: UatReport;
-  tco?: { html: string; md: string; json: string; summary: string };
-  verification?: Verification;
-  /** The final `--json` line (DESIGN.md section 8). */
-  line: Record<string, unknown>;
-}
+export type { UatResult };
+export { cartRenderer, verifyRunDirectory };
 
 /** A problem with the input: exit code 2, nothing started. */
-export class UatInputError extends Error {
+export class UatInputError extends HarnessError {
   constructor(message: string) {
-    super(message);
-    this.name = 'UatInputError';
+    super('invalid-input', message);
   }
 }
 
-/** The harness cannot run this scenario (a missing capability): exit code 3, no verdict. */
-export class UatHarnessError extends Error {
+/** The harness cannot run this scenario (a missing capability, a crash of its own): exit code 3, inconclusive. */
+export class UatHarnessError extends HarnessError {
   constructor(message: string) {
-    super(message);
-    this.name = 'UatHarnessError';
+    super('harness', message);
   }
 }
 
-export const EXIT_INTERRUPTED = 130;
+export const EXIT_INTERRUPTED = VERDICT_EXIT.interrupted;
 
 export interface UatDeps {
   progress?: ProgressSink | false;
@@ -155,14 +146,6 @@ function catalogOf(store: Store): CatalogSnapshot {
   return { storeHash: store.info.hash, products: [...store.products.values()].map((p) => ({ id: p.id, name: p.name, type: p.type, url: p.custom_url.url })) };
 }
 
-/** GET /v3/carts/{id} as the simulator renders it, from the catalog snapshot in the run directory. */
-export function cartRenderer(catalog: CatalogSnapshot): (body: Record<string, unknown>) => Record<string, unknown> {
-  const products = new Map(catalog.products.map((p) => [p.id, { id: p.id, name: p.name, type: p.type, custom_url: { url: p.url } }]));
-  // renderCart reads only the store's products and hash; this is that much of a store.
-  const storeView = { products, info: { hash: catalog.storeHash } } as unknown as Store;
-  return (body) => renderCart(storeView, body as unknown as Cart) as unknown as Record<string, unknown>;
-}
-
 const clampReal = (ms: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, ms));
 
 export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<UatResult> {
@@ -173,7 +156,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     // A run directory holds one run: an old ledger, queue export or engine state would mix in.
     throw new UatInputError(`Failed to use --out ${options.out}: the directory is not empty. Give a new directory, or delete this one first.`);
   }
-  const label = integrationLabel(prepared.integration);
+  const label = integrationLabel(prepared.integration, options.name);
   const id = runId(prepared.scenario.name, label, now());
   const runDir = createRunDirectory(options.out, id);
   const realStart = now();
@@ -213,6 +196,20 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   let endAt: number | undefined;
   let drain = { reason: 'not reached', text: 'The run stopped before the drain.' };
   let integrationExit: string | undefined;
+  /** Simulated ms the integration exited on its own (a finding: integration-crashed). */
+  let integrationDiedAt: number | undefined;
+  let integrationDiedText: string | undefined;
+  // The harness's own lag while the world runs: a busy machine shows here first, and time
+  // compression multiplies it (src/verify/fidelity.ts, harness-lag).
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  let harnessLag: { p99Ms: number; maxMs: number; meanMs: number } | undefined;
+  const stopLagMonitor = () => {
+    if (harnessLag || loadStartedAt === undefined) return;
+    loopDelay.disable();
+    // The histogram includes the sampling resolution itself; what matters is the lateness beyond it.
+    const lateMs = (ns: number) => Math.max(0, ns / 1e6 - 10);
+    harnessLag = loopDelay.count > 0 ? { p99Ms: lateMs(loopDelay.percentile(99)), maxMs: lateMs(loopDelay.max), meanMs: lateMs(loopDelay.mean) } : { p99Ms: 0, maxMs: 0, meanMs: 0 };
+  };
   const notes: string[] = [];
   let status: RunInfo['status'] = 'complete';
   let store: Store | undefined;
@@ -224,7 +221,8 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     id,
     status,
     scenario: { name: prepared.scenario.name, path: relative(process.cwd(), prepared.scenario.path) || prepared.scenario.path, acceptance: prepared.acceptance ?? null },
-    integration: { label, command: integration?.command ?? null, readyBy: integration?.readyBy ?? null, ready: integration?.ready ?? null, exit: integrationExit ?? null },
+    integration: { label, command: integration?.command ?? null, readyBy: integration?.readyBy ?? null, ready: integration?.ready ?? null, exit: integrationExit ?? null, died: integrationDiedAt !== undefined ? { at: iso(integrationDiedAt), text: integrationDiedText ?? 'exited' } : null },
+    harness: harnessLag ? { eventLoopLagP99Ms: harnessLag.p99Ms, eventLoopLagMaxMs: harnessLag.maxMs, eventLoopLagMeanMs: harnessLag.meanMs, measured: 'load and drain' } : null,
     options: { ...options, config: options.config ?? null, timeScale: scale },
     criteria: prepared.criteria,
     simulator: sim ? { url: sim.url, storeHash: store?.info.hash, clientId: store?.accounts[0]?.clientId, plan: options.plan, quotaPerWindow: quotaPerWindow(), seed: options.seed } : null,
@@ -307,6 +305,8 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     }
     void integration.exited.then((e) => {
       if (endAt === undefined) {
+        integrationDiedAt = clock.now();
+        integrationDiedText = e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
         integrationExit = `exited on its own with ${e.signal ?? `code ${e.code}`} at ${iso(clock.now())} (simulated), before the run ended`;
         notes.push(`The integration ${integrationExit}.`);
         note(`The integration ${integrationExit}.`);
@@ -319,6 +319,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
       phase('load', `Running ${prepared.scenario.name} at ${scale}x (one real second = ${scale} simulated seconds)${options.volumeScale !== undefined ? `, volume ${options.volumeScale}x` : ''}`);
       loadStartedAt = clock.now();
       state.loadStartedAt = loadStartedAt;
+      loopDelay.enable();
       load = await runLoad({
         scenarioPath: prepared.scenario.path,
         runner: options.runner,
@@ -355,6 +356,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
         ...(signal ? { signal } : {}),
       });
     }
+    stopLagMonitor();
     if (interrupted()) {
       status = 'interrupted';
       drain = { reason: 'interrupted', text: 'Interrupted (Ctrl-C) before the system settled.' };
@@ -362,6 +364,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   } catch (error) {
     harnessError = error as Error;
   } finally {
+    stopLagMonitor();
     endAt ??= clock.now();
     phase('stopping');
     // The state at the end is the state before the integration is told to stop: what it does
@@ -387,11 +390,15 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
 
   if (harnessError) {
     progress.stop();
-    const input = harnessError instanceof UatInputError;
+    const input = harnessError instanceof HarnessError && harnessError.kind === 'invalid-input';
     const message = harnessError.message;
     log(`${input ? 'error' : 'bc-harness uat failed'}: ${input ? message : (harnessError.stack ?? message)}`);
     log(`The run directory keeps what was recorded: ${runDir}`);
-    return { exitCode: input ? 2 : 3, verdict: 'error', runDir, error: message, line: { verdict: 'error', error: message, reportDir: runDir, criteria: [], findings: [] } };
+    // CI reads the JUnit file: a run that produced no verdict must not look like an empty pass.
+    const junit = writeNoVerdictJunit(runDir, { scenario: prepared.scenario.name, integration: label, message, kind: input ? 'invalid-input' : 'harness', realStartedAt: realStart.toISOString(), realSeconds: (now().getTime() - realStart.getTime()) / 1000, ...(options.junit ? { copyTo: options.junit } : {}) });
+    const line = { verdict: 'inconclusive' as const, error: message, reportDir: runDir, criteria: [], findings: [], scenario: prepared.scenario.name, integration: label, reports: { junit } };
+    writeJson(runDir, 'verdict.json', line);
+    return { exitCode: input ? 2 : VERDICT_EXIT.inconclusive, verdict: 'inconclusive', runDir, error: message, line };
   }
 
   // ---- verify and report ----
@@ -400,146 +407,6 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   const result = await verifyRunDirectory(runDir, { specs: prepared.specs, ...(options.junit ? { junit: options.junit } : {}), now, log: (line) => note(line) });
   progress.stop();
   return result;
-}
-
-/** run.json as written by runUat: what verification and the report need from the run. */
-interface RunRecordFile {
-  id: string;
-  status: RunInfo['status'];
-  scenario: { name: string; acceptance: ScenarioAcceptance | null };
-  integration: { label: string; command: string | null; exit: string | null };
-  options: { plan: string; volumeScale?: number; seed: number; timeScale: number };
-  criteria: ResolvedCriteria;
-  simulator: { clientId: string; quotaPerWindow: number | null } | null;
-  clock: { scale: number; simStart: string; loadStartedAt: string | null; loadEndedAt: string | null; endAt: string | null };
-  drain: { reason: string; text: string };
-  load: { exitCode: number; runner: string | null } | null;
-  realStartedAt: string;
-  realSeconds?: number;
-  notes: string[];
-}
-
-/**
- * Verify a run directory and write its reports: the verdict from the ledger, the journals and
- * what the integration reported, nothing else. runUat ends here; `bc-harness uat --verify DIR`
- * re-runs it on a finished run (after editing a criterion in run.json, say).
- */
-export async function verifyRunDirectory(runDir: string, options: { specs?: CompiledSpec[]; junit?: string; now?: () => Date; log?: (line: string) => void } = {}): Promise<UatResult> {
-  const now = options.now ?? (() => new Date());
-  const file = join(runDir, 'run.json');
-  let run: RunRecordFile;
-  try {
-    run = JSON.parse(readFileSync(file, 'utf8')) as RunRecordFile;
-  } catch (error) {
-    throw new UatInputError(`Failed to read ${file}: ${(error as Error).message}. Pass the run directory a UAT run wrote.`);
-  }
-  if (!run.simulator || !run.clock.endAt) throw new UatInputError(`Failed to verify ${runDir}: the run stopped before the simulator ran (run.json has no simulator or end time), so there is nothing to verify.`);
-  let specs = options.specs;
-  if (!specs) {
-    const loaded = loadSpecs();
-    if (loaded.issues.length > 0) throw new UatHarnessError(new MappingSpecError(loaded.issues).message);
-    specs = loaded.specs.map((x) => x.compiled);
-  }
-  // The cost-of-ownership report measures the same ledger: it takes the lines as they are read. A
-  // run.json it cannot use only means no TCO report (said below), never a failed verification.
-  let tcoMeasure: RunMeasure | undefined;
-  let tcoOpenError: Error | undefined;
-  try {
-    tcoMeasure = openRunMeasure(runDir);
-  } catch (error) {
-    tcoOpenError = error as Error;
-  }
-  const files = await readRunFiles(runDir, tcoMeasure ? { alsoLedger: tcoMeasure } : {});
-  const endAt = Date.parse(run.clock.endAt);
-  const verification = verifyRun({
-    specs,
-    ledger: files.ledger,
-    journals: files.journals,
-    ...(files.published ? { published: files.published } : {}),
-    alerts: files.alerts,
-    ...(files.quota ? { quota: files.quota } : {}),
-    integrationClientId: run.simulator.clientId,
-    timeScale: run.clock.scale,
-    endAt,
-    criteria: run.criteria.criteria,
-    scope: run.criteria.scope,
-    ...(files.catalog ? { renderCart: cartRenderer(files.catalog) } : {}),
-  });
-  let summary: LoadRunResult['summary'];
-  try {
-    summary = JSON.parse(readFileSync(join(runDir, 'load-summary.json'), 'utf8')) as LoadRunResult['summary'];
-  } catch {
-    summary = undefined;
-  }
-  const facts = loadFacts(summary);
-  const acceptance = run.scenario.acceptance;
-  const msOf = (t: string | null) => (t ? Date.parse(t) : undefined);
-  const loadStartedAt = msOf(run.clock.loadStartedAt);
-  const loadEndedAt = msOf(run.clock.loadEndedAt);
-  const runInfo: RunInfo = {
-    id: run.id,
-    dir: runDir,
-    scenario: { name: run.scenario.name, ...(acceptance ? { description: acceptance.description, simulatedDurationMs: parseDuration(acceptance.simulatedDuration) } : { description: 'A k6 script without acceptance criteria: the default criteria apply.' }) },
-    integration: { label: run.integration.label, command: run.integration.command ?? '', ...(run.integration.exit ? { exit: run.integration.exit } : {}) },
-    plan: run.options.plan,
-    quotaPerWindow: run.simulator.quotaPerWindow,
-    timeScale: run.clock.scale,
-    ...(run.options.volumeScale !== undefined ? { volumeScale: run.options.volumeScale } : {}),
-    seed: run.options.seed,
-    simStart: Date.parse(run.clock.simStart),
-    ...(loadStartedAt !== undefined ? { loadStartedAt } : {}),
-    ...(loadEndedAt !== undefined ? { loadEndedAt } : {}),
-    endAt,
-    realStartedAt: run.realStartedAt,
-    realSeconds: run.realSeconds ?? 0,
-    drain: run.drain,
-    load: { ...(run.load?.runner ? { runner: run.load.runner } : {}), ...(run.load ? { exitCode: run.load.exitCode } : {}), ordersPlaced: facts.ordersPlaced, droppedIterations: facts.droppedIterations, stepsSkipped: facts.stepsSkipped, failedChecks: facts.failedChecks },
-    status: run.status,
-    notes: run.notes,
-  };
-  // The cost-of-ownership report measures the same run; it informs, it never judges, so a failure
-  // to render it is a warning and the verdict stands.
-  let tco: UatResult['tco'];
-  try {
-    if (!tcoMeasure) throw tcoOpenError ?? new Error('the run could not be measured');
-    const tcoReport = await createTcoReport({ runDir, measures: verification.measures, fed: tcoMeasure, now });
-    const files = writeTcoReport(tcoReport, runDir);
-    tco = { ...files, summary: tcoReport.headline };
-  } catch (error) {
-    (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`warning: the cost-of-ownership report was not written (the verdict is unaffected): ${(error as Error).message}`);
-  }
-  const report = buildUatReport({ verification, run: runInfo, waived: run.criteria.waived, generatedAt: now(), ...(tco ? { tco: { html: 'tco.html', md: 'tco.md', summary: tco.summary } } : {}) });
-  const reports = {
-    html: join(runDir, 'report.html'),
-    md: join(runDir, 'report.md'),
-    json: join(runDir, 'report.json'),
-    junit: join(runDir, 'junit.xml'),
-    ...(tco ? { tco: tco.html } : {}),
-  };
-  writeFileSync(reports.html, renderUatReport(report, 'html'));
-  writeFileSync(reports.md, renderUatReport(report, 'md'));
-  writeFileSync(reports.json, renderUatReport(report, 'json'));
-  writeFileSync(reports.junit, renderUatReport(report, 'junit'));
-  if (options.junit) {
-    mkdirSync(dirname(resolve(options.junit)), { recursive: true });
-    copyFileSync(reports.junit, resolve(options.junit));
-  }
-  const interrupted = run.status === 'interrupted';
-  const verdict: UatVerdict = interrupted ? 'error' : verification.verdict;
-  const line = {
-    verdict,
-    reportDir: runDir,
-    criteria: verification.criteria.map((c) => ({ name: c.name, flow: c.flow, passed: c.passed, value: c.value, limit: c.limit, id: c.id, measure: c.measure, op: c.op })),
-    findings: verification.findings.map((f) => ({ pattern: f.pattern, flow: f.flow, count: f.count, ...(f.stream ? { stream: f.stream } : {}) })),
-    scenario: run.scenario.name,
-    integration: run.integration.label,
-    timeScale: run.clock.scale,
-    reports,
-    ...(interrupted ? { error: 'interrupted' } : {}),
-  };
-  writeJson(runDir, 'verdict.json', { ...line, measures: verification.measures, waived: run.criteria.waived });
-  const exitCode = interrupted ? EXIT_INTERRUPTED : verdict === 'pass' ? 0 : 1;
-  return { exitCode, verdict, runDir, reports, report, verification, line, ...(tco ? { tco } : {}) };
 }
 
 interface DrainOptions {

@@ -5,12 +5,13 @@
  * overrides (by id) or waives (by id, with a reason). See docs/decisions/0008-uat-verifier.md.
  */
 import { z } from 'zod';
+import { didYouMean } from '../cli/suggest.ts';
 import { criterionSchema, type AcceptanceCriterion, type ScenarioAcceptance } from '../load/acceptance.ts';
 import { PATTERN_TITLES, PATTERN_WHY, type Pattern } from './findings.ts';
 import { measureCatalog, patternMeasure } from './measures.ts';
 import { streamById, streamIds, type StreamId } from './streams.ts';
 
-export type CriterionSource = 'default' | 'scenario' | 'pattern' | 'config';
+export type CriterionSource = 'default' | 'scenario' | 'pattern' | 'config' | 'invariant';
 
 export interface Criterion extends AcceptanceCriterion {
   source: CriterionSource;
@@ -67,6 +68,7 @@ export function defaultCriteria(scope: readonly StreamId[] = DEFAULT_SCOPE): Cri
 }
 
 const PATTERN_FLOW: Record<Pattern, AcceptanceCriterion['flow']> = {
+  'integration-crashed': 'platform',
   'webhook-deactivation': 'platform',
   'payload-as-data': 'orders',
   'rate-limit-breach': 'platform',
@@ -93,6 +95,76 @@ export interface ResolvedCriteria {
   scope: StreamId[];
 }
 
+/**
+ * What every run judges, whatever the scenario says (DESIGN.md section 4): on every flow the
+ * integration runs (it wrote to the flow's target or dead-lettered one of its records, or the
+ * config declares the flow in scope), nothing lost, corrupted or duplicated, and at least one
+ * record correct where records had to arrive; and the integration stayed up. A scenario adds to
+ * these and may tighten them; only a waiver in --config, with its reason, removes one.
+ */
+export const INVARIANT_MEASURES = ['lost', 'corrupted', 'duplicated'] as const;
+
+export const CRASH_CRITERION: Criterion = {
+  id: 'no-integration-crashed',
+  name: 'The integration stays up for the whole run',
+  flow: 'platform',
+  measure: 'findings.integrationCrashed',
+  op: '==',
+  limit: 0,
+  why: 'An integration that exits or stops answering under load stops syncing everything at once.',
+  source: 'invariant',
+};
+
+/** The invariant criteria of one stream, ids as the defaults name them (`no-lost-orders`). */
+export function streamInvariants(id: StreamId, o: { mustHaveCorrect: boolean }): Criterion[] {
+  const s = streamById(id);
+  const out: Criterion[] = [
+    { id: `no-lost-${id}`, name: `No ${s.noun} is lost: ${s.label}`, flow: s.flow, measure: `${id}.lost`, op: '==', limit: 0, why: `Every ${s.noun} reaches the target, or is dead-lettered because the mapping spec's reject rule refuses it. Judged on every flow the integration runs.`, source: 'invariant' },
+    { id: `no-corrupted-${id}`, name: `Every ${s.noun} arrives field for field: ${s.label}`, flow: s.flow, measure: `${id}.corrupted`, op: '==', limit: 0, why: `The mapping spec defines every field. Judged on every flow the integration runs.`, source: 'invariant' },
+    { id: `no-duplicated-${id}`, name: `No ${s.noun} is written twice: ${s.label}`, flow: s.flow, measure: `${id}.duplicated`, op: '==', limit: 0, why: 'Retries and replayed webhooks must be absorbed by idempotent writes. Judged on every flow the integration runs.', source: 'invariant' },
+  ];
+  if (o.mustHaveCorrect) {
+    out.push({ id: `some-correct-${id}`, name: `At least one ${s.noun} arrives correct: ${s.label}`, flow: s.flow, measure: `${id}.correct`, op: '>=', limit: 1, why: 'A flow that had records to carry and delivered none of them correctly cannot pass, whatever else was measured.', source: 'invariant' });
+  }
+  return out;
+}
+
+/** The ids an invariant can have, so a config may waive one before the run shows it is needed. */
+export function isInvariantId(id: string): boolean {
+  if (id === CRASH_CRITERION.id) return true;
+  const m = /^(no-lost|no-corrupted|no-duplicated|some-correct)-(.+)$/.exec(id);
+  return m !== null && (streamIds as readonly string[]).includes(m[2]!);
+}
+
+function invariantById(id: string): Criterion | undefined {
+  if (id === CRASH_CRITERION.id) return CRASH_CRITERION;
+  const m = /^(no-lost|no-corrupted|no-duplicated|some-correct)-(.+)$/.exec(id);
+  if (!m || !(streamIds as readonly string[]).includes(m[2]!)) return undefined;
+  return streamInvariants(m[2] as StreamId, { mustHaveCorrect: true }).find((c) => c.id === id);
+}
+
+/** Whether `c` demands at least what `==  0` (or `>= 1` for `correct`) demands. */
+function atLeastAsStrict(c: Pick<Criterion, 'op' | 'limit'>, inv: Pick<Criterion, 'op' | 'limit'>): boolean {
+  if (inv.op === '>=') return (c.op === '>=' && c.limit >= inv.limit) || (c.op === '>' && c.limit >= inv.limit - 1) || (c.op === '==' && c.limit >= inv.limit);
+  return (c.op === '==' && c.limit === 0) || (c.op === '<=' && c.limit <= 0) || (c.op === '<' && c.limit <= 1);
+}
+
+/**
+ * The invariants this run must add to its criteria, once the verifier knows which flows the
+ * integration ran. A criterion already judging the same measure at least as strictly stands for
+ * it; a waived id (or a waived criterion on the same measure) removes it.
+ */
+export function invariantCriteria(
+  streams: readonly { id: StreamId; covered: boolean; available: boolean; expected: number }[],
+  existing: readonly Criterion[],
+  waived: readonly { criterion: Criterion }[],
+): Criterion[] {
+  const waivedIds = new Set(waived.map((w) => w.criterion.id));
+  const waivedMeasures = new Set(waived.map((w) => w.criterion.measure));
+  const candidates = [CRASH_CRITERION, ...streams.filter((s) => s.available && s.covered).flatMap((s) => streamInvariants(s.id, { mustHaveCorrect: s.expected > 0 }))];
+  return candidates.filter((inv) => !waivedIds.has(inv.id) && !waivedMeasures.has(inv.measure) && !existing.some((c) => c.id === inv.id || (c.measure === inv.measure && atLeastAsStrict(c, inv))));
+}
+
 export class CriteriaError extends Error {
   constructor(message: string) {
     super(message);
@@ -114,15 +186,24 @@ export function resolveCriteria(input: { acceptance?: ScenarioAcceptance; config
   for (const c of input.config?.criteria ?? []) put({ ...c, source: 'config' });
   const waived: ResolvedCriteria['waived'] = [];
   for (const w of input.config?.waive ?? []) {
-    const c = byId.get(w.id);
-    if (!c) throw new CriteriaError(`Failed to waive criterion "${w.id}": no such criterion in this run (known: ${[...byId.keys()].join(', ')}). Fix the id in the config file.`);
+    const c = byId.get(w.id) ?? invariantById(w.id);
+    if (!c) throw new CriteriaError(`Failed to waive criterion "${w.id}": no such criterion in this run.${didYouMean(w.id, [...byId.keys()])} Criteria of this run: ${[...byId.keys()].join(', ')}. Fix the id in the config file.`);
     byId.delete(w.id);
     waived.push({ criterion: c, reason: w.reason });
+  }
+  for (const c of byId.values()) {
+    // An invariant is loosened only by a waiver with a reason the report shows, never quietly by
+    // a criterion on the same measure with a wider limit.
+    const [streamId, m] = c.measure.split('.') as [string, string];
+    const inv = (INVARIANT_MEASURES as readonly string[]).includes(m) && (streamIds as readonly string[]).includes(streamId) ? streamInvariants(streamId as StreamId, { mustHaveCorrect: false }).find((x) => x.measure === c.measure) : undefined;
+    if (inv && !atLeastAsStrict(c, inv) && !waived.some((w) => w.criterion.measure === c.measure)) {
+      throw new CriteriaError(`Failed to accept criterion "${c.id}" (${c.source}): ${c.measure} ${c.op} ${c.limit} is looser than ${inv.measure} == 0, which every run judges on the flows the integration runs. To accept that, waive "${inv.id}" in --config with the reason (acceptance.waive), so the report says so.`);
+    }
   }
   const known = new Set(measureCatalog());
   for (const c of byId.values()) {
     if (!known.has(c.measure)) {
-      throw new CriteriaError(`Failed to accept criterion "${c.id}" (${c.source}): the verifier does not compute the measure "${c.measure}". Measures it computes: ${[...known].join(', ')}.`);
+      throw new CriteriaError(`Failed to accept criterion "${c.id}" (${c.source}): the verifier does not compute the measure "${c.measure}".${didYouMean(c.measure, [...known])} Fix the measure; README.md lists every measure ("Measures are ..." under "The UAT run").`);
     }
   }
   // A stream a criterion measures is judged, even where the integration never wrote to it.

@@ -11,6 +11,10 @@
  * 4. `rate-limit-breach`: a 429 was ignored, or the record was lost after a 429 on its reads.
  * 5. `silent-failure`: it failed visibly (the target refused it, or the spec rejects it) and the
  *    integration neither dead-lettered it nor raised an alert.
+ *
+ * `integration-crashed` comes before all of them: a record that appeared after the integration
+ * exited or stopped answering is the crash's consequence, and blaming it on another pattern would
+ * send the vendor after the wrong bug.
  */
 import type { NormalizedReports } from './dead-letters.ts';
 import { previewValue } from './diff-records.ts';
@@ -18,12 +22,14 @@ import type { FetchCoverage } from './fetch-coverage.ts';
 import type { ApiCall, LedgerIndex } from './ledger-index.ts';
 import type { RateLimitAnalysis } from './rate-limits.ts';
 import type { StreamRecordResult, StreamResult } from './verify-stream.ts';
+import type { IntegrationHealth } from './integration-health.ts';
 import type { WebhookHealth } from './webhook-health.ts';
 
-export const PATTERNS = ['webhook-deactivation', 'payload-as-data', 'rate-limit-breach', 'mapping-drift', 'silent-failure'] as const;
+export const PATTERNS = ['integration-crashed', 'webhook-deactivation', 'payload-as-data', 'rate-limit-breach', 'mapping-drift', 'silent-failure'] as const;
 export type Pattern = (typeof PATTERNS)[number];
 
 export const PATTERN_TITLES: Record<Pattern, string> = {
+  'integration-crashed': 'Integration exited or stopped answering during the run',
   'webhook-deactivation': 'Webhook deactivation left unnoticed',
   'payload-as-data': 'Light webhook payload treated as the data',
   'rate-limit-breach': 'Rate limit breached under load',
@@ -33,6 +39,7 @@ export const PATTERN_TITLES: Record<Pattern, string> = {
 
 /** What each pattern means, for reports (DESIGN.md section 4). */
 export const PATTERN_WHY: Record<Pattern, string> = {
+  'integration-crashed': 'An integration that dies under load stops syncing everything at once; a production deployment needs it to stay up, or a supervisor that restarts it and a backfill of what it missed.',
   'webhook-deactivation': 'After the last retry the platform deactivates a hook; without a health monitor, re-registration and a backfill, every later event is lost.',
   'payload-as-data': 'Webhooks carry only the record id; the data must be read from the API, or the target gets incomplete or stale records.',
   'rate-limit-breach': 'The quota is shared per store; a client that ignores 429s and the reset time drops records and starves other apps.',
@@ -67,6 +74,8 @@ export interface FindingsInput {
   /** True when the integration had hooks for this scope at that time and every one was off. */
   hooksOffAt: (at: number, scope: string) => boolean;
   formatTime: (ms: number) => string;
+  /** Whether the integration stayed up; records after its death are attributed to the crash. */
+  health?: IntegrationHealth;
 }
 
 const sourceResourceOf = (s: StreamResult): string => (s.stream.source.kind === 'resource' ? s.stream.source.resource : 'cart');
@@ -103,11 +112,21 @@ export function classifyFindings(input: FindingsInput): Finding[] {
   const undeliveredIds = new Set(ledger.events.filter((e) => e.hookIds.some((h) => hookIds.has(h)) && e.resourceId !== undefined && !deliveredIds.has(`${e.type}:${e.resourceId}`)).map((e) => `${e.type}:${e.resourceId}`));
   const throttled = idsWith429(input.calls);
   const failuresSeen = { count: 0 };
+  const died = input.health?.died;
+  if (died) {
+    add('integration-crashed', 'platform', { ref: 'integration', at: died.at, detail: `The integration ${died.text} at ${t(died.at)}; everything after that went unsynced.` });
+  }
+  // A record that appeared after the death and never arrived: the crash's consequence.
+  const afterDeath = (s: StreamResult, r: StreamRecordResult): boolean => {
+    if (!died || r.createdAt < died.at || r.outcome !== 'lost') return false;
+    add('integration-crashed', s.stream.flow, { ref: `${s.stream.noun} ${r.sourceId}`, at: r.createdAt, detail: `${s.stream.source.kind === 'published' ? 'published' : 'placed'} ${t(r.createdAt)}, after the integration ${died.kind === 'exited' ? 'exited' : 'stopped answering'}; it never reached the ${s.stream.target.system}.` }, s.stream.id);
+    return true;
+  };
 
   for (const s of streams) {
     if (!s.available || !s.covered) continue;
     if (s.stream.source.kind === 'published') {
-      storeStreamFindings(s, input.calls, t, add, failuresSeen);
+      storeStreamFindings(s, input.calls, t, add, failuresSeen, afterDeath);
       continue;
     }
     const resource = sourceResourceOf(s);
@@ -115,6 +134,7 @@ export function classifyFindings(input: FindingsInput): Finding[] {
     for (const r of s.records) {
       const ref = `${noun} ${r.sourceId}`;
       const target = `${s.stream.target.system} ${s.stream.target.resource} ${r.targetKey}`;
+      if (afterDeath(s, r)) continue;
       if (r.firstAttemptAt !== undefined && !fetches.read(resource, r.sourceId, r.createdAt, r.firstAttemptAt)) {
         const fields = r.firstAttemptFields ? ` carrying ${r.firstAttemptFields.length} field(s) (${r.firstAttemptFields.slice(0, 6).join(', ')}${r.firstAttemptFields.length > 6 ? ', …' : ''})` : '';
         add('payload-as-data', s.stream.flow, { ref, at: r.firstAttemptAt, detail: `${target} was first written at ${t(r.firstAttemptAt)}${fields}, but the integration never read ${ref} from the API before that${r.rejected.length > 0 ? `; the target refused it (${r.rejected[0]!.status}: ${r.rejected[0]!.errors.slice(0, 200) || 'no reason'})` : ''}.` }, s.stream.id);
@@ -150,7 +170,7 @@ export function classifyFindings(input: FindingsInput): Finding[] {
         add('rate-limit-breach', s.stream.flow, { ref, at: call.at, detail: `lost after a 429 on ${call.method} ${stripStore(call.path)} at ${t(call.at)}: dropped instead of retried after the reset time.` }, s.stream.id);
         continue;
       }
-      if (r.outcome === 'lost' && (r.rejected.length > 0 || r.disposition === 'dead-letter')) {
+      if (r.outcome === 'lost' && !r.deadLetter && (r.rejected.length > 0 || r.disposition === 'dead-letter')) {
         failuresSeen.count++;
         const why =
           r.rejected.length > 0
@@ -192,10 +212,17 @@ export function classifyFindings(input: FindingsInput): Finding[] {
  * 429 after the change and it gave up (rate-limit breach), or they were refused otherwise and
  * nothing was reported (silent failure).
  */
-function storeStreamFindings(s: StreamResult, calls: readonly ApiCall[], t: (ms: number) => string, add: (pattern: Pattern, flow: string, evidence: Evidence, stream?: string) => void, failuresSeen: { count: number }): void {
+function storeStreamFindings(
+  s: StreamResult,
+  calls: readonly ApiCall[],
+  t: (ms: number) => string,
+  add: (pattern: Pattern, flow: string, evidence: Evidence, stream?: string) => void,
+  failuresSeen: { count: number },
+  afterDeath: (s: StreamResult, r: StreamRecordResult) => boolean,
+): void {
   const writes = calls.filter((c) => c.method !== 'GET' && s.stream.store!.writes.test(c.path));
   for (const r of s.records) {
-    if (r.outcome !== 'lost') continue;
+    if (r.outcome !== 'lost' || afterDeath(s, r)) continue;
     const ref = `${s.stream.noun} ${r.sourceId}`;
     const throttled = writes.find((c) => c.at >= r.createdAt && c.status === 429);
     if (throttled) {
@@ -203,7 +230,7 @@ function storeStreamFindings(s: StreamResult, calls: readonly ApiCall[], t: (ms:
       continue;
     }
     const refused = writes.find((c) => c.at >= r.createdAt && c.status >= 400);
-    if (refused || r.disposition === 'dead-letter') {
+    if (!r.deadLetter && (refused || r.disposition === 'dead-letter')) {
       failuresSeen.count++;
       const why = refused ? `the store answered ${refused.status} to ${refused.method} ${stripStore(refused.path)} at ${t(refused.at)}` : `the mapping spec rejects it (${(r.specErrors ?? []).slice(0, 2).map((e) => `${e.field}: ${e.message}`).join('; ')})`;
       add('silent-failure', s.stream.flow, { ref, at: refused?.at ?? r.createdAt, detail: `failed: ${why}; the integration neither dead-lettered it nor raised an alert about it.` }, s.stream.id);
@@ -217,6 +244,8 @@ export function stripStore(path: string): string {
 
 function summarize(f: Finding): string {
   switch (f.pattern) {
+    case 'integration-crashed':
+      return f.flow === 'platform' ? (f.evidence[0]?.detail ?? 'The integration died during the run.') : `${f.count} record(s) appeared after the integration died and never arrived.`;
     case 'payload-as-data':
       return `${f.count} record(s) were written without being read from the API first.`;
     case 'webhook-deactivation':

@@ -59,6 +59,7 @@ export const webhookAttemptLineSchema = z.looseObject({
   attempt: z.number(),
   outcome: z.enum(['delivered', 'failed', 'timeout', 'network-error', 'denylisted']),
   status: z.number().optional(),
+  fault: z.string().optional(),
   durationMs: z.number().optional(),
 });
 

@@ -88,6 +88,8 @@ export interface WebhookAttemptRecord {
   scope: string;
   outcome: 'delivered' | 'failed' | 'timeout' | 'network-error' | 'denylisted';
   durationMs?: number;
+  /** An injected fault decided the outcome (a receiver outage the scenario provoked). */
+  fault?: string;
 }
 
 export interface Rename {
@@ -291,7 +293,7 @@ export function createLedgerIndex(options: { keepResources?: readonly string[] }
             return;
           }
           const a = parsed.data;
-          attempts.push({ at, hookId: a.hookId, hash: a.hash, scope: a.scope, outcome: a.outcome, ...(a.durationMs !== undefined ? { durationMs: a.durationMs } : {}) });
+          attempts.push({ at, hookId: a.hookId, hash: a.hash, scope: a.scope, outcome: a.outcome, ...(a.durationMs !== undefined ? { durationMs: a.durationMs } : {}), ...(a.fault ? { fault: a.fault } : {}) });
           return;
         }
         case 'webhook:dropped': {

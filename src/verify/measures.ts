@@ -4,6 +4,7 @@
  * verifier does not compute is refused before the run starts, not after an hour of load.
  */
 import type { NormalizedReports } from './dead-letters.ts';
+import { requestsPerOrder } from './figures.ts';
 import { PATTERNS, type Finding, type Pattern } from './findings.ts';
 import type { QuotaUse } from './quota-use.ts';
 import type { RateLimitAnalysis } from './rate-limits.ts';
@@ -22,7 +23,7 @@ export const PLATFORM_MEASURES: Record<string, string> = {
   'api.peakWindowShare': 'largest share of one 30-second window the integration used (0..1)',
   'api.peakWindowShareTotal': 'largest share of one window used by the integration and other apps together',
   'api.windowsExhausted': 'windows in which a request was refused',
-  'api.callsPerSyncedOrder': 'API requests per order that reached the ERP',
+  'api.callsPerSyncedOrder': "requests per order: all the integration's Management API requests over the run (setup, scheduled and order-driven, 429s included) per order synced to the ERP (src/verify/figures.ts)",
   'webhooks.delivered': 'deliveries the integration answered with a 2xx',
   'webhooks.failedDeliveries': 'deliveries that failed (non-2xx, timeout, network error)',
   'webhooks.deactivations': 'times one of its hooks was deactivated',
@@ -45,8 +46,9 @@ export const STREAM_MEASURE_TEXT: Record<(typeof STREAM_MEASURES)[number], strin
   inFlight: 'changes published at the very end of the run that had not arrived yet (not counted as lost)',
   synced: 'records the target accepted',
   correct: 'records equal to ground truth',
-  lost: 'records neither in the target nor dead-lettered',
-  deadLettered: 'records reported as dead letters',
+  lost: 'records neither in the target nor justly dead-lettered',
+  deadLettered: "records the spec's reject rule refuses that were reported as dead letters",
+  deadLetteredUnjustified: "records dead-lettered although the spec's reject rules accept them (counted as lost)",
   unsynced: 'records that must reach the target and did not',
   duplicated: 'duplicate records created in the target',
   corrupted: 'records that differ from ground truth',
@@ -102,7 +104,7 @@ export function computeMeasures(input: MeasureInput): Record<string, number | nu
     'api.peakWindowShare': input.quota ? input.quota.peakShare : null,
     'api.peakWindowShareTotal': input.quota ? input.quota.peakTotalShare : null,
     'api.windowsExhausted': input.quota ? input.quota.windowsExhausted : null,
-    'api.callsPerSyncedOrder': syncedOrders > 0 ? input.requests / syncedOrders : null,
+    'api.callsPerSyncedOrder': requestsPerOrder({ requests: input.requests, ordersSynced: syncedOrders }),
     'webhooks.delivered': input.webhooks.delivered,
     'webhooks.failedDeliveries': input.webhooks.failed,
     'webhooks.deactivations': input.webhooks.deactivations,

@@ -173,6 +173,7 @@ export const STREAM_MEASURES = [
   'correct',
   'lost',
   'deadLettered',
+  'deadLetteredUnjustified',
   'unsynced',
   'duplicated',
   'corrupted',

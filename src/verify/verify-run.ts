@@ -5,10 +5,13 @@
  * directory's files into the indexes and calls it; tests hand it ledgers and journals they wrote.
  */
 import type { CompiledSpec } from '../mappings/compile.ts';
-import { evaluateCriteria, type Criterion, type CriterionResult } from './criteria.ts';
+import { evaluateCriteria, invariantCriteria, type Criterion, type CriterionResult } from './criteria.ts';
 import { normalizeReports, type NormalizedReports } from './dead-letters.ts';
 import { previewValue } from './diff-records.ts';
 import { createFetchCoverage } from './fetch-coverage.ts';
+import { judgeFidelity, type FidelityInput, type FidelityProblem } from './fidelity.ts';
+import { judgeIntegrationHealth, type IntegrationExit, type IntegrationHealth } from './integration-health.ts';
+import { decideVerdict, type Verdict, type VerdictDecision } from './verdict.ts';
 import { classifyFindings, PATTERNS, stripStore, type Finding } from './findings.ts';
 import type { AlertLine, QuotaSnapshot } from './inputs.ts';
 import { hookStateAt, type JournalIndex, type LedgerIndex, type PublishedIndex, type SourceVersion } from './ledger-index.ts';
@@ -37,20 +40,46 @@ export interface VerifyRunInput {
   scope: readonly StreamId[];
   /** Render an abandoned cart's ledger body as GET /v3/carts/{id} shows it; without it carts are not checked. */
   renderCart?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /** Flows the --config declares in scope (acceptance.scope): judged by the invariants even if never written to. */
+  declaredScope?: readonly StreamId[];
+  /** Criteria a --config waived, with the reason: they also remove the invariants on their measures. */
+  waived?: readonly { criterion: Criterion; reason: string }[];
+  /** What the orchestrator knows about how the run went; without it the run counts as complete and faithful as far as the files show. */
+  run?: RunFacts;
+}
+
+export interface RunFacts {
+  interrupted?: boolean;
+  /** The integration exited on its own before the harness stopped it. */
+  integrationExit?: IntegrationExit;
+  /** The harness's event-loop delay during the load (p99, real ms). */
+  harnessLagP99RealMs?: number;
+  load?: FidelityInput['load'];
+  /** Why the drain ended: settled, quiet, deadline, integration-exited, interrupted. */
+  drainReason?: string;
 }
 
 export interface Fidelity {
+  /** True when the harness ran the scenario as planned (no problem below). */
+  faithful: boolean;
+  /** What kept the run from being faithful, each with the fix (src/verify/fidelity.ts). */
+  problems: FidelityProblem[];
   timeScale: number;
   /** Simulated ms one real millisecond of the integration's own work costs. */
   simMsPerRealMs: number;
   receiverAnswerP95RealMs: number | null;
   rateLimitGraceMs: number;
   rateLimitToleranceMs: number;
+  /** The harness's own event-loop lag during load and drain (p99, real ms), when measured. */
+  harnessLagP99RealMs: number | null;
+  load: FidelityInput['load'] | null;
   warnings: string[];
 }
 
 export interface Verification {
-  verdict: 'pass' | 'fail';
+  verdict: Verdict;
+  decision: VerdictDecision;
+  health: IntegrationHealth;
   streams: StreamResult[];
   rateLimits: RateLimitAnalysis;
   webhooks: WebhookHealth;
@@ -168,11 +197,22 @@ export function verifyRun(input: VerifyRunInput): Verification {
     const states = relevant.map((h) => hookStateAt(h, at)).filter((s) => s.exists && !s.deleted);
     return states.length > 0 && states.every((s) => !s.active) && relevant.some((h) => h.deactivations.some((d) => d.at <= at));
   };
-  const findings = classifyFindings({ streams, ledger: input.ledger, calls, rateLimits, webhooks, fetches, reports, hooksOffAt, formatTime: iso });
+  const hookIds = new Set(webhooks.hooks.map((h) => h.id));
+  const health = judgeIntegrationHealth({ ...(input.run?.integrationExit ? { exit: input.run.integrationExit } : {}), attempts: input.ledger.attempts, hookIds, endAt: input.endAt });
+  const findings = classifyFindings({ streams, ledger: input.ledger, calls, rateLimits, webhooks, fetches, reports, hooksOffAt, formatTime: iso, health });
   const serverErrors = calls.filter((c) => c.status >= 500).length;
   const measures = computeMeasures({ streams, rateLimits, webhooks, quota, reports, findings, requests: calls.length, serverErrors, renames: input.ledger.renames.length });
 
-  const criteria = evaluateCriteria(input.criteria, {
+  // The flows the integration runs: it wrote to them, the config declared them, or a criterion
+  // measures them. Not the implicit default scope: an inventory-only integration is not accused
+  // of losing orders it never claimed to sync.
+  const runs = (id: StreamId) => input.declaredScope?.includes(id) === true || input.criteria.some((c) => c.measure.startsWith(`${id}.`));
+  const invariants = invariantCriteria(
+    streams.map((x) => ({ id: x.stream.id, covered: x.active === true || runs(x.stream.id), available: x.available, expected: x.measures.expected ?? 0 })),
+    input.criteria,
+    input.waived ?? [],
+  );
+  const criteria = evaluateCriteria([...input.criteria, ...invariants], {
     measures,
     evidence: (measure) => evidenceFor(measure, { streams, rateLimits, webhooks, reports, findings, quota }),
     missingReason: (measure) => {
@@ -199,22 +239,33 @@ export function verifyRun(input: VerifyRunInput): Verification {
 
   const allowances = rateLimitAllowances({ timeScale: input.timeScale, windowMs });
   const simMsPerRealMs = input.timeScale > 0 ? input.timeScale : 1;
-  const warnings: string[] = [];
-  // DESIGN.md section 3: compression is faithful only while the integration's own processing
-  // time times the scale stays small against the windows it is judged by (10% of a 30-s window).
-  if (webhooks.answerP95RealMs !== null && webhooks.answerP95RealMs * simMsPerRealMs > windowMs * 0.1) {
-    warnings.push(`The integration's receiver took ${webhooks.answerP95RealMs.toFixed(1)} real ms to answer (p95), which is ${((webhooks.answerP95RealMs * simMsPerRealMs) / 1000).toFixed(1)} simulated seconds at ${input.timeScale}x: more than a tenth of the 30-second quota window, so its latencies and pacing are not faithful at this scale. Use a lower --time-scale.`);
-  }
-  if (allowances.graceMs >= windowMs / 2 || allowances.toleranceMs >= windowMs / 10) {
-    warnings.push(`At ${input.timeScale}x a few real milliseconds of network and timer jitter are a large part of a 30-second window, so the 429 judgement is capped (grace ${(allowances.graceMs / 1000).toFixed(1)} s, tolerance ${(allowances.toleranceMs / 1000).toFixed(1)} s simulated). Use a lower --time-scale to judge rate-limit handling tightly.`);
-  }
-  if (input.ledger.malformed > 0) warnings.push(`${input.ledger.malformed} ledger line(s) could not be read and were skipped.`);
-  if (input.published && input.published.malformed > 0) warnings.push(`${input.published.malformed} line(s) of what the connected systems published could not be read and were skipped.`);
-  if (input.journals.malformed > 0) warnings.push(`${input.journals.malformed} journal line(s) could not be read and were skipped.`);
-
-  const verdict = criteria.every((c) => c.passed) ? 'pass' : 'fail';
+  const problems = judgeFidelity({
+    timeScale: input.timeScale,
+    windowMs,
+    receiverAnswerP95RealMs: webhooks.answerP95RealMs,
+    rateLimitGraceMs: allowances.graceMs,
+    rateLimitToleranceMs: allowances.toleranceMs,
+    rateLimited: rateLimits.limited,
+    ...(input.run?.harnessLagP99RealMs !== undefined ? { harnessLagP99RealMs: input.run.harnessLagP99RealMs } : {}),
+    ...(input.run?.load ? { load: input.run.load } : {}),
+    malformedLines: input.ledger.malformed + input.journals.malformed + (input.published?.malformed ?? 0),
+  });
+  const warnings = problems.map((p) => `${p.text} ${p.fix}`);
+  const mineFailed = input.ledger.attempts.filter((a) => hookIds.has(a.hookId) && a.at <= input.endAt && a.outcome !== 'delivered' && a.outcome !== 'denylisted');
+  const decision = decideVerdict({
+    interrupted: input.run?.interrupted === true,
+    criteria,
+    problems,
+    robustness: {
+      drainComplete: input.run?.drainReason === undefined || ['settled', 'quiet', 'integration-exited'].includes(input.run.drainReason),
+      deliveryFailuresProvoked: mineFailed.every((a) => a.fault !== undefined),
+    },
+  });
+  const verdict = decision.verdict;
   return {
     verdict,
+    decision,
+    health,
     streams,
     rateLimits,
     webhooks,
@@ -224,7 +275,7 @@ export function verifyRun(input: VerifyRunInput): Verification {
     findings,
     measures,
     criteria,
-    fidelity: { timeScale: input.timeScale, simMsPerRealMs, receiverAnswerP95RealMs: webhooks.answerP95RealMs, rateLimitGraceMs: allowances.graceMs, rateLimitToleranceMs: allowances.toleranceMs, warnings },
+    fidelity: { faithful: problems.length === 0, problems, timeScale: input.timeScale, simMsPerRealMs, receiverAnswerP95RealMs: webhooks.answerP95RealMs, rateLimitGraceMs: allowances.graceMs, rateLimitToleranceMs: allowances.toleranceMs, harnessLagP99RealMs: input.run?.harnessLagP99RealMs ?? null, load: input.run?.load ?? null, warnings },
     requests: { total: calls.length, byStatus, byEndpoint: [...byEndpoint.entries()].map(([endpoint, count]) => ({ endpoint, count })).sort((a, b) => b.count - a.count) },
     ledger: { lines: input.ledger.lines, malformed: input.ledger.malformed, ...(input.ledger.firstAt !== undefined ? { firstAt: input.ledger.firstAt } : {}), ...(input.ledger.lastAt !== undefined ? { lastAt: input.ledger.lastAt } : {}) },
     journals: { lines: input.journals.lines, malformed: input.journals.malformed },

@@ -13,9 +13,9 @@
  * the available count unchanged) are one change for the store.
  *
  * Outcomes: `correct` (synced), `corrupted` (the integration wrote the item after the change but
- * the store never held the change's value: diffs against the store's last state), `dead-lettered`
- * / `held` (reported, as for the other streams), `lost` (never written after the change and not
- * reported). Changes published in the last `inFlightAfter` stretch of the run that have not
+ * the store never held the change's value: diffs against the store's last state), `held`
+ * (the spec rejects it and it was reported, as for the other streams), `lost` (never written after
+ * the change and not justly held: a dead letter for a change the spec accepts is no excuse). Changes published in the last `inFlightAfter` stretch of the run that have not
  * arrived are in flight, not lost: a poll-based flow reads them at its next poll.
  */
 import { applyMapping, type MappingResult } from '../mappings/apply-mapping.ts';
@@ -151,7 +151,7 @@ export function verifyStoreStream(input: VerifyStoreStreamInput): StreamResult {
           record.outcome = 'corrupted';
           record.diffs = disposition === 'write' ? diffRecords(newest.readBack, first.body, { subset: true }) : newest.mapped.errors.map((e) => ({ field: e.field, expected: `(held back: ${e.message})`, actual: readPath(first.body, parsePath(e.field).segments) }));
         }
-      } else if (deadLetter) record.outcome = disposition === 'write' ? 'dead-lettered' : 'held';
+      } else if (deadLetter && disposition === 'dead-letter') record.outcome = 'held';
       if (record.outcome === 'lost' && changes[0]!.at >= input.inFlightAfter) inFlight++;
       else records.push(record);
       continue;
@@ -210,7 +210,7 @@ export function verifyStoreStream(input: VerifyStoreStreamInput): StreamResult {
           disposition === 'write'
             ? diffRecords(newest.mapped.errors.length === 0 ? newest.readBack : change.readBack, lastState, { subset: true })
             : change.mapped.errors.map((e) => ({ field: e.field, expected: `(held back: ${e.message})`, actual: lastState[fields[e.field] ?? e.field] }));
-      } else if (deadLetter) record.outcome = 'dead-lettered';
+      }
       if (record.outcome === 'lost' && change.at >= input.inFlightAfter) {
         inFlight++;
         return;
@@ -222,9 +222,10 @@ export function verifyStoreStream(input: VerifyStoreStreamInput): StreamResult {
   Object.assign(measures, recordMeasures(records, { skipped, lateAfterMs: input.lateAfterMs }), { inFlight });
   // Items the integration wrote that the feed never changed in this run (a full resync writes
   // everything) are expected, not suspicious: the store's values are the ERP's either way.
-  const covered = input.inScope === true || writesAttempted.length > 0 || records.some((r) => r.deadLetter !== undefined);
+  const active = writesAttempted.length > 0 || records.some((r) => r.deadLetter !== undefined);
+  const covered = input.inScope === true || active;
   const note = inFlight > 0 ? `${inFlight} ${stream.noun}(s) published in the last stretch of the run had not reached the store yet; they are in flight, not lost.` : undefined;
-  return { stream, available: true, covered, ...(note ? { note } : {}), records, skipped, unexpectedKeys: [], renames: [], measures };
+  return { stream, available: true, covered, active, ...(note ? { note } : {}), records, skipped, unexpectedKeys: [], renames: [], measures };
 }
 
 export type { FieldDiff };

@@ -10,9 +10,12 @@
  * - every version the spec does not skip is rejected: it must be dead-lettered (`dead-letter`).
  *
  * Outcomes: `correct` (the target's record equals the expected record of one of the versions),
- * `corrupted` (it differs from all of them: diffs against the nearest), `dead-lettered` (a
- * `write` record held in the dead-letter queue), `held` (a `dead-letter` record that was), `lost`
- * (neither in the target nor reported).
+ * `corrupted` (it differs from all of them: diffs against the nearest), `held` (a `dead-letter`
+ * record that was dead-lettered: the spec's reject rule fired, so holding it is right), `lost`
+ * (neither in the target nor justly held). A dead letter for a record the spec accepts is not an
+ * excuse (DESIGN.md section 4: a dead letter is handled only when the spec's reject rule fires for
+ * that record): the record is lost, and the dead letter stays on it as evidence of what the
+ * integration said.
  */
 import { applyMapping, evaluateCondition, type MappingIssue, type MappingResult } from '../mappings/apply-mapping.ts';
 import type { CompiledField, CompiledSpec } from '../mappings/compile.ts';
@@ -23,7 +26,7 @@ import type { JournalIndex, JournalWrite, Rename, SourceVersion } from './ledger
 import { percentile } from './percentile.ts';
 import type { StreamDefinition, StreamMeasure } from './streams.ts';
 
-export type RecordOutcome = 'correct' | 'corrupted' | 'dead-lettered' | 'held' | 'lost';
+export type RecordOutcome = 'correct' | 'corrupted' | 'held' | 'lost';
 
 export interface StreamRecordResult {
   sourceId: string;
@@ -63,6 +66,8 @@ export interface StreamResult {
    * not accused of losing every fulfilment order; the report lists the stream as not covered.
    */
   covered: boolean;
+  /** The integration wrote to the stream's target (or dead-lettered one of its records): it runs this flow. */
+  active?: boolean;
   note?: string;
   records: StreamRecordResult[];
   skipped: number;
@@ -163,6 +168,7 @@ export function emptyMeasures(): Record<StreamMeasure, number | null> {
     correct: 0,
     lost: 0,
     deadLettered: 0,
+    deadLetteredUnjustified: 0,
     unsynced: 0,
     duplicated: 0,
     corrupted: 0,
@@ -304,8 +310,8 @@ export function verifyStream(input: VerifyStreamInput): StreamResult {
         record.outcome = 'corrupted';
         record.diffs = best ?? [];
       }
-    } else if (deadLetter) {
-      record.outcome = disposition === 'write' ? 'dead-lettered' : 'held';
+    } else if (deadLetter && disposition === 'dead-letter') {
+      record.outcome = 'held';
     }
 
     // Drift: a record that existed while a renamed field was gone, and broke without a dead letter.
@@ -328,8 +334,9 @@ export function verifyStream(input: VerifyStreamInput): StreamResult {
   const unexpectedKeys = [...byKey.keys()].filter((k) => !expectedKeys.has(k) && !other.has(k) && (byKey.get(k) ?? []).some((w) => isOk(w.status)));
 
   Object.assign(measures, recordMeasures(records, { skipped, lateAfterMs: input.lateAfterMs }), { unexpectedWrites: unexpectedKeys.length });
-  const covered = input.inScope === true || records.some((r) => r.attempts > 0 || r.deadLetter !== undefined);
-  return { stream, available: true, covered, records, skipped, unexpectedKeys, renames, measures };
+  const active = records.some((r) => r.attempts > 0 || r.deadLetter !== undefined);
+  const covered = input.inScope === true || active;
+  return { stream, available: true, covered, active, records, skipped, unexpectedKeys, renames, measures };
 }
 
 /** The per-record measures of a stream, whichever way it runs. */
@@ -342,7 +349,8 @@ export function recordMeasures(records: readonly StreamRecordResult[], o: { skip
   m.synced = records.filter((r) => r.syncedAt !== undefined).length;
   m.correct = records.filter((r) => r.outcome === 'correct').length;
   m.lost = records.filter((r) => r.outcome === 'lost').length;
-  m.deadLettered = records.filter((r) => r.outcome === 'dead-lettered' || r.outcome === 'held').length;
+  m.deadLettered = records.filter((r) => r.outcome === 'held').length;
+  m.deadLetteredUnjustified = records.filter((r) => r.outcome === 'lost' && r.deadLetter !== undefined).length;
   m.unsynced = writeRecords.filter((r) => r.syncedAt === undefined).length;
   m.duplicated = records.reduce((s, r) => s + r.duplicates, 0);
   m.corrupted = records.filter((r) => r.outcome === 'corrupted').length;

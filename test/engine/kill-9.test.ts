@@ -112,4 +112,6 @@ it('loses nothing and writes nothing twice when the engine is killed with SIGKIL
   second.child.kill('SIGTERM');
   const code = await new Promise<number | null>((r) => second.child.once('exit', (c) => r(c)));
   expect(code).toBe(0);
-});
+  // Two engine start-ups and 800 orders: on a machine shared with other CPU-bound work this takes
+  // well over the default 30 s; every wait inside is bounded on its own.
+}, 180_000);

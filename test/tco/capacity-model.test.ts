@@ -80,8 +80,7 @@ describe('the capacity formulas', () => {
 
 describe('the projection', () => {
   const base: CapacityInput = {
-    callsPerOrder: 10,
-    peakCallsPerOrder: 10,
+    orderDrivenPerOrder: 10,
     scheduledPerDay: 0,
     webhooksPerOrder: 3,
     behaviour: 'drops',
@@ -117,7 +116,7 @@ describe('the projection', () => {
   });
 
   it('keeps the store on Standard when the integration spends a tenth of the requests and queues', () => {
-    const p = projectCapacity({ ...base, callsPerOrder: 1, peakCallsPerOrder: 1, behaviour: 'queues' });
+    const p = projectCapacity({ ...base, orderDrivenPerOrder: 1, behaviour: 'queues' });
     expect(p.planSchedule).toHaveLength(1);
     expect(p.rows[3]!.plans[0]!.survivesFlashSale).toBe(true);
   });
@@ -163,10 +162,10 @@ describe('the measurements the model takes', () => {
   });
 
   it('judges what the integration does at the quota from what the run showed', () => {
-    expect(judgeSaturation({ lost: 85, placed: 101, rateLimited: 255, ignored: 5, peakShare: 1 }).behaviour).toBe('drops');
-    expect(judgeSaturation({ lost: 0, placed: 101, rateLimited: 0, ignored: 0, peakShare: 0.8 }).behaviour).toBe('queues');
-    expect(judgeSaturation({ lost: 0, placed: 101, rateLimited: 3, ignored: 0, peakShare: 0.5 }).behaviour).toBe('queues');
-    expect(judgeSaturation({ lost: 0, placed: 500, rateLimited: 0, ignored: 0, peakShare: 0.15 }).behaviour).toBe('unproven');
-    expect(judgeSaturation({ lost: 0, placed: 10, rateLimited: 4, ignored: 2, peakShare: 1 }).behaviour).toBe('drops');
+    expect(judgeSaturation({ lost: 85, placed: 101, quota429s: 255, ignored: 5, peakShare: 1 }).behaviour).toBe('drops');
+    expect(judgeSaturation({ lost: 0, placed: 101, quota429s: 0, ignored: 0, peakShare: 0.8 }).behaviour).toBe('queues');
+    expect(judgeSaturation({ lost: 0, placed: 101, quota429s: 3, ignored: 0, peakShare: 0.5 }).behaviour).toBe('queues');
+    expect(judgeSaturation({ lost: 0, placed: 500, quota429s: 0, ignored: 0, peakShare: 0.15 }).behaviour).toBe('unproven');
+    expect(judgeSaturation({ lost: 0, placed: 10, quota429s: 4, ignored: 2, peakShare: 1 }).behaviour).toBe('drops');
   });
 });

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TcoReport } from '../../src/reports/tco/model.ts';
 import { CHROMIUM, documentWidth, hasChromium, withReportPage } from '../support/browser.ts';
-import { BIN, cleanupTempDirs, runUat, tempDir, type UatRun } from '../uat/support/run-uat.ts';
+import { BIN, cleanupTempDirs, expectVerdictOrInconclusive, runUat, tempDir, type UatRun } from '../uat/support/run-uat.ts';
 
 afterAll(cleanupTempDirs);
 
@@ -29,8 +29,10 @@ beforeAll(async () => {
 
 describe('the cost-of-ownership report of a UAT run', () => {
   it('is written beside the UAT report, which links to it, without changing the verdict', () => {
+    // The poller drops orders on 429s: lost after a full drain is a failure on any machine.
     expect(poller.exitCode, poller.line.error).toBe(1);
-    expect(reference.exitCode, reference.line.error).toBe(0);
+    // The reference engine passes, or is inconclusive (exit 3) when the machine is too busy to judge it.
+    expect(reference.exitCode, reference.line.error).toBe(expectVerdictOrInconclusive(reference.line, 'pass') ? 0 : 3);
     for (const run of [poller, reference]) {
       for (const f of ['tco.html', 'tco.md', 'tco.json']) expect(fs.existsSync(path.join(run.out, f)), f).toBe(true);
       expect((run.line.reports as Record<string, string>).tco).toBe(path.join(run.out, 'tco.html'));
@@ -47,13 +49,25 @@ describe('the cost-of-ownership report of a UAT run', () => {
     expect(p.data.behaviour).toBe('drops');
     expect(r.data.behaviour).toBe('queues');
     // The poller reads every order three times over; the engine batches.
-    expect(p.data.peakCallsPerOrder).toBeGreaterThanOrEqual(3);
-    expect(r.data.peakCallsPerOrder).toBeLessThan(p.data.peakCallsPerOrder / 2);
+    expect(p.data.orderDrivenPerOrder!).toBeGreaterThanOrEqual(3);
+    expect(r.data.orderDrivenPerOrder!).toBeLessThan(p.data.orderDrivenPerOrder! / 2);
     const std = (t: TcoReport) => t.data.plans.find((g) => g.label === 'Standard/Plus')!;
     expect(std(r).maxFlashSaleMultiplierToday!).toBeGreaterThan(2 * std(p).maxFlashSaleMultiplierToday!);
     expect(std(r).flashSaleOutgrownInYears!).toBeGreaterThan(std(p).flashSaleOutgrownInYears!);
     expect(p.measured.behaviour.text).toMatch(/lost \d+ of \d+ orders/);
     expect(p.capacity.conclusions.join(' ')).not.toBe(r.capacity.conclusions.join(' '));
+  });
+
+  it('shows the UAT report\'s requests per order, which its flows add up to', () => {
+    for (const run of [poller, reference]) {
+      const t = tco(run);
+      const uat = JSON.parse(fs.readFileSync(path.join(run.out, 'report.json'), 'utf8')) as { api: { requests: number; callsPerOrder: string } };
+      expect(t.measured.flowsTotal.perOrder).toBe(uat.api.callsPerOrder);
+      expect(t.data.flows.reduce((s, f) => s + f.requests, 0)).toBe(uat.api.requests);
+      expect(t.data.flows.reduce((s, f) => s + (f.perOrder ?? 0), 0)).toBeCloseTo(t.data.requestsPerOrder!, 9);
+      // --volume-scale 0.1 and --quota 10: said, and undone for the projection.
+      expect(t.run.scalingText).toContain("Measured at 0.1x the scenario's volume (--volume-scale 0.1) against a quota of 10 requests a window (--quota 10)");
+    }
   });
 
   it('is rendered again by `bc-harness tco --run DIR` with other assumptions', () => {

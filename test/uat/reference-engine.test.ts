@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runUat } from './support/run-uat.ts';
+import { cleanupTempDirs, expectVerdictOrInconclusive, runUat } from './support/run-uat.ts';
 
 afterAll(cleanupTempDirs);
 
@@ -21,13 +21,17 @@ describe.skipIf(!engineLanded)('the reference engine (bc-harness engine --json)'
     { scenario: 'webhook-outage', args: ['--time-scale', '10800', '--volume-scale', '0.25'] },
     // 10,000 ERP stock and price changes in 30 simulated minutes, at 600x (constant arrival rate caps it at 1800x).
     { scenario: 'catalog-storm', args: ['--time-scale', '600'] },
-  ])('passes $scenario with no finding', async ({ scenario, args }) => {
+  ])('passes $scenario with no finding (inconclusive only when the machine was too busy to run it faithfully)', async ({ scenario, args }) => {
     const { exitCode, line } = await runUat(['--scenario', scenario, '--integration', 'reference', ...args]);
+    const faithful = expectVerdictOrInconclusive(line, 'pass');
+    expect(exitCode).toBe(faithful ? 0 : 3);
     const failed = line.criteria.filter((c) => !c.passed).map((c) => `${c.id}: ${c.measure} = ${c.value}`);
-    expect(failed, line.error ?? '').toEqual([]);
-    expect(line.findings).toEqual([]);
-    expect(line.verdict).toBe('pass');
-    expect(exitCode).toBe(0);
+    if (faithful) {
+      expect(failed, line.error ?? '').toEqual([]);
+      expect(line.findings).toEqual([]);
+    }
+    // Whatever the machine: nothing lost, corrupted or duplicated, and the engine stayed up.
+    for (const c of line.criteria.filter((x) => /\.(lost|corrupted|duplicated)$|integrationCrashed/.test(x.measure))) expect(c.passed, `${c.id} = ${c.value}`).toBe(true);
   }, 240_000);
 
   it('a poller that only syncs orders fails catalog-storm on the stock and price changes it never carried', async () => {

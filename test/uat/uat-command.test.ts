@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runUat, startUat, tempDir } from './support/run-uat.ts';
+import { cleanupTempDirs, expectVerdictOrInconclusive, runUat, startUat, tempDir } from './support/run-uat.ts';
 
 afterAll(cleanupTempDirs);
 
@@ -22,13 +22,17 @@ describe('a run that passes', () => {
   writeFileSync(config, 'acceptance:\n  defaults: true\ndrain:\n  quiet: 5m\n');
   const run = runUat(['--scenario', 'doorbuster', '--integration', WELL_BEHAVED, '--time-scale', '300', '--volume-scale', '0.05', '--config', config, '--junit', junit], { out });
 
-  it('exits 0 with the documented JSON line', async () => {
+  it('exits 0 with the documented JSON line (or 3, inconclusive, naming why, on a machine too busy to run it faithfully)', async () => {
     const { exitCode, line } = await run;
     expect(line.error).toBeUndefined();
-    expect(exitCode).toBe(0);
-    expect(line).toMatchObject({ verdict: 'pass', reportDir: out, findings: [] });
-    for (const c of line.criteria) expect(c).toEqual(expect.objectContaining({ name: expect.any(String), flow: expect.any(String), passed: true, limit: expect.any(Number) }));
-    expect(line.criteria.map((c) => c.id)).toEqual(expect.arrayContaining(['no-lost-orders', 'no-corrupted-orders', 'honours-429', 'burst-drains', 'no-rate-limit-breach']));
+    const faithful = expectVerdictOrInconclusive(line, 'pass');
+    expect(exitCode).toBe(faithful ? 0 : 3);
+    expect(line).toMatchObject({ reportDir: out, findings: [] });
+    for (const c of line.criteria) expect(c).toEqual(expect.objectContaining({ name: expect.any(String), flow: expect.any(String), passed: expect.any(Boolean), limit: expect.any(Number) }));
+    // What no time scale can cause never fails, busy machine or not.
+    for (const id of ['no-lost-orders', 'no-corrupted-orders', 'no-integration-crashed']) expect(line.criteria.find((c) => c.id === id)!.passed, id).toBe(true);
+    if (faithful) for (const c of line.criteria) expect(c.passed, c.id).toBe(true);
+    expect(line.criteria.map((c) => c.id)).toEqual(expect.arrayContaining(['no-lost-orders', 'no-corrupted-orders', 'honours-429', 'burst-drains', 'no-rate-limit-breach', 'no-integration-crashed']));
     expect(line.criteria.find((c) => c.id === 'no-lost-orders')!.value).toBe(0);
   }, 120_000);
 
@@ -40,15 +44,19 @@ describe('a run that passes', () => {
     expect(html).not.toMatch(/<script|<link|src="https?:|url\(https?:/);
     expect(html).toContain('Partner scorecard');
     const xml = readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/<testsuites name="bc-harness uat doorbuster \(command\)" tests="\d+" failures="0"/);
+    const { line } = await run;
+    // A faithful pass has no failure and no error; an inconclusive run has the harness's error case, never a clean sheet.
+    expect(xml).toMatch(line.verdict === 'pass' ? /<testsuites name="bc-harness uat doorbuster \(command\)" tests="\d+" failures="0" errors="0"/ : /errors="1"[\s\S]*<error type="inconclusive"/);
     expect(xml).toContain('<testsuite name="uat.doorbuster.orders"');
     expect(xml).toContain('<testsuite name="uat.doorbuster.platform"');
   }, 120_000);
 
   it('recomputes the verdict from the files: one corrupted ERP record in the journal fails it and is named', async () => {
     await run;
+    const { line: first } = await run;
     const again = await runUat(['--verify', out], { out: join(dir, 'unused') });
-    expect(again.exitCode).toBe(0);
+    expect(again.line.verdict).toBe(first.verdict);
+    expect(again.exitCode).toBe(first.verdict === 'pass' ? 0 : 3);
     const file = join(out, 'journal-erp.jsonl');
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: number; key: string; body: { billTo: { city: string } } });
     // An order placed in this run (the sweep may also sync an order from before it), and the
@@ -58,6 +66,8 @@ describe('a run that passes', () => {
     victim.body.billTo.city = 'Nowhere';
     writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
     const tampered = await runUat(['--verify', out], { out: join(dir, 'unused') });
+    // Corruption is a failure no time scale could cause: fail, faithful run or not.
+    expect(tampered.line.verdict).toBe('fail');
     expect(tampered.exitCode).toBe(1);
     const corrupted = tampered.line.criteria.find((c) => c.id === 'no-corrupted-orders')!;
     expect(corrupted).toMatchObject({ passed: false, value: 1 });
@@ -79,7 +89,8 @@ describe('input the harness refuses before starting anything (exit 2)', () => {
   ])('%j', async (args, message) => {
     const { exitCode, line, stderr } = await runUat(args);
     expect(exitCode).toBe(2);
-    expect(line.verdict).toBe('error');
+    expect(line.verdict).toBe('inconclusive');
+    expect(line.error).toBeTruthy();
     expect(stderr).toMatch(message);
   }, 60_000);
 
@@ -95,7 +106,7 @@ describe('input the harness refuses before starting anything (exit 2)', () => {
   it('calls a command that does not start invalid input, not a failed integration', async () => {
     const { exitCode, line } = await runUat(['--scenario', 'doorbuster', '--integration', 'sh -c "echo broken >&2; exit 4"', '--time-scale', '300']);
     expect(exitCode).toBe(2);
-    expect(line.verdict).toBe('error');
+    expect(line.verdict).toBe('inconclusive');
     expect(line.error).toMatch(/exited with code 4 before it was ready/);
   }, 60_000);
 });
@@ -111,10 +122,14 @@ describe('Ctrl-C', () => {
     const { exitCode, stdout } = await run.done;
     expect(exitCode).toBe(130);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ verdict: 'error', error: 'interrupted', reportDir: out });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ verdict: 'interrupted', error: 'interrupted', reportDir: out });
     const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { status: string; integration: { exit: string } };
     expect(record.status).toBe('interrupted');
     expect(record.integration.exit).toMatch(/stopped by the harness/);
-    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('NO VERDICT');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<span class="verdict interrupted">INTERRUPTED</span>');
+    // CI reads the JUnit file: an interrupted run is an error there, never zero failures and zero errors.
+    const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(xml).toMatch(/<testsuites [^>]*errors="1"/);
+    expect(xml).toMatch(/<error type="interrupted" message="INTERRUPTED/);
   }, 90_000);
 });

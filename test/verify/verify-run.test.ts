@@ -4,6 +4,7 @@
  * test introduces exactly one defect and checks the verdict, the measure and the record named.
  */
 import { describe, expect, it } from 'vitest';
+import { UNCARRIABLE_WORST_CASE_EVERY } from '../../simulator/domain/order-profiles.ts';
 import { applyMapping } from '../../src/mappings/apply-mapping.ts';
 import { defaultCriteria, resolveCriteria } from '../../src/verify/criteria.ts';
 import { CLIENT, createTestRun, spec, type TestRun } from './support/run-builder.ts';
@@ -58,13 +59,13 @@ describe('the verifier on the orders → ERP stream', () => {
   it.each([
     ['a missing record is lost', (run: TestRun, id: number): void => void run.journal.splice(run.journal.findIndex((l) => l.key === String(id)), 1), { 'orders.lost': 1, 'orders.unsynced': 1 }, 'lost'],
     [
-      'a missing record reported as a dead letter is accounted for, not lost',
+      "a dead letter for a record the spec accepts does not excuse it: it is lost, and counted as an unjustified dead letter",
       (run: TestRun, id: number): void => {
         run.journal.splice(run.journal.findIndex((l) => l.key === String(id)), 1);
         run.deadLetter(String(id), 'ERP answered 422: lines[0].sku unknown item', { spec: 'orders-to-erp-sales-order' });
       },
-      { 'orders.lost': 0, 'orders.deadLettered': 1, 'orders.unsynced': 1 },
-      'dead-lettered',
+      { 'orders.lost': 1, 'orders.deadLettered': 0, 'orders.deadLetteredUnjustified': 1, 'orders.unsynced': 1 },
+      'lost',
     ],
     [
       'a POST that created a second sales order is a duplicate',
@@ -92,13 +93,18 @@ describe('the verifier on the orders → ERP stream', () => {
     expect(v.streams[0]!.records.find((r) => r.sourceId === String(ids[1]))!.outcome).toBe(outcome);
   });
 
-  it('expects a worst-case order in the dead-letter queue, and calls it a silent failure when it is not there', () => {
+  it('expects an uncarriable worst-case order in the dead-letter queue, and calls it a silent failure when it is not there', () => {
     const run = createTestRun();
-    const [id] = run.place('worst-case');
-    run.fetch(id!);
+    // Every UNCARRIABLE_WORST_CASE_EVERY-th worst-case order is uncarriable; the ones before it
+    // reach the ERP field for field.
+    const ids = run.place('worst-case', UNCARRIABLE_WORST_CASE_EVERY);
+    const id = ids.at(-1)!;
+    for (const carried of ids.slice(0, -1)) run.syncToErp(carried);
+    run.fetch(id);
     run.advance(MINUTE);
     const silent = run.verify({ criteria: defaultCriteria(['orders']) });
-    const record = silent.streams[0]!.records[0]!;
+    expect(silent.measures['orders.correct']).toBe(UNCARRIABLE_WORST_CASE_EVERY - 1);
+    const record = silent.streams[0]!.records.find((r) => r.sourceId === String(id))!;
     expect(record.disposition).toBe('dead-letter');
     expect(record.specErrors!.map((e) => e.field)).toEqual(expect.arrayContaining(['lines[1].sku']));
     expect(silent.measures['orders.lost']).toBe(1);
@@ -110,7 +116,7 @@ describe('the verifier on the orders → ERP stream', () => {
 
     run.deadLetter(String(id), 'lines[1].sku: 255 characters; the ERP allows 20');
     const held = run.verify({ criteria: defaultCriteria(['orders']) });
-    expect(held.streams[0]!.records[0]!.outcome).toBe('held');
+    expect(held.streams[0]!.records.find((r) => r.sourceId === String(id))!.outcome).toBe('held');
     expect(held.measures['orders.lost']).toBe(0);
     expect(held.findings).toEqual([]);
   });

@@ -33,7 +33,7 @@ export async function runTcoCommand(flags: TcoFlags, log: (line: string) => void
       ...(flags.out ? { out: flags.out } : {}),
     });
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ reportDir: path.dirname(files.html), reports: files, recommended: report.data.recommended, callsPerOrder: report.data.callsPerOrder, peakCallsPerOrder: report.data.peakCallsPerOrder, behaviour: report.data.behaviour, plans: report.data.plans, methods: report.data.methods })}\n`);
+      process.stdout.write(`${JSON.stringify({ reportDir: path.dirname(files.html), reports: files, recommended: report.data.recommended, requestsPerOrder: report.data.requestsPerOrder, orderDrivenPerOrder: report.data.orderDrivenPerOrder, behaviour: report.data.behaviour, plans: report.data.plans, methods: report.data.methods })}\n`);
       return EXIT.ok;
     }
     log(report.headline);

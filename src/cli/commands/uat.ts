@@ -9,14 +9,18 @@ import { relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { planNames } from '../../../simulator/domain/plans.ts';
 import { ConfigFileError, DEFAULTS, loadConfigFile, parseDuration, runnerChoices, type UatOptions } from '../../uat/config.ts';
-import { NAIVE_INTEGRATIONS } from '../../uat/integration-process.ts';
-import { runUat, UatHarnessError, UatInputError, verifyRunDirectory, type UatResult } from '../../uat/orchestrator.ts';
-import { EXIT } from '../exit-codes.ts';
+import { resolveScenario, unknownScenarioMessage } from '../../load/scenario-catalog.ts';
+import { checkIntegrationName, IntegrationStartError, NAIVE_INTEGRATIONS } from '../../uat/integration-process.ts';
+import { runUat, UatInputError, verifyRunDirectory, type UatResult } from '../../uat/orchestrator.ts';
+import { isHarnessError } from '../../errors.ts';
+import { VERDICT_TEXT } from '../../verify/verdict.ts';
+import { EXIT, exitCodeFor } from '../exit-codes.ts';
 import { intOption, numberOption } from '../options.ts';
 
 interface UatFlags {
   scenario?: string;
   integration?: string;
+  name?: string;
   verify?: string;
   plan: UatOptions['plan'];
   quota?: number;
@@ -41,6 +45,16 @@ interface UatFlags {
 
 function optionsFrom(flags: UatFlags): UatOptions {
   if (!flags.scenario || !flags.integration) throw new UatInputError(`${!flags.scenario ? '--scenario' : '--integration'} is required (or --verify <run directory> to verify a finished run).`);
+  // Checked here, before the config file and the scenario's exports are read, so a typo gets the
+  // nearest scenario names (the orchestrator only knows that nothing matched).
+  if (!resolveScenario(flags.scenario)) throw new UatInputError(unknownScenarioMessage(flags.scenario));
+  let name: string | undefined;
+  try {
+    name = flags.name === undefined ? undefined : checkIntegrationName(flags.name);
+  } catch (error) {
+    if (error instanceof IntegrationStartError) throw new UatInputError(error.message);
+    throw error;
+  }
   const scenarioEnv: Record<string, string> = {};
   for (const pair of flags.env) {
     const eq = pair.indexOf('=');
@@ -68,6 +82,7 @@ function optionsFrom(flags: UatFlags): UatOptions {
   return {
     scenario: flags.scenario,
     integration: flags.integration,
+    ...(name !== undefined ? { name } : {}),
     plan: flags.plan,
     ...(flags.quota !== undefined ? { quota: flags.quota } : {}),
     timeScale: flags.timeScale,
@@ -92,7 +107,12 @@ function optionsFrom(flags: UatFlags): UatOptions {
 function printHuman(result: UatResult, log: (line: string) => void): void {
   const v = result.verification;
   log('');
-  log(`Verdict: ${result.verdict.toUpperCase()}`);
+  log(`Verdict: ${VERDICT_TEXT[result.verdict]}`);
+  if (result.report) log(`  ${result.report.headline}`);
+  else if (result.error) log(`  ${result.error}`);
+  const died = v?.health.died;
+  if (died) log(`  integration-crashed: the integration ${died.text} at ${new Date(died.at).toISOString()} (simulated)`);
+  for (const p of v?.fidelity.problems ?? []) log(`  not faithful (${p.kind}): ${p.text} ${p.fix}`);
   for (const c of v?.criteria ?? []) log(`  ${c.passed ? 'pass' : 'FAIL'}  ${c.name}: ${c.measure} = ${c.value === null ? 'no data' : Number.isInteger(c.value) ? c.value : c.value.toFixed(2)} (required ${c.op} ${c.limit})`);
   for (const f of v?.findings ?? []) log(`  finding ${f.pattern} (${f.flow}${f.stream ? `/${f.stream}` : ''}): ${f.summary}`);
   if (result.reports) {
@@ -107,7 +127,8 @@ export function registerUat(program: Command, run: (action: () => Promise<number
     .command('uat')
     .description('The UAT run: start the simulator, the mocks and an integration, run a scenario, verify every record against ground truth, write the reports')
     .option('--scenario <name>', 'a scenario in scenarios/ (e.g. flash-sale-10x) or a path to a k6 script (required)')
-    .option('--integration <what>', `reference, ${Object.keys(NAIVE_INTEGRATIONS).map((n) => `naive-${n}`).join(', ')}, or a command in quotes (it gets the DESIGN.md section 8 environment)`)
+    .option('--integration <what>', `reference, ${Object.keys(NAIVE_INTEGRATIONS).map((n) => `naive-${n}`).join(', ')}, or a command in quotes (it gets the DESIGN.md section 8 environment; a single word close to a built-in name is refused as a typo: write a command of that name as ./name or with arguments)`)
+    .option('--name <label>', `the integration's name in the reports and the run directory (default: reference, naive-<name>, or "command"; at most 60 characters)`)
     .option('--plan <plan>', `store plan: ${planNames.join(', ')}`, DEFAULTS.plan)
     .option('--quota <n>', "requests per 30-second window instead of the plan's (scale it with --volume-scale to keep the pressure)", intOption('--quota', 1, 10_000_000))
     .option('--time-scale <n>', 'simulated seconds per real second', numberOption('--time-scale', 0.001, 1_000_000), DEFAULTS.timeScale)
@@ -131,8 +152,9 @@ export function registerUat(program: Command, run: (action: () => Promise<number
     .addHelpText(
       'after',
       `
-Exit codes: 0 pass, 1 acceptance failed, 2 invalid input or configuration, 3 the harness itself
-failed (never read as an integration failure), 130 interrupted.
+Verdicts and exit codes: pass 0, fail 1, inconclusive 3 (the harness failed or could not run the
+scenario faithfully: never read as the integration's result), interrupted 130; 2 invalid input or
+configuration (nothing was judged).
 
 Examples:
   $ bc-harness uat --scenario flash-sale-10x --integration reference --time-scale 480 --volume-scale 0.1 --quota 15
@@ -163,13 +185,14 @@ Examples:
           if (!flags.json) printHuman(result, out);
           return finish(result);
         } catch (error) {
-          if (error instanceof UatInputError || error instanceof UatHarnessError) {
-            const input = error instanceof UatInputError;
+          // Nothing was judged: the one verdict word for that is "inconclusive" (never pass or fail).
+          if (isHarnessError(error)) {
+            const input = error.kind === 'invalid-input';
             err(`${input ? 'error' : 'bc-harness uat failed'}: ${error.message}`);
-            return finish({ exitCode: input ? EXIT.invalidInput : EXIT.harnessError, line: { verdict: 'error', error: error.message, reportDir: null, criteria: [], findings: [] } });
+            return finish({ exitCode: exitCodeFor(error), line: { verdict: 'inconclusive', error: error.message, reportDir: null, criteria: [], findings: [] } });
           }
           err(`bc-harness uat failed: ${(error as Error).stack ?? error}`);
-          return finish({ exitCode: EXIT.harnessError, line: { verdict: 'error', error: (error as Error).message, reportDir: null, criteria: [], findings: [] } });
+          return finish({ exitCode: EXIT.harnessError, line: { verdict: 'inconclusive', error: (error as Error).message, reportDir: null, criteria: [], findings: [] } });
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);

@@ -7,6 +7,7 @@ import type { Assumptions } from '../../tco/assumptions.ts';
 import { formatWhen, formatMoney, formatRange, midOf, type MethodCost, type Recommendation } from '../../tco/cost-model.ts';
 import type { CapacityProjection } from '../../tco/capacity-model.ts';
 import { formatSpan, type RunMeasurements } from '../../tco/measure-run.ts';
+import { FIGURE_DEFINITIONS, formatPerOrder, formatShare } from '../../verify/figures.ts';
 import { createLineChart, createStackedColumnChart, type Marker, type RuleLine } from '../uat/svg-charts.ts';
 import { tcoReportSchema, type TcoReport } from './model.ts';
 
@@ -38,11 +39,40 @@ export function fmtMultiplier(m: number): string {
   return `${m >= 100 ? Math.round(m).toLocaleString('en-US') : m.toFixed(1).replace(/\.0$/, '')}x`;
 }
 
-const BEHAVIOUR = {
-  queues: { label: 'Queues and drains', tone: 'ok', verb: 'queues and drains the backlog' },
-  drops: { label: 'Drops orders', tone: 'bad', verb: 'drops orders' },
-  unproven: { label: 'Not shown (treated as dropping)', tone: 'warn', verb: 'may queue or drop: the run never reached the quota, so it is counted as dropping' },
-} as const;
+/**
+ * The behaviour at the quota in a label and a clause, from the numbers the judgement rests on
+ * (measure-run.ts judgeSaturation): "waits out 429s" only after 429s, "paces itself below the
+ * quota" when it queued without one, "dropped orders at the quota" only when it ran into it.
+ */
+export function behaviourWords(s: RunMeasurements['saturation'], lost: number): { label: string; tone: 'ok' | 'bad' | 'warn'; verb: string } {
+  switch (s.behaviour) {
+    case 'queues':
+      return s.contact === 'ran-into'
+        ? { label: 'Waits out 429s, loses nothing', tone: 'ok', verb: `when the quota ran out (${s.quota429s} 429s) it waited and lost no order` }
+        : { label: 'Paces below the quota, loses nothing', tone: 'ok', verb: `it paced itself below the quota (no 429, busiest window ${formatShare(s.peakShare)} of the run's quota) and lost no order` };
+    case 'drops':
+      if (lost === 0) return { label: 'Ignores 429s', tone: 'bad', verb: `when the quota ran out it ignored ${s.ignored ?? 0} of its ${s.quota429s} 429s` };
+      return s.contact === 'ran-into'
+        ? { label: 'Drops orders', tone: 'bad', verb: `when the quota ran out (${s.quota429s} 429s) it dropped orders (${lost} lost)` }
+        : { label: 'Drops orders', tone: 'bad', verb: `it lost ${lost} orders even below the quota` };
+    case 'unproven':
+      return { label: 'Not shown (treated as dropping)', tone: 'warn', verb: `the run never pushed it to the quota (${s.contact === 'unknown' ? 'no 429, quota share unknown' : `no 429, busiest window ${formatShare(s.peakShare)} of the run's quota`}), so it is counted as dropping orders there` };
+  }
+}
+
+/**
+ * Whether the largest sale claimed for a plan today is a load the run itself placed, or an
+ * extrapolation from the per-order cost: the sale's orders a window (multiplier × the assumed
+ * normal peak) against the run's busiest window undone to full volume.
+ */
+export function saleEvidenceText(o: { label: string; maxMultiplier: number; basePerWindow: number; runOrdersPerWindowFullVolume: number }): string {
+  if (!Number.isFinite(o.maxMultiplier) || o.maxMultiplier <= 0) return '';
+  const saleOrders = o.maxMultiplier * o.basePerWindow;
+  const run = fmtNumber(o.runOrdersPerWindowFullVolume);
+  return saleOrders > o.runOrdersPerWindowFullVolume
+    ? `${o.label} today survives a sale of up to ${fmtMultiplier(o.maxMultiplier)} the normal peak (${fmtNumber(saleOrders)} orders a window); the run's own busiest window placed ${run} orders at full volume, so beyond that the figure is extrapolated from the per-order cost, not observed.`
+    : `${o.label} today survives a sale of up to ${fmtMultiplier(o.maxMultiplier)} the normal peak (${fmtNumber(saleOrders)} orders a window), within the ${run} orders the run's own busiest window placed at full volume.`;
+}
 
 /** Cost items by what they are, so the stacked chart compares like with like across methods. */
 const CATEGORIES: { name: string; color: string; ids: string[] }[] = [
@@ -115,7 +145,7 @@ function charts(input: BuildTcoInput): TcoReport['charts'] {
     {
       id: 'demand',
       title: 'Demand against each plan over time',
-      caption: `The integration's requests per window in the busiest hour of a normal day and during a ${capacity.input.flashSale.multiplier}x flash sale, from its measured ${fmtNumber(capacity.input.peakCallsPerOrder)} requests per order at the peak and ${fmtNumber(capacity.scheduledPerWindow)} scheduled requests per window, as the store grows ${fmtPct(capacity.input.growth)} a year; the red line is the ${current} plan's quota, the amber one what it leaves after the share kept for other apps.`,
+      caption: `The integration's requests per window in the busiest hour of a normal day and during a ${capacity.input.flashSale.multiplier}x flash sale, from its measured ${formatPerOrder(capacity.input.orderDrivenPerOrder)} order-driven requests per order and ${fmtNumber(capacity.scheduledPerWindow)} scheduled requests per window, as the store grows ${fmtPct(capacity.input.growth)} a year; the red line is the ${current} plan's quota, the amber one what it leaves after the share kept for other apps.`,
       svg: demand,
     },
     {
@@ -131,13 +161,18 @@ export function buildTcoReport(input: BuildTcoInput): TcoReport {
   const { measurements: m, capacity, costs, recommendation, assumptions: a } = input;
   const cur = a.currency;
   const years = capacity.input.years;
-  const behaviour = BEHAVIOUR[m.saturation.behaviour];
+  const behaviour = behaviourWords(m.saturation, m.orders.lost);
+  const sc = m.scaling;
+  const atFull = (n: number) => (sc.volumeScale === 1 ? '' : ` (${fmtNumber(n / sc.volumeScale)} at full volume)`);
   const currentGroup = capacity.groups.find((g) => g.plans.includes(capacity.planSchedule[0]!.plan))!;
   const title = `Cost of ownership: ${m.run.integration} on ${m.run.scenario}`;
   const lastRow = capacity.rows.at(-1)!;
   const currentInLast = lastRow.plans.find((p) => p.label === currentGroup.label)!;
 
-  const conclusions: string[] = [];
+  const conclusions: string[] = [sc.text];
+  const today = capacity.rows[0]!;
+  const evidence = saleEvidenceText({ label: currentGroup.label, maxMultiplier: today.plans.find((p) => p.label === currentGroup.label)!.maxMultiplier, basePerWindow: today.peakOrdersPerWindow, runOrdersPerWindowFullVolume: sc.fullVolume.ordersPerWindow });
+  if (evidence) conclusions.push(evidence);
   for (const g of capacity.groups) {
     if (!Number.isFinite(g.capacity)) {
       conclusions.push(`${g.label} has no published quota (bigcommerce-facts.md section b: "by plan and resource"); it holds whatever the contract says.`);
@@ -166,7 +201,7 @@ export function buildTcoReport(input: BuildTcoInput): TcoReport {
     generatedAt: input.generatedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     currency: cur,
     years,
-    headline: `${m.run.integration} spends ${fmtNumber(m.callsPerOrder)} API requests per order (${fmtNumber(m.peakCallsPerOrder)} at the peak, measured in ${m.run.scenario}); when the quota runs out it ${behaviour.verb}. Recommended: ${recommendation.headline}`,
+    headline: `${m.requestsPerOrder === null ? `${m.run.integration}'s requests per order could not be measured in ${m.run.scenario} (no order reached the ERP)` : `${m.run.integration} spent ${formatPerOrder(m.requestsPerOrder)} API requests per order in ${m.run.scenario} (all its requests ÷ orders synced to the ERP, as the UAT report counts them; ${formatPerOrder(m.perOrder.orderDriven)} of them grow with orders)`}; ${behaviour.verb}. Recommended: ${recommendation.headline}`,
     run: {
       id: m.run.id,
       dir: m.run.dir,
@@ -174,13 +209,14 @@ export function buildTcoReport(input: BuildTcoInput): TcoReport {
       integration: m.run.integration,
       planText: `${m.run.plan}${m.run.quotaPerWindow === null ? ' (unlimited)' : `, ${m.run.quotaPerWindow} requests a window in the run`}`,
       timeScaleText: `${m.run.timeScale}x`,
-      volumeText: m.run.volumeScale === null ? 'full volume' : `volume ${m.run.volumeScale}x`,
+      volumeText: sc.volumeScale === 1 ? 'full volume' : `volume ${sc.volumeScale}x`,
       spanText: `${formatSpan(m.span.ms)} simulated from the load's start`,
+      scalingText: sc.text,
       uatReport: input.uatReport,
     },
     cards: [
-      { label: 'requests per order', value: fmtNumber(m.callsPerOrder), tone: 'neutral' },
-      { label: 'when the quota runs out', value: behaviour.label, tone: behaviour.tone },
+      { label: 'requests per order', value: formatPerOrder(m.requestsPerOrder), tone: 'neutral' },
+      { label: 'at the quota', value: behaviour.label, tone: behaviour.tone },
       { label: `${capacity.input.flashSale.multiplier}x sale on ${currentGroup.label} today`, value: capacity.rows[0]!.plans.find((p) => p.label === currentGroup.label)!.survivesFlashSale ? 'survives' : 'breaks', tone: capacity.rows[0]!.plans.find((p) => p.label === currentGroup.label)!.survivesFlashSale ? 'ok' : 'bad' },
       { label: `${currentGroup.label} outgrown`, value: formatWhen(Math.min(currentGroup.normalDayOutgrownIn, currentGroup.flashSaleOutgrownIn), years).replace(/ \(year \d+\)/, ''), tone: Math.min(currentGroup.normalDayOutgrownIn, currentGroup.flashSaleOutgrownIn) <= years ? 'warn' : 'ok' },
       { label: 'recommended', value: recommendation.label, tone: 'neutral' },
@@ -188,17 +224,19 @@ export function buildTcoReport(input: BuildTcoInput): TcoReport {
     ],
     measured: {
       facts: [
-        { label: 'Orders placed during the load', value: fmtNumber(m.orders.placed), note: `${m.orders.synced} reached the ERP, ${m.orders.deadLettered} dead-lettered, ${m.orders.lost} lost (${m.orders.source === 'verdict' ? "the verifier's count" : 'from the ERP journal'})` },
-        { label: 'Requests per order', value: fmtNumber(m.callsPerOrder), note: 'requests of the order-driven flows, 429s included, per order placed: what grows with the store' },
-        { label: 'Requests per order at the peak', value: fmtNumber(m.peakCallsPerOrder), note: `in the busiest hour of orders (${m.peak.ordersPerHour} orders): what a busy window and a flash sale cost per order` },
-        { label: 'Scheduled requests', value: `${fmtNumber(m.scheduledPerDay)} a day`, note: `${fmtNumber(m.scheduledPerWindow)} a window: hook checks, back-office feeds and polls that found nothing; they do not grow with orders` },
-        { label: 'Busiest 30-second window', value: `${m.peak.requestsPerWindow} requests`, note: `sent by the integration${m.peak.consumedPerWindow !== null ? `; the quota counted ${m.peak.consumedPerWindow} for it and ${m.peak.consumedTotalPerWindow} for everyone` : ''}${m.run.quotaPerWindow !== null ? ` against the run's ${m.run.quotaPerWindow}` : ''}; most orders placed in one window: ${m.peak.ordersPerWindow}, in one hour: ${m.peak.ordersPerHour}` },
-        { label: 'Requests refused (429)', value: fmtNumber(m.requests.refused), note: m.saturation.ignored === null ? 'how many were ignored is not known without the verdict' : `${m.saturation.ignored} ignored (the next request came before the reset)` },
-        { label: 'Webhook deliveries', value: `${fmtNumber(m.webhooks.perOrder)} per order`, note: `${m.webhooks.deliveries} to the integration's hooks, ${m.webhooks.failed} failed; they cost no quota but size the receiver and its monitoring` },
+        { label: 'Orders placed', value: fmtNumber(m.orders.placed), note: `${m.orders.synced} synced to the ERP, ${m.orders.deadLettered} dead-lettered, ${m.orders.lost} lost (${m.orders.source === 'verdict' ? "the verifier's count, as in the UAT report" : 'from the ledger and the ERP journal'})${sc.volumeScale === 1 ? '' : `; ${fmtNumber(m.orders.placed / sc.volumeScale)} at full volume`}` },
+        { label: 'Requests per order', value: formatPerOrder(m.requestsPerOrder), note: `all ${m.requests.total} requests of its client id over the run (setup, scheduled and order-driven, 429s included) ÷ ${m.orders.synced} orders synced to the ERP: the UAT report's calls per synced order; the flows below add up to it` },
+        { label: 'of which grow with orders', value: `${formatPerOrder(m.perOrder.orderDriven)} per order`, note: `${m.requests.orderDriven} order-driven requests during the run (reads, writes, follow-ups such as shipments and refunds) ÷ the same orders: what the projection multiplies by the store's orders, for a day, a busy window and a flash sale alike` },
+        { label: 'of which run on a timer', value: `${formatPerOrder(m.perOrder.scheduled)} per order`, note: `${m.requests.scheduled} scheduled requests (hook checks, back-office feeds, polls that found nothing): ${fmtNumber(m.scheduledPerDay)} a day, ${fmtNumber(m.scheduledPerWindow)} a window; projected per day, since they do not grow with orders` },
+        { label: 'of which one-off', value: `${formatPerOrder(m.perOrder.oneOff)} per order`, note: `${m.requests.oneOff} requests before the load started (registration, first syncs) or after the run ended (shutdown); left out of the projection` },
+        { label: 'Peak window share', value: formatShare(m.saturation.peakShare), note: m.saturation.peakShare === null ? "the run's quota per window is not known (unlimited, or no quota.json)" : `the most the quota counted for it in one 30-second window (${m.peak.consumedPerWindow}) ÷ the run's ${m.run.quotaPerWindow}, as in the UAT report; all apps together: ${formatShare(m.saturation.peakShareAllApps)}` },
+        { label: 'Busiest 30 seconds sent', value: `${m.peak.requestsPerWindow} requests`, note: `the most it sent in any 30 simulated seconds of the run, 429s included (the quota counts only what it accepted); most orders placed in 30 seconds: ${m.peak.ordersPerWindow}${atFull(m.peak.ordersPerWindow)}, in one hour: ${m.peak.ordersPerHour}${atFull(m.peak.ordersPerHour)}` },
+        { label: '429s', value: fmtNumber(m.saturation.quota429s), note: `refused because the quota ran out${m.saturation.ignored === null ? '; how many were ignored is not known without the verdict' : `, ${m.saturation.ignored} ignored (the next request came before the reset)`}${m.requests.platform429s > 0 ? `; besides, ${m.requests.platform429s} 429s of the platform under load (no quota headers)` : ''}` },
+        { label: 'Webhook deliveries', value: `${formatPerOrder(m.webhooks.perOrder)} per order`, note: `${m.webhooks.deliveries} to its hooks (${m.webhooks.failed} failed${m.webhooks.held > 0 ? `; ${m.webhooks.held} more held back while denylisted` : ''}) ÷ orders synced; they cost no quota but size the receiver and its monitoring` },
         { label: 'Backlog', value: m.backlog.peak === 0 ? 'none' : `${m.backlog.peak} orders at most`, note: m.backlog.peak === 0 ? '' : m.backlog.drainMs !== null ? `drained ${formatSpan(m.backlog.drainMs)} after its peak${m.backlog.leftAtEnd > 0 ? `, ${m.backlog.leftAtEnd} left at the end` : ''}` : `never drained: ${m.backlog.leftAtEnd} order(s) still waiting at the end` },
-        { label: 'Setup requests', value: fmtNumber(m.requests.setup), note: 'before the load started (registration, first syncs); one-off, left out of the per-order and per-day figures' },
       ],
-      flows: m.flows.map((f) => ({ label: f.label, requests: String(f.requests), refused: String(f.refused), scheduled: String(f.scheduled), perOrder: fmtNumber(f.perOrder) })),
+      flows: m.flows.map((f) => ({ label: f.label, requests: String(f.requests), quota429s: String(f.quota429s), oneOff: String(f.oneOff), scheduled: String(f.scheduled), orderDriven: String(f.orderDriven), perOrder: formatPerOrder(f.perOrder) })),
+      flowsTotal: { label: 'All flows', requests: String(m.requests.total), quota429s: String(m.requests.quota429s), oneOff: String(m.requests.oneOff), scheduled: String(m.requests.scheduled), orderDriven: String(m.requests.orderDriven), perOrder: formatPerOrder(m.requestsPerOrder) },
       behaviour: { kind: m.saturation.behaviour, label: behaviour.label, tone: behaviour.tone, text: m.saturation.evidence },
       warnings: m.warnings,
     },
@@ -255,13 +293,24 @@ export function buildTcoReport(input: BuildTcoInput): TcoReport {
     charts: charts(input),
     notes: [
       'Measured, from the run directory alone: requests per order by flow, scheduled requests, the busiest window, webhook deliveries, the backlog and what happened at the quota. Assumed, from the assumptions file: the store (orders, growth, busiest hour, flash sale) and every price.',
-      'Plan quotas are the published ones (simulator/domain/plans.ts), whatever quota the run used: a rehearsal with a scaled-down --quota still projects onto the real plans.',
+      FIGURE_DEFINITIONS.requestsPerOrder,
+      'The projection multiplies the store\'s orders by the order-driven requests per order and adds the scheduled requests a day; one-off requests are left out. Plan quotas are the published ones (simulator/domain/plans.ts), whatever quota the run used.',
       'Plan upgrades count only those the API quota forces; BigCommerce also moves stores up by online sales, which this report does not model.',
       'The model and its limits: docs/decisions/0009-capacity-and-cost-model.md.',
     ],
     data: {
-      callsPerOrder: m.callsPerOrder,
-      peakCallsPerOrder: m.peakCallsPerOrder,
+      requestsPerOrder: m.requestsPerOrder,
+      callsPerOrder: m.requestsPerOrder,
+      orderDrivenPerOrder: m.perOrder.orderDriven,
+      peakCallsPerOrder: capacity.input.orderDrivenPerOrder,
+      flows: m.flows.map((f) => ({ id: f.id, requests: f.requests, perOrder: f.perOrder })),
+      ordersPlaced: m.orders.placed,
+      ordersSynced: m.orders.synced,
+      quota429s: m.saturation.quota429s,
+      peakWindowShare: m.saturation.peakShare,
+      webhookDeliveries: m.webhooks.deliveries,
+      volumeScale: sc.volumeScale,
+      fullVolumeQuota: sc.fullVolumeQuota,
       scheduledPerDay: m.scheduledPerDay,
       behaviour: m.saturation.behaviour,
       plans: capacity.groups.map((g, i) => ({

@@ -8,6 +8,7 @@ import { z } from 'zod';
 
 const text = z.string();
 const tone = z.enum(['ok', 'bad', 'warn', 'neutral']);
+const flowRow = z.object({ label: text, requests: text, quota429s: text, oneOff: text, scheduled: text, orderDriven: text, perOrder: text });
 
 export const tcoReportSchema = z.object({
   title: text,
@@ -24,13 +25,17 @@ export const tcoReportSchema = z.object({
     timeScaleText: text,
     volumeText: text,
     spanText: text,
+    /** How --volume-scale and --quota shaped the run, and how the projection undoes them. */
+    scalingText: text,
     /** Relative link to the UAT report of the run ('' when there is none beside it). */
     uatReport: text,
   }),
   cards: z.array(z.object({ label: text, value: text, tone })),
   measured: z.object({
     facts: z.array(z.object({ label: text, value: text, note: text })),
-    flows: z.array(z.object({ label: text, requests: text, refused: text, scheduled: text, perOrder: text })),
+    /** Requests by flow; each row's perOrder is its requests ÷ orders synced, so the rows add up to `flowsTotal`. */
+    flows: z.array(flowRow),
+    flowsTotal: flowRow,
     behaviour: z.object({ kind: z.enum(['queues', 'drops', 'unproven']), label: text, tone, text }),
     warnings: z.array(text),
   }),
@@ -77,8 +82,27 @@ export const tcoReportSchema = z.object({
   notes: z.array(text),
   /** The numbers behind the texts, for programs reading report JSON. */
   data: z.object({
-    callsPerOrder: z.number(),
+    /** src/verify/figures.ts requestsPerOrder: the UAT report's calls per synced order; null when no order synced. */
+    requestsPerOrder: z.number().nullable(),
+    /** The same number under its older name (the `bc-harness tco --json` line prints it). */
+    callsPerOrder: z.number().nullable(),
+    /** Its order-driven part: what the projection multiplies by orders, for a day, a busy window and a sale. */
+    orderDrivenPerOrder: z.number().nullable(),
+    /**
+     * Kept for the `--json` line only: the per-order cost the projection charges a peak window,
+     * which is orderDrivenPerOrder. There is no separate "at the peak" measurement any more.
+     */
     peakCallsPerOrder: z.number(),
+    /** Each flow's requests and requests per order synced; the perOrder values add up to requestsPerOrder. */
+    flows: z.array(z.object({ id: text, requests: z.number(), perOrder: z.number().nullable() })),
+    ordersPlaced: z.number(),
+    ordersSynced: z.number(),
+    quota429s: z.number(),
+    peakWindowShare: z.number().nullable(),
+    webhookDeliveries: z.number(),
+    volumeScale: z.number(),
+    /** The run's quota at full volume (its quota ÷ volumeScale); null when unlimited. */
+    fullVolumeQuota: z.number().nullable(),
     scheduledPerDay: z.number(),
     behaviour: text,
     plans: z.array(z.object({ label: text, perWindow: z.number().nullable(), ordersPerWindow: z.number().nullable(), normalDayOutgrownInYears: z.number().nullable(), flashSaleOutgrownInYears: z.number().nullable(), maxFlashSaleMultiplierToday: z.number().nullable() })),

@@ -3,6 +3,7 @@
  * from the verifier (ground truth); this module only chooses what to show and words it.
  */
 import { PATTERN_TITLES, PATTERN_WHY, type Pattern } from '../../verify/findings.ts';
+import { figuresFromMeasures, formatPerOrder, perSyncedOrder } from '../../verify/figures.ts';
 import { describeMeasure } from '../../verify/measures.ts';
 import { previewValue } from '../../verify/diff-records.ts';
 import { stripStore } from '../../verify/findings.ts';
@@ -10,6 +11,7 @@ import type { Criterion, CriterionResult } from '../../verify/criteria.ts';
 import type { StreamResult } from '../../verify/verify-stream.ts';
 import type { Verification } from '../../verify/verify-run.ts';
 import { percentile } from '../../verify/percentile.ts';
+import { VERDICT_TEXT } from '../../verify/verdict.ts';
 import { uatReportSchema, type CriterionRow, type UatReport } from './model.ts';
 import { buildScorecard, fmtS } from './scorecard.ts';
 import { bucketSize, createBarChart, createLineChart, formatOffset, type Marker } from './svg-charts.ts';
@@ -259,7 +261,7 @@ export function buildUatReport(input: BuildReportInput): UatReport {
   const { verification: v, run } = input;
   const formatTime = (ms: number) => `${formatOffset(ms - run.simStart, run.endAt - run.simStart)} (${simTime(ms)})`;
   const shortTime = (ms: number) => formatOffset(ms - run.simStart, run.endAt - run.simStart);
-  const verdict = run.status === 'interrupted' ? 'error' : v.verdict;
+  const verdict = v.verdict;
   const failed = v.criteria.filter((c) => !c.passed);
   const rows = v.criteria.map(criterionRow);
   const scope = new Set<string>(v.streams.filter((s) => rows.some((r) => r.measure.startsWith(`${s.stream.id}.`))).map((s) => s.stream.id));
@@ -267,12 +269,18 @@ export function buildUatReport(input: BuildReportInput): UatReport {
   const orders = v.streams.find((s) => s.stream.id === 'orders')?.measures;
   const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${Math.round(x * 1000) / 10}%`);
   const placed = v.streams.find((s) => s.stream.id === 'orders')?.records.length ?? 0;
+  const died = v.health.died;
+  const crashText = died ? `The integration ${died.text} at ${shortTime(died.at)} (simulated). ` : '';
+  const failedText = `${failed.length} of ${rows.length} acceptance criteria failed: ${failed.slice(0, 3).map((c) => `${c.name} (${c.measure} = ${valueText(c)}, required ${conditionText(c)})`).join('; ')}${failed.length > 3 ? '; …' : ''}.`;
+  const notFaithful = v.fidelity.problems.length > 0 ? ` The run was not faithful (${v.fidelity.problems.map((p) => p.kind).join(', ')}): see "Fidelity" below.` : '';
   const headline =
-    run.status === 'interrupted'
+    verdict === 'interrupted'
       ? 'The run was interrupted before it finished; the numbers below cover what happened until then and are not a verdict.'
-      : failed.length === 0
-        ? `All ${rows.length} acceptance criteria passed.`
-        : `${failed.length} of ${rows.length} acceptance criteria failed: ${failed.slice(0, 3).map((c) => `${c.name} (${c.measure} = ${valueText(c)}, required ${conditionText(c)})`).join('; ')}${failed.length > 3 ? '; …' : ''}.`;
+      : verdict === 'inconclusive'
+        ? `${crashText}Inconclusive: the harness could not run the scenario faithfully (${v.fidelity.problems.map((p) => p.kind).join(', ')}), so this run neither clears nor blames the integration${failed.length > 0 ? `; ${failed.length} criterion(s) failed, each of a kind compression can cause` : ''}. ${v.fidelity.problems[0]!.fix}`
+        : failed.length === 0
+          ? `All ${rows.length} acceptance criteria passed.`
+          : `${crashText}${failedText}${notFaithful}`;
   const cards: UatReport['cards'] = [
     { label: 'orders placed', value: String(placed), tone: 'neutral' },
     { label: 'in the ERP, correct', value: String(orders?.correct ?? 0), tone: 'ok' },
@@ -291,11 +299,19 @@ export function buildUatReport(input: BuildReportInput): UatReport {
   if (run.load.stepsSkipped > 0) loadWarnings.push(`${run.load.stepsSkipped} scenario step(s) could not be applied (see load.log): part of what the scenario provokes did not happen.`);
   for (const c of run.load.failedChecks) loadWarnings.push(`Scenario check "${c.name}" failed ${c.fails} time(s).`);
 
+  // CI reads failures and errors: an interrupted or unfaithful run must not read as a clean pass.
+  const runError: UatReport['junit']['runError'] =
+    verdict === 'interrupted'
+      ? { type: 'interrupted', message: 'INTERRUPTED: the run was stopped before it finished; no verdict.', detail: run.drain.text }
+      : verdict === 'inconclusive'
+        ? { type: 'inconclusive', message: `INCONCLUSIVE: ${v.decision.reason}`, detail: v.fidelity.problems.map((p) => `${p.text} ${p.fix}`).join('\n') }
+        : null;
   const report: UatReport = {
     title: `UAT report: ${run.scenario.name} against ${run.integration.label}`,
     generatedAt: input.generatedAt.toISOString(),
     verdict,
-    verdictText: verdict === 'pass' ? 'PASS' : verdict === 'fail' ? 'FAIL' : 'NO VERDICT',
+    verdictText: VERDICT_TEXT[verdict],
+    verdictReason: v.decision.reason,
     headline,
     run: {
       id: run.id,
@@ -370,8 +386,9 @@ export function buildUatReport(input: BuildReportInput): UatReport {
     },
     api: {
       requests: v.requests.total,
-      callsPerOrder: v.measures['api.callsPerSyncedOrder'] === null ? 'n/a (no order synced)' : (v.measures['api.callsPerSyncedOrder'] as number).toFixed(2),
-      byEndpoint: v.requests.byEndpoint.slice(0, 15).map((e) => ({ endpoint: e.endpoint, count: e.count, perOrder: orders && (orders.synced ?? 0) > 0 ? (e.count / orders.synced!).toFixed(2) : 'n/a' })),
+      // Requests per order as src/verify/figures.ts defines it, printed as the TCO report prints it.
+      callsPerOrder: figuresFromMeasures(v.measures).requestsPerOrder === null ? 'n/a (no order synced)' : formatPerOrder(figuresFromMeasures(v.measures).requestsPerOrder),
+      byEndpoint: v.requests.byEndpoint.slice(0, 15).map((e) => ({ endpoint: e.endpoint, count: e.count, perOrder: formatPerOrder(perSyncedOrder(e.count, orders?.synced ?? null)) })),
       byStatus: Object.entries(v.requests.byStatus).sort((a, b) => Number(a[0]) - Number(b[0])).map(([status, n]) => ({ status, count: n })),
     },
     webhooks: {
@@ -394,6 +411,7 @@ export function buildUatReport(input: BuildReportInput): UatReport {
     deadLetters: {
       count: v.reports.deadLetters.length,
       unexplained: v.reports.unexplained.length,
+      byReason: deadLettersByReason(v),
       items: v.reports.deadLetters.slice(0, 50).map((d) => ({ at: shortTime(d.at), key: d.key || '(none)', spec: d.spec ?? d.stream ?? d.flow ?? '', reason: d.reason || '(no reason given)' })),
       more: Math.max(0, v.reports.deadLetters.length - 50),
     },
@@ -405,18 +423,61 @@ export function buildUatReport(input: BuildReportInput): UatReport {
     charts: charts(v, run),
     scorecard: buildScorecard(v, { scenario: run.scenario.name, formatTime }),
     fidelity: {
-      text: `Simulated time ran ${run.timeScale}x faster than real time: one real millisecond of the integration's own work costs ${fmtS(run.timeScale / 1000)} of simulated time. Header times the simulator sends are real units, so a client that sleeps on them waits the right simulated time.`,
+      faithful: v.fidelity.faithful,
+      problems: v.fidelity.problems.map((p) => ({ kind: p.kind, text: p.text, fix: p.fix })),
+      text: fidelityText(v, run.timeScale),
       warnings: v.fidelity.warnings,
     },
     notes: [...run.notes, `Ledger: ${v.ledger.lines} line(s); journals: ${v.journals.lines} write(s).`, `Everything here is computed from the simulator's ledger and the connected systems' journals; nothing is taken from the integration's own counters.`],
     tco: input.tco ?? { html: '', md: '', summary: '' },
     junit: {
       suiteName: `bc-harness uat ${run.scenario.name} (${run.integration.label})`,
-      tests: rows.length,
+      tests: rows.length + input.waived.length + (runError ? 1 : 0),
       failures: failed.length,
+      errors: runError ? 1 : 0,
+      skipped: input.waived.length,
       timeSeconds: run.realSeconds.toFixed(3),
       timestamp: run.realStartedAt.replace(/\.\d+Z$/, ''),
+      runError,
     },
   };
   return uatReportSchema.parse(report);
+}
+
+/**
+ * Dead letters grouped by the reason the integration gave, with how many of them the mapping
+ * spec's reject rule justifies (held) and how many it does not (the record counts as lost).
+ */
+function deadLettersByReason(v: Verification): UatReport['deadLetters']['byReason'] {
+  const norm = (r: string) => (r || '(no reason given)').replace(/\d{3,}/g, 'N').slice(0, 160);
+  const groups = new Map<string, { reason: string; count: number; held: number; notJustified: number }>();
+  const group = (reason: string) => {
+    const key = norm(reason);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { reason: key, count: 0, held: 0, notJustified: 0 }));
+    return g;
+  };
+  for (const d of v.reports.deadLetters) group(d.reason).count++;
+  for (const s of v.streams) {
+    for (const r of s.records) {
+      if (!r.deadLetter) continue;
+      if (r.outcome === 'held') group(r.deadLetter.reason).held++;
+      else if (r.outcome === 'lost') group(r.deadLetter.reason).notJustified++;
+    }
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)).slice(0, 30);
+}
+
+/** The measured fidelity of the run, the same numbers the verdict was judged on. */
+function fidelityText(v: Verification, scale: number): string {
+  const f = v.fidelity;
+  const sim = (realMs: number) => fmtS((realMs * scale) / 1000);
+  const parts = [
+    `Simulated time ran ${scale}x faster than real time: one real millisecond of work costs ${fmtS(scale / 1000)} of simulated time; each figure below may take at most a tenth of the 30-second quota window.`,
+    f.receiverAnswerP95RealMs === null ? 'The receiver answered no delivery.' : `The integration's receiver answered in ${f.receiverAnswerP95RealMs.toFixed(1)} real ms (p95), ${sim(f.receiverAnswerP95RealMs)} simulated.`,
+    f.harnessLagP99RealMs === null ? "The harness's own lag was not measured for this run." : `The harness's event loop was ${f.harnessLagP99RealMs.toFixed(1)} real ms late (p99) during load and drain, ${sim(f.harnessLagP99RealMs)} simulated.`,
+    f.load ? `The load runner ${f.load.exitCode === undefined ? 'did not run' : `exited ${f.load.exitCode}`}, dropped ${f.load.droppedIterations} arrival(s) and placed ${f.load.ordersPlaced} order(s)${f.load.expectedOrders !== undefined ? ` of the ${Math.round(f.load.expectedOrders)} planned` : ''}.` : '',
+    f.faithful ? 'Verdict on fidelity: faithful.' : `Verdict on fidelity: not faithful (${f.problems.map((p) => p.kind).join(', ')}).`,
+  ];
+  return parts.filter(Boolean).join(' ');
 }

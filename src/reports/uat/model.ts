@@ -5,6 +5,7 @@
  * so the templates stay free of logic (the mapping document's convention).
  */
 import { z } from 'zod';
+import { VERDICTS } from '../../verify/verdict.ts';
 
 const text = z.string();
 const count = z.number().int().min(0);
@@ -21,7 +22,7 @@ export const criterionRowSchema = z.object({
   valueText: text,
   passed: z.boolean(),
   status: z.enum(['pass', 'fail']),
-  source: z.enum(['default', 'scenario', 'pattern', 'config']),
+  source: z.enum(['default', 'scenario', 'pattern', 'config', 'invariant']),
   why: text,
   note: text,
   evidence: z.array(text),
@@ -72,8 +73,10 @@ export const scorecardAnswerSchema = z.object({
 export const uatReportSchema = z.object({
   title: text,
   generatedAt: text,
-  verdict: z.enum(['pass', 'fail', 'error']),
+  verdict: z.enum(VERDICTS),
   verdictText: text,
+  /** Why this verdict, in one sentence (src/verify/verdict.ts). */
+  verdictReason: text,
   headline: text,
   run: z.object({
     id: text,
@@ -123,14 +126,29 @@ export const uatReportSchema = z.object({
     answerText: text,
     hooks: z.array(z.object({ id: count, scope: text, state: text, deactivations: text, reactivations: text })),
   }),
-  deadLetters: z.object({ count, unexplained: count, items: z.array(z.object({ at: text, key: text, spec: text, reason: text })), more: count }),
+  deadLetters: z.object({
+    count,
+    unexplained: count,
+    /** Dead letters grouped by reason: held is justified by the spec's reject rule, notJustified counted as lost. */
+    byReason: z.array(z.object({ reason: text, count, held: count, notJustified: count })),
+    items: z.array(z.object({ at: text, key: text, spec: text, reason: text })), more: count }),
   alerts: z.object({ count, items: z.array(z.object({ at: text, severity: text, message: text })), more: count }),
   charts: z.array(chartSchema),
   scorecard: z.object({ answered: z.array(scorecardAnswerSchema), vendorOnly: z.array(z.object({ question: text, why: text })) }),
-  fidelity: z.object({ text, warnings: z.array(text) }),
+  fidelity: z.object({ faithful: z.boolean(), text, problems: z.array(z.object({ kind: text, text, fix: text })), warnings: z.array(text) }),
   notes: z.array(text),
   /** The capacity and cost-of-ownership report of the same run (relative links; '' when not rendered). */
   tco: z.object({ html: text, md: text, summary: text }),
-  junit: z.object({ suiteName: text, tests: count, failures: count, timeSeconds: text, timestamp: text }),
+  junit: z.object({
+    suiteName: text,
+    tests: count,
+    failures: count,
+    errors: count,
+    skipped: count,
+    timeSeconds: text,
+    timestamp: text,
+    /** An error test case when the run produced no verdict or was not faithful, so CI never reads it as a clean pass. */
+    runError: z.object({ type: text, message: text, detail: text }).nullable(),
+  }),
 });
 export type UatReport = z.infer<typeof uatReportSchema>;

@@ -4,6 +4,7 @@
  * answer. An answer is rated `not-shown` when the run did not provoke the situation (no 429, no
  * deactivation, no failed record), so a quiet run is never read as a proven capability.
  */
+import { figuresFromMeasures, formatPerOrder, formatShare, quotaContact, quotaContactText } from '../../verify/figures.ts';
 import type { Verification } from '../../verify/verify-run.ts';
 
 export interface ScorecardAnswer {
@@ -15,7 +16,32 @@ export interface ScorecardAnswer {
 }
 
 const RATING_TEXT = { good: 'Shown in this run', concern: 'Concern', 'not-shown': 'Not provoked by this run' } as const;
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${Math.round(v * 1000) / 10}%`);
+const pct = formatShare;
+
+/**
+ * Above this share of a window the integration leaves too little for the store's other apps: the
+ * default acceptance criterion's limit (quota-headroom, peak window use at most 80%).
+ */
+export const HEADROOM_SHARE = 0.8;
+
+/** A scenario's name as the run records it: `flash-sale-10x`, also from `scenarios/flash-sale-10x.js`. */
+function scenarioKey(name: string): string {
+  return (name.split(/[\\/]/).pop() ?? name).replace(/\.js$/i, '').trim().toLowerCase();
+}
+
+/**
+ * Which scenario to run to provoke what this run did not, never the one just run: advising
+ * flash-sale-10x inside a flash-sale-10x run sends the reader round in a circle. When every
+ * candidate was the run itself, the advice is to look at why it did not provoke it.
+ */
+export function adviseScenarios(candidates: readonly string[], current: string, purpose: string): string {
+  const others = candidates.filter((c) => scenarioKey(c) !== scenarioKey(current));
+  if (others.length > 0) {
+    const list = others.length === 1 ? others[0]! : `${others.slice(0, -1).join(', ')} or ${others.at(-1)!}`;
+    return `run ${list} to ${purpose}`;
+  }
+  return `this run already was ${current}, the scenario for that, and it did not happen: check its --volume-scale (and --quota scaled with it), --time-scale and drain time`;
+}
 
 export function buildScorecard(v: Verification, context: { scenario: string; formatTime: (ms: number) => string }): { answered: ScorecardAnswer[]; vendorOnly: { question: string; why: string }[] } {
   const t = context.formatTime;
@@ -27,16 +53,28 @@ export function buildScorecard(v: Verification, context: { scenario: string; for
 
   const rate = (() => {
     const q = 'How does the integration handle API rate limits?';
+    // The shared figures (src/verify/figures.ts), so this answer and both reports print one number.
+    const f = figuresFromMeasures(m);
+    const limited = f.quota429s ?? v.rateLimits.limited;
+    const ignored = f.ignored429s ?? v.rateLimits.ignored;
+    const share = f.peakWindowShare;
+    const contact = { quota429s: limited, peakWindowShare: share };
     const evidence = [
-      `${v.rateLimits.limited} 429(s) received; ${v.rateLimits.events.length} distinct throttling episode(s), ${v.rateLimits.ignored} not followed by waiting the reset time`,
-      `peak use of one 30-second window: ${pct(m['api.peakWindowShare'])} of the plan's quota (${v.quota?.perWindow ?? 'unlimited'} requests)`,
-      `${v.requests.total} API requests; ${m['api.callsPerSyncedOrder'] === null ? 'no order synced' : `${(m['api.callsPerSyncedOrder'] as number).toFixed(1)} per order that reached the ERP`}`,
+      `${limited} 429(s) received; ${v.rateLimits.events.length} distinct throttling episode(s), ${ignored} not followed by waiting the reset time`,
+      `peak use of one 30-second window: ${pct(share)} of the run's quota (${v.quota?.perWindow ?? 'unlimited'} requests a window)`,
+      `${f.requests ?? v.requests.total} API requests; ${f.requestsPerOrder === null ? 'no order synced' : `${formatPerOrder(f.requestsPerOrder)} per order that reached the ERP`}`,
       ...v.rateLimits.events.filter((e) => !e.respected).slice(0, 3).map((e) => `ignored: 429 at ${t(e.at)}, next request ${((e.violations[0]!.at - e.at) / 1000).toFixed(2)} s later (reset ${(e.resetMs / 1000).toFixed(1)} s)`),
     ];
-    if (v.rateLimits.ignored > 0) return answer(q, 'concern', `It kept sending after ${v.rateLimits.ignored} 429(s) before the window reset, which is how records get dropped and other apps starved.`, evidence);
-    if ((m['api.peakWindowShare'] ?? 0) > 0.8) return answer(q, 'concern', `It waited after every 429, but used up to ${pct(m['api.peakWindowShare'])} of a window, leaving little for other apps on the store.`, evidence);
-    if (v.rateLimits.limited === 0) return answer(q, 'not-shown', `It never hit the quota in this run (peak ${pct(m['api.peakWindowShare'])} of a window), so its 429 handling was not tested; run flash-sale-10x, doorbuster or competing-apps to provoke it.`, evidence);
-    return answer(q, 'good', `Every 429 was followed by waiting the reset time, and peak use stayed at ${pct(m['api.peakWindowShare'])} of a window.`, evidence);
+    if (ignored > 0) return answer(q, 'concern', `It kept sending after ${ignored} 429(s) before the window reset, which is how records get dropped and other apps starved.`, evidence);
+    if ((share ?? 0) > HEADROOM_SHARE) {
+      const waited = limited > 0 ? `It waited after each of its ${limited} 429(s)` : 'It got no 429';
+      return answer(q, 'concern', `${waited}, but used up to ${pct(share)} of a window (more than ${pct(HEADROOM_SHARE)}), leaving little for other apps on the store.`, evidence);
+    }
+    if (quotaContact(contact) !== 'ran-into') {
+      const said = quotaContactText(contact);
+      return answer(q, 'not-shown', `${said[0]!.toUpperCase()}${said.slice(1)}; its 429 handling was not tested in this run; ${adviseScenarios(['flash-sale-10x', 'doorbuster', 'competing-apps'], context.scenario, 'provoke it')}.`, evidence);
+    }
+    return answer(q, 'good', `Every one of its ${limited} 429(s) was followed by waiting the reset time, and peak use stayed at ${pct(share)} of a window.`, evidence);
   })();
 
   const hooks = (() => {
@@ -49,9 +87,14 @@ export function buildScorecard(v: Verification, context: { scenario: string; for
       ...w.hooks.filter((h) => h.deactivations.length > 0).slice(0, 3).map((h) => `hook ${h.id} (${h.scope}): deactivated ${t(h.deactivations[0]!.at)}${h.reactivations.length > 0 ? `, re-enabled ${t(h.reactivations[0]!)}` : ', never re-enabled'}`),
     ];
     if (w.deactivatedAtEnd > 0) return answer(q, 'concern', `${w.deactivatedAtEnd} hook(s) were deactivated by the platform and still off at the end: nothing noticed.`, evidence);
-    if (w.deactivations > 0) return answer(q, lostAll > 0 ? 'concern' : 'good', `Its hooks were deactivated ${w.deactivations} time(s) and re-enabled${lostAll > 0 ? `, but ${lostAll} record(s) were never backfilled` : ', and what was missed was backfilled'}.`, evidence);
-    if (w.failed > 0) return answer(q, 'not-shown', `${w.failed} deliveries failed but no hook was deactivated, so the health monitor was not tested; run webhook-outage to provoke it.`, evidence);
-    return answer(q, 'not-shown', 'No delivery failed and no hook was deactivated in this run; run webhook-outage to see how it recovers.', evidence);
+    if (w.deactivations > 0) {
+      // "Re-enabled" only when the ledger shows re-enablings; a hook deleted and registered anew is not one.
+      const reenabled = w.hooks.reduce((s, h) => s + h.reactivations.length, 0);
+      const back = reenabled > 0 ? `re-enabled ${reenabled} time(s)` : 'none was left off at the end';
+      return answer(q, lostAll > 0 ? 'concern' : 'good', `Its hooks were deactivated ${w.deactivations} time(s) and ${back}${lostAll > 0 ? `, but ${lostAll} record(s) were never backfilled` : ', and no record was lost'}.`, evidence);
+    }
+    if (w.failed > 0) return answer(q, 'not-shown', `${w.failed} deliveries failed but no hook was deactivated, so the health monitor was not tested; ${adviseScenarios(['webhook-outage'], context.scenario, 'provoke a deactivation')}.`, evidence);
+    return answer(q, 'not-shown', `No delivery failed and no hook was deactivated in this run; ${adviseScenarios(['webhook-outage'], context.scenario, 'see how it recovers')}.`, evidence);
   })();
 
   const failures = (() => {
@@ -63,7 +106,7 @@ export function buildScorecard(v: Verification, context: { scenario: string; for
     ];
     if (lostAll > 0) return answer(q, 'concern', `${lostAll} record(s) never reached their target and were not reported as dead letters.`, evidence);
     if (v.reports.unexplained.length > 0) return answer(q, 'concern', `${v.reports.unexplained.length} dead letter(s) carry no reason, so nobody can fix them.`, evidence);
-    if (failedRecords.length === 0 && v.reports.deadLetters.length === 0) return answer(q, 'not-shown', 'No record failed in this run; run worst-case-orders or erp-degraded to see failures handled.', evidence);
+    if (failedRecords.length === 0 && v.reports.deadLetters.length === 0) return answer(q, 'not-shown', `No record failed in this run; ${adviseScenarios(['worst-case-orders', 'erp-degraded'], context.scenario, 'see failures handled')}.`, evidence);
     return answer(q, 'good', `Every failed record was reported as a dead letter with its reason${v.reports.alerts.length > 0 ? ', and alerts were raised' : ''}.`, evidence);
   })();
 
@@ -87,7 +130,7 @@ export function buildScorecard(v: Verification, context: { scenario: string; for
     const renames = m['mapping.renames'] ?? 0;
     const broken = m['mapping.silentlyEmptied'] ?? 0;
     const evidence = [`${renames} platform rename(s) during the run; ${broken} record(s) broken silently by them`];
-    if (renames === 0) return answer(q, 'not-shown', 'No field was renamed in this run; run api-drift to see it.', evidence);
+    if (renames === 0) return answer(q, 'not-shown', `No field was renamed in this run; ${adviseScenarios(['api-drift'], context.scenario, 'see it')}.`, evidence);
     if (broken > 0) return answer(q, 'concern', `${broken} record(s) went wrong without a dead letter after the rename.`, evidence);
     return answer(q, 'good', 'After the rename no record went wrong silently: affected records were held and reported.', evidence);
   })();

@@ -1,0 +1,98 @@
+/**
+ * Whether the harness ran the scenario faithfully, judged before the integration is. A run the
+ * harness could not run as planned (load not applied, time compressed so far that the
+ * integration's own milliseconds or the harness's own lag become a large share of a quota
+ * window, ground truth partly unreadable) can neither clear nor blame the integration on anything
+ * the compression could have changed: its verdict is `inconclusive` (DESIGN.md section 8, "Which
+ * verdict wins"), with what to change.
+ */
+
+export type FidelityProblemKind = 'load-threshold' | 'dropped-arrivals' | 'load-short' | 'receiver-latency' | 'harness-lag' | 'rate-limit-precision' | 'unreadable-input';
+
+export interface FidelityProblem {
+  kind: FidelityProblemKind;
+  /** What happened, with the numbers. */
+  text: string;
+  /** What to change so the next run is faithful. */
+  fix: string;
+}
+
+export interface FidelityInput {
+  timeScale: number;
+  windowMs: number;
+  /** The integration's receiver answer time, p95, real ms (null: nothing was delivered). */
+  receiverAnswerP95RealMs: number | null;
+  /** How much the 429 judgement had to allow for timer precision at this scale (simulated ms). */
+  rateLimitGraceMs: number;
+  rateLimitToleranceMs: number;
+  /** 429s the integration received: the precision only matters when there was one to judge. */
+  rateLimited: number;
+  /** The harness process's own event-loop delay during the load, real ms (absent: not measured). */
+  harnessLagP99RealMs?: number;
+  load?: {
+    exitCode?: number;
+    droppedIterations: number;
+    /** Orders the scenario plans at this volume (expectedOrders times the volume scale). */
+    expectedOrders?: number;
+    /** Orders the ledger shows placed. */
+    ordersPlaced: number;
+  };
+  malformedLines: number;
+}
+
+/** A tenth of the quota window: the share of it that the harness may take without changing what is judged. */
+export const FAITHFUL_SHARE_OF_WINDOW = 0.1;
+/** A run more than this short of its planned orders did not apply the scenario (DESIGN.md section 3). */
+export const MAX_LOAD_SHORTFALL = 0.02;
+
+/** The scenarios' own allowance for dropped arrivals (scenarios/lib baseThresholds: 1%, at least 1). */
+export function droppedArrivalsAllowed(expectedOrders: number | undefined): number {
+  return expectedOrders === undefined ? 0 : Math.max(1, Math.ceil(expectedOrders * 0.01));
+}
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function judgeFidelity(input: FidelityInput): FidelityProblem[] {
+  const problems: FidelityProblem[] = [];
+  const budgetMs = input.windowMs * FAITHFUL_SHARE_OF_WINDOW;
+  const scale = input.timeScale > 0 ? input.timeScale : 1;
+  const highestScale = (realMs: number) => Math.max(1, Math.floor(budgetMs / Math.max(realMs, 0.001)));
+  const load = input.load;
+  if (load) {
+    if (load.exitCode === 99) {
+      problems.push({ kind: 'load-threshold', text: 'The load runner exited 99: a threshold of the scenario (placing orders, its checks, or dropped arrivals) was crossed, so the load was not applied as planned.', fix: 'Read load.log for the threshold; lower --time-scale or run on a quieter machine.' });
+    }
+    const allowed = droppedArrivalsAllowed(load.expectedOrders);
+    if (load.droppedIterations > allowed) {
+      problems.push({ kind: 'dropped-arrivals', text: `The load generator fell behind and dropped ${load.droppedIterations} arrival(s) (the scenario allows ${allowed}): less load was applied than planned.`, fix: 'Lower --time-scale (or --volume-scale), or run on a quieter machine.' });
+    }
+    if (load.expectedOrders !== undefined && load.expectedOrders > 0 && load.ordersPlaced < load.expectedOrders * (1 - MAX_LOAD_SHORTFALL)) {
+      problems.push({ kind: 'load-short', text: `${load.ordersPlaced} order(s) were placed of the ${Math.round(load.expectedOrders)} the scenario plans at this volume: more than ${MAX_LOAD_SHORTFALL * 100}% short.`, fix: 'Lower --time-scale so every stage of the scenario gets enough real time.' });
+    }
+  }
+  if (input.receiverAnswerP95RealMs !== null && input.receiverAnswerP95RealMs * scale > budgetMs) {
+    problems.push({
+      kind: 'receiver-latency',
+      text: `The integration's receiver took ${input.receiverAnswerP95RealMs.toFixed(1)} real ms to answer (p95), which is ${sec(input.receiverAnswerP95RealMs * scale)} simulated at ${input.timeScale}x: more than a tenth of the ${sec(input.windowMs)} quota window, so its latencies and pacing are not what they would be in real time.`,
+      fix: `Use --time-scale ${highestScale(input.receiverAnswerP95RealMs)} or lower (or --time-scale auto).`,
+    });
+  }
+  if (input.harnessLagP99RealMs !== undefined && input.harnessLagP99RealMs * scale > budgetMs) {
+    problems.push({
+      kind: 'harness-lag',
+      text: `The harness fell behind its own clock: its event loop was ${input.harnessLagP99RealMs.toFixed(1)} real ms late (p99) while the load ran, ${sec(input.harnessLagP99RealMs * scale)} simulated at ${input.timeScale}x, more than a tenth of the quota window. The machine was too busy for this time scale.`,
+      fix: `Use --time-scale ${highestScale(input.harnessLagP99RealMs)} or lower (or --time-scale auto), or run on a quieter machine.`,
+    });
+  }
+  if (input.rateLimited > 0 && (input.rateLimitGraceMs >= input.windowMs / 2 || input.rateLimitToleranceMs >= input.windowMs / 10)) {
+    problems.push({
+      kind: 'rate-limit-precision',
+      text: `At ${input.timeScale}x a few real milliseconds of timer jitter are a large part of a ${sec(input.windowMs)} window, so whether ${input.rateLimited} 429(s) were respected cannot be judged tightly (grace ${sec(input.rateLimitGraceMs)}, tolerance ${sec(input.rateLimitToleranceMs)} simulated).`,
+      fix: 'Use a lower --time-scale to judge rate-limit handling.',
+    });
+  }
+  if (input.malformedLines > 0) {
+    problems.push({ kind: 'unreadable-input', text: `${input.malformedLines} line(s) of the ledger, the journals or the published changes could not be read, so part of the ground truth is missing.`, fix: 'Re-run; if it repeats, report it with the run directory.' });
+  }
+  return problems;
+}

@@ -1,0 +1,73 @@
+/**
+ * The one place that decides a run's verdict (DESIGN.md section 8, "Which verdict wins"):
+ *
+ * - `interrupted`: the run was stopped (Ctrl-C) before it finished; nothing is judged.
+ * - `fail`: a criterion failed that no time scale could have caused (a corrupted or duplicated
+ *   record, a record still missing after the drain gave the integration its full time, a crash,
+ *   a reject rule broken, a write made without reading the record) — even when the run was not
+ *   faithful; the report still shows the fidelity problem.
+ * - `inconclusive`: the harness could not run the scenario faithfully, so an outcome that could
+ *   flip with a faithful run (latencies, pacing, 429 handling, a backlog not yet drained) neither
+ *   clears nor blames the integration.
+ * - `pass` needs every criterion passed and a faithful run; otherwise `fail`.
+ */
+import type { CriterionResult } from './criteria.ts';
+import type { FidelityProblem } from './fidelity.ts';
+
+export const VERDICTS = ['pass', 'fail', 'inconclusive', 'interrupted'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Exit codes per verdict (README, "Result and exit codes"). */
+export const VERDICT_EXIT: Record<Verdict, number> = { pass: 0, fail: 1, inconclusive: 3, interrupted: 130 };
+
+export const VERDICT_TEXT: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE', interrupted: 'INTERRUPTED' };
+
+export interface RobustnessContext {
+  /** The drain ended because the system settled or went quiet (or the integration died), not on the deadline. */
+  drainComplete: boolean;
+  /** Every failed delivery to the integration's hooks was provoked by an injected fault. */
+  deliveryFailuresProvoked: boolean;
+}
+
+const ROBUST_FINDINGS = new Set(['findings.integrationCrashed', 'findings.payloadAsData', 'findings.mappingDrift', 'findings.silentFailure']);
+
+/**
+ * Whether a failed criterion stands whatever the time scale: its measure counts something the
+ * integration did (or failed to do) that more real time per simulated second would not change.
+ */
+export function failureIsRobust(measure: string, ctx: RobustnessContext): boolean {
+  if (ROBUST_FINDINGS.has(measure)) return true;
+  if (measure === 'mapping.silentlyEmptied' || measure === 'deadLetter.unexplained') return true;
+  if (measure === 'findings.webhookDeactivation' || measure === 'webhooks.deactivatedAtEnd' || measure === 'webhooks.scopesUncoveredAtEnd') return ctx.deliveryFailuresProvoked;
+  const m = measure.split('.')[1] ?? '';
+  if (m === 'corrupted' || m === 'duplicated' || m === 'corruptedBeforeDrift' || m === 'deadLetteredUnjustified' || m === 'unexpectedWrites') return true;
+  if (m === 'lost' || m === 'correct') return ctx.drainComplete;
+  return false;
+}
+
+export interface VerdictDecision {
+  verdict: Verdict;
+  /** The failed criteria that decided a `fail` on a run that was not faithful. */
+  robustFailures: string[];
+  /** One sentence: why this verdict. */
+  reason: string;
+}
+
+export function decideVerdict(input: { interrupted: boolean; criteria: readonly CriterionResult[]; problems: readonly FidelityProblem[]; robustness: RobustnessContext }): VerdictDecision {
+  if (input.interrupted) return { verdict: 'interrupted', robustFailures: [], reason: 'The run was interrupted before it finished; what it recorded is shown, but it is not a verdict.' };
+  const failed = input.criteria.filter((c) => !c.passed);
+  const robust = failed.filter((c) => failureIsRobust(c.measure, input.robustness));
+  if (input.problems.length === 0) {
+    return failed.length === 0
+      ? { verdict: 'pass', robustFailures: [], reason: `All ${input.criteria.length} acceptance criteria passed on a faithful run.` }
+      : { verdict: 'fail', robustFailures: robust.map((c) => c.id), reason: `${failed.length} of ${input.criteria.length} acceptance criteria failed.` };
+  }
+  if (robust.length > 0) {
+    return { verdict: 'fail', robustFailures: robust.map((c) => c.id), reason: `${robust.length} criterion(s) failed in a way no time scale could cause (${robust.slice(0, 3).map((c) => c.id).join(', ')}); the run was also not faithful (${input.problems.map((p) => p.kind).join(', ')}), which the report shows.` };
+  }
+  return {
+    verdict: 'inconclusive',
+    robustFailures: [],
+    reason: `The harness could not run the scenario faithfully (${input.problems.map((p) => p.kind).join(', ')}), so the result ${failed.length > 0 ? `(${failed.length} criterion(s) failed, each of a kind compression can cause)` : '(every criterion passed)'} neither clears nor blames the integration.`,
+  };
+}

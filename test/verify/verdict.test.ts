@@ -1,0 +1,130 @@
+/**
+ * The verdict rules in one table (src/verify/verdict.ts, criteria.ts invariants, fidelity.ts,
+ * integration-health.ts): which failures stand on an unfaithful run, which make it inconclusive,
+ * what the invariants add and how a waiver removes one, what counts as a dead integration.
+ */
+import { describe, expect, it } from 'vitest';
+import { CriteriaError, invariantCriteria, resolveCriteria, type Criterion, type CriterionResult } from '../../src/verify/criteria.ts';
+import { judgeFidelity, type FidelityInput } from '../../src/verify/fidelity.ts';
+import { judgeIntegrationHealth, UNRESPONSIVE_MIN_FAILURES } from '../../src/verify/integration-health.ts';
+import type { WebhookAttemptRecord } from '../../src/verify/ledger-index.ts';
+import { decideVerdict, failureIsRobust, VERDICT_EXIT } from '../../src/verify/verdict.ts';
+
+const result = (measure: string, passed: boolean, id = measure): CriterionResult => ({ id, name: id, flow: 'orders', measure, op: '==', limit: 0, why: 'w', source: 'scenario', value: passed ? 0 : 1, passed, evidence: [], evidenceTotal: 0 });
+const busy = [{ kind: 'harness-lag' as const, text: 'late', fix: 'slower' }];
+const complete = { drainComplete: true, deliveryFailuresProvoked: true };
+
+describe('the verdict', () => {
+  it.each([
+    ['every criterion passed, faithful', [result('orders.lost', true)], [], 'pass'],
+    ['a criterion failed, faithful', [result('orders.syncLatencyP95Seconds', false)], [], 'fail'],
+    ['only a latency failed, not faithful', [result('orders.syncLatencyP95Seconds', false)], busy, 'inconclusive'],
+    ['every criterion passed, not faithful', [result('orders.lost', true)], busy, 'inconclusive'],
+    ['a corrupted record, not faithful', [result('orders.corrupted', false), result('orders.syncLatencyP95Seconds', false)], busy, 'fail'],
+    ['a duplicate, not faithful', [result('orders.duplicated', false)], busy, 'fail'],
+    ['a crash, not faithful', [result('findings.integrationCrashed', false)], busy, 'fail'],
+    ['a record lost after a complete drain, not faithful', [result('orders.lost', false)], busy, 'fail'],
+    ['an ignored 429, not faithful', [result('api.rateLimitIgnored', false)], busy, 'inconclusive'],
+  ] as const)('%s: %s', (_name, criteria, problems, verdict) => {
+    expect(decideVerdict({ interrupted: false, criteria, problems, robustness: complete }).verdict).toBe(verdict);
+  });
+
+  it('is interrupted, whatever was measured, when the run was stopped', () => {
+    expect(decideVerdict({ interrupted: true, criteria: [result('orders.corrupted', false)], problems: [], robustness: complete }).verdict).toBe('interrupted');
+  });
+
+  it('does not count a lost record against the integration when the drain ran out of time on an unfaithful run', () => {
+    expect(failureIsRobust('orders.lost', { drainComplete: false, deliveryFailuresProvoked: true })).toBe(false);
+    expect(decideVerdict({ interrupted: false, criteria: [result('orders.lost', false)], problems: busy, robustness: { drainComplete: false, deliveryFailuresProvoked: true } }).verdict).toBe('inconclusive');
+  });
+
+  it('counts a deactivated hook as robust only when the scenario provoked every failed delivery', () => {
+    expect(failureIsRobust('webhooks.deactivatedAtEnd', { drainComplete: true, deliveryFailuresProvoked: true })).toBe(true);
+    expect(failureIsRobust('webhooks.deactivatedAtEnd', { drainComplete: true, deliveryFailuresProvoked: false })).toBe(false);
+  });
+
+  it('maps every verdict to its documented exit code', () => {
+    expect(VERDICT_EXIT).toEqual({ pass: 0, fail: 1, inconclusive: 3, interrupted: 130 });
+  });
+});
+
+describe('the invariants every run judges', () => {
+  const scenarioOnly: Criterion[] = [{ id: 'no-lost-orders', name: 'n', flow: 'orders', measure: 'orders.lost', op: '==', limit: 0, why: 'w', source: 'scenario' }];
+  const streams = [
+    { id: 'orders' as const, covered: true, available: true, expected: 10 },
+    { id: 'fulfillment' as const, covered: false, available: true, expected: 10 },
+  ];
+
+  it('adds corrupted, duplicated and at-least-one-correct on every flow the integration runs, and the crash check, next to what the scenario judges', () => {
+    const added = invariantCriteria(streams, scenarioOnly, []);
+    expect(added.map((c) => c.id)).toEqual(['no-integration-crashed', 'no-corrupted-orders', 'no-duplicated-orders', 'some-correct-orders']);
+    expect(added.every((c) => c.source === 'invariant')).toBe(true);
+  });
+
+  it('leaves a flow the integration never ran alone, and demands no correct record where none had to arrive', () => {
+    const added = invariantCriteria([{ id: 'orders', covered: true, available: true, expected: 0 }], [], []);
+    expect(added.map((c) => c.id)).toEqual(['no-integration-crashed', 'no-lost-orders', 'no-corrupted-orders', 'no-duplicated-orders']);
+  });
+
+  it('drops one only for a waiver, by its id or by the measure of a waived criterion', () => {
+    const waived = [{ criterion: { ...scenarioOnly[0]!, id: 'no-corrupted-orders', measure: 'orders.corrupted' }, reason: 'agreed' }];
+    expect(invariantCriteria(streams, scenarioOnly, waived).map((c) => c.id)).not.toContain('no-corrupted-orders');
+  });
+
+  it('refuses a criterion that would loosen an invariant, and accepts a waiver of an invariant before the run shows it is needed', () => {
+    expect(() => resolveCriteria({ config: { criteria: [{ id: 'some-loss-ok', name: 'n', flow: 'orders', measure: 'orders.lost', op: '<=', limit: 5, why: 'w' }] } })).toThrow(CriteriaError);
+    expect(() => resolveCriteria({ config: { criteria: [{ id: 'some-loss-ok', name: 'n', flow: 'orders', measure: 'orders.lost', op: '<=', limit: 5, why: 'w' }] } })).toThrow(/waive "no-lost-orders"/);
+    const { waived } = resolveCriteria({ config: { waive: [{ id: 'no-corrupted-fulfillment', reason: 'the 3PL rewrites addresses itself' }] } });
+    expect(waived.map((w) => [w.criterion.id, w.reason])).toEqual([['no-corrupted-fulfillment', 'the 3PL rewrites addresses itself']]);
+  });
+});
+
+describe('fidelity', () => {
+  const base: FidelityInput = { timeScale: 300, windowMs: 30_000, receiverAnswerP95RealMs: 2, rateLimitGraceMs: 300, rateLimitToleranceMs: 300, rateLimited: 0, harnessLagP99RealMs: 1, load: { exitCode: 0, droppedIterations: 0, expectedOrders: 200, ordersPlaced: 200 }, malformedLines: 0 };
+
+  it('finds nothing wrong with a run the harness kept up with', () => {
+    expect(judgeFidelity(base)).toEqual([]);
+  });
+
+  it.each([
+    ['dropped arrivals past the scenario allowance', { load: { ...base.load!, droppedIterations: 3 } }, 'dropped-arrivals'],
+    ['a crossed load threshold', { load: { ...base.load!, exitCode: 99 } }, 'load-threshold'],
+    ['a load more than 2% short', { load: { ...base.load!, ordersPlaced: 195 } }, 'load-short'],
+    ['a receiver whose answer time is a tenth of a window once compressed', { receiverAnswerP95RealMs: 11 }, 'receiver-latency'],
+    ['a harness that fell behind its clock', { harnessLagP99RealMs: 10.1 }, 'harness-lag'],
+    ['429s judged at a scale where timer jitter is a large part of a window', { rateLimited: 3, rateLimitToleranceMs: 3_000 }, 'rate-limit-precision'],
+    ['ground truth it could not read', { malformedLines: 1 }, 'unreadable-input'],
+  ] as const)('names %s, with a fix', (_name, change, kind) => {
+    const problems = judgeFidelity({ ...base, ...change } as FidelityInput);
+    expect(problems.map((p) => p.kind)).toEqual([kind]);
+    expect(problems[0]!.fix).toMatch(/\S/);
+  });
+
+  it('tolerates the dropped arrivals the scenario itself allows (1%, at least one)', () => {
+    expect(judgeFidelity({ ...base, load: { ...base.load!, droppedIterations: 2 } })).toEqual([]);
+  });
+});
+
+describe("the integration's health", () => {
+  const attempt = (at: number, outcome: WebhookAttemptRecord['outcome'], fault?: string): WebhookAttemptRecord => ({ at, hookId: 1, hash: `h${at}`, scope: 'store/order/created', outcome, ...(fault ? { fault } : {}) });
+  const hookIds = new Set([1]);
+
+  it('is dead from the moment it exited on its own', () => {
+    expect(judgeIntegrationHealth({ exit: { at: 5_000, text: 'exited with code 1' }, attempts: [], hookIds, endAt: 10_000 }).died).toEqual({ kind: 'exited', at: 5_000, text: 'exited with code 1' });
+  });
+
+  it('is unresponsive when every delivery from some moment to the end failed to connect or timed out, without an injected fault', () => {
+    const tail = Array.from({ length: UNRESPONSIVE_MIN_FAILURES }, (_, i) => attempt(2_000 + i, i % 2 ? 'timeout' : 'network-error'));
+    const health = judgeIntegrationHealth({ attempts: [attempt(1_000, 'delivered'), ...tail], hookIds, endAt: 10_000 });
+    expect(health.died).toMatchObject({ kind: 'unresponsive', at: 2_000 });
+  });
+
+  it('is alive when the failures were a provoked outage, or too few, or followed by a success', () => {
+    const provoked = Array.from({ length: 8 }, (_, i) => attempt(2_000 + i, 'network-error', 'unreachable'));
+    expect(judgeIntegrationHealth({ attempts: provoked, hookIds, endAt: 10_000 }).died).toBeUndefined();
+    const few = Array.from({ length: UNRESPONSIVE_MIN_FAILURES - 1 }, (_, i) => attempt(2_000 + i, 'timeout'));
+    expect(judgeIntegrationHealth({ attempts: few, hookIds, endAt: 10_000 }).died).toBeUndefined();
+    const recovered = [...Array.from({ length: 8 }, (_, i) => attempt(2_000 + i, 'timeout')), attempt(3_000, 'delivered')];
+    expect(judgeIntegrationHealth({ attempts: recovered, hookIds, endAt: 10_000 }).died).toBeUndefined();
+  });
+});
