@@ -2,11 +2,18 @@
 // limited drop. Uses a constant-arrival-rate, so k6's 1 s minimum applies: TIME_SCALE <= 300.
 //
 //   bc-harness load doorbuster --time-scale 60
-import { baseThresholds, checkClock, clearFaults, pickProfile, placeOrder, rateUnit, real, VOLUME_SCALE, vusFor } from './lib/sim.js';
+//   bc-harness load doorbuster --time-scale 30 -e OTHER_APPS_SHARE=0.4   # other apps on the store too
+//
+// OTHER_APPS_SHARE (0 to 0.95, default 0): the share of every quota window other apps installed on
+// the store take, spread over the window as they would be, so an integration that spends its
+// window early meets a 429 when the others' requests arrive.
+import { baseThresholds, checkClock, clearFaults, pickProfile, placeOrder, rateUnit, real, setFaults, VOLUME_SCALE, vusFor } from './lib/sim.js';
 
 const RATE_PER_MINUTE = 200;
 const DURATION = '5m';
 const MIX = { typical: 0.97, 'worst-case': 0.03 };
+const OTHER_APPS_SHARE = Number(__ENV.OTHER_APPS_SHARE || 0);
+if (!(OTHER_APPS_SHARE >= 0 && OTHER_APPS_SHARE <= 0.95)) throw new Error(`Failed to read OTHER_APPS_SHARE: "${__ENV.OTHER_APPS_SHARE}" is not a share from 0 to 0.95. Give e.g. -e OTHER_APPS_SHARE=0.4.`);
 
 export const options = {
   scenarios: {
@@ -24,7 +31,7 @@ export const options = {
 
 export const acceptance = {
   scenario: 'doorbuster',
-  description: '1,000 orders in 5 minutes at a constant 200 a minute.',
+  description: `1,000 orders in 5 minutes at a constant 200 a minute${OTHER_APPS_SHARE > 0 ? `, while other apps take ${Math.round(OTHER_APPS_SHARE * 100)}% of every quota window` : ''}.`,
   simulatedDuration: DURATION,
   expectedOrders: 1000,
   requires: ['simulator'],
@@ -40,6 +47,7 @@ export const acceptance = {
 export async function setup() {
   await checkClock();
   await clearFaults();
+  if (OTHER_APPS_SHARE > 0) await setFaults({ quota: { otherAppsShare: OTHER_APPS_SHARE } }, 'other-apps');
 }
 
 export async function shopper() {

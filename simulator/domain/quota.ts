@@ -73,6 +73,7 @@ export function createQuota(options: QuotaOptions): Quota {
   const current = (now: number): WindowStats => {
     if (!window || now >= window.start + quota.windowMs) {
       if (window) {
+        settleOthers(window, window.start + quota.windowMs);
         closed.push(window);
         if (closed.length > MAX_HISTORY) closed.splice(0, closed.length - MAX_HISTORY);
       }
@@ -89,6 +90,14 @@ export function createQuota(options: QuotaOptions): Quota {
     if (!quota.perWindow || share <= 0) return 0;
     const elapsed = Math.min(1, (now - w.start) / quota.windowMs);
     return Math.floor(share * quota.perWindow * elapsed);
+  };
+
+  // Other apps keep sending through the whole window whether or not this store's integration asks
+  // anything; their use is recorded lazily on each request, so a window is settled when it closes
+  // (or is reported): the others took their share, up to what the window had left.
+  const settleOthers = (w: WindowStats, at: number): void => {
+    if (!quota.perWindow) return;
+    w.usedByOthers = Math.max(w.usedByOthers, Math.min(othersAt(w, at), Math.max(0, quota.perWindow - w.used)));
   };
 
   const decide = (now: number, w: WindowStats, consumeOne: boolean): QuotaDecision => {
@@ -143,6 +152,7 @@ export function createQuota(options: QuotaOptions): Quota {
       share = next;
     },
     history() {
+      if (window) settleOthers(window, Math.min(clock.now(), window.start + quota.windowMs));
       return window ? [...closed, window] : [...closed];
     },
     reset() {

@@ -16,3 +16,13 @@ export function numberOption(flag: string, min: number, max: number) {
     return n;
   };
 }
+
+/** A number in range, or the word `auto` (the command then works the number out itself). */
+export function numberOrAutoOption(flag: string, min: number, max: number) {
+  return (value: string): number | 'auto' => {
+    if (value.trim().toLowerCase() === 'auto') return 'auto';
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be a number from ${min} to ${max} or auto; got "${value}".`);
+    return n;
+  };
+}

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { readableIssues } from '../cli/suggest.ts';
 import { acceptanceConfigSchema } from '../verify/criteria.ts';
+import type { TimeScaleCalibration } from './calibrate-time-scale.ts';
 
 const DURATION = /^(\d+(\.\d+)?(ms|s|m|h|d))+$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -95,7 +96,12 @@ export interface UatOptions {
   plan: 'standard' | 'plus' | 'pro' | 'enterprise';
   /** Requests per 30-second window, overriding the plan's. */
   quota?: number;
+  /** Simulated seconds per real second; with `timeScaleMode: 'auto'` a placeholder until runUat calibrates. */
   timeScale: number;
+  /** `--time-scale auto` (calibrated before the run, src/uat/calibrate-time-scale.ts) or a number given. */
+  timeScaleMode?: 'auto' | 'fixed';
+  /** The calibration that chose `timeScale` (auto only; run.json's `timeScale.calibration`). */
+  timeScaleCalibration?: TimeScaleCalibration;
   /** Multiplies every arrival rate of the scenario (VOLUME_SCALE). */
   volumeScale?: number;
   seed: number;

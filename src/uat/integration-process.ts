@@ -241,7 +241,10 @@ export async function startIntegration(options: StartIntegrationOptions): Promis
       throw new IntegrationStartError(`Failed to start the integration (${cmd.display}): it exited with ${exitInfo.signal ?? `code ${exitInfo.code}`} before it was ready. Its output is in ${options.logFile}.`);
     }
     if (ready) readyBy = 'ready-line';
-    else if (await portOpen(options.webhookPort)) {
+    // The built-ins print their ready line once their hooks are registered and their start-up sweep
+    // is done; they listen before that, so a listening port is not readiness for them (orders placed
+    // in between would wait for the next sweep, long after the drain). A command may do either.
+    else if (options.spec.kind === 'command' && (await portOpen(options.webhookPort))) {
       // A port that opens may still print its ready line a moment later; give it that moment.
       await Promise.race([readyLine, new Promise((r) => setTimeout(r, 300))]);
       readyBy = ready ? 'ready-line' : 'port';

@@ -42,6 +42,7 @@ import { verifyRun, type Verification } from '../verify/verify-run.ts';
 import { createAlertSink, type AlertSink } from './alert-sink.ts';
 import { exportDeadLetters, referenceDeadLetterCommand } from './dead-letter-export.ts';
 import { DEFAULTS, parseDuration, type UatOptions } from './config.ts';
+import { resolveTimeScale } from './calibrate-time-scale.ts';
 import { freePort, integrationLabel, IntegrationStartError, parseIntegration, startIntegration, type IntegrationSpec, type RunningIntegration } from './integration-process.ts';
 import { loadFacts, runLoad, type LoadRunResult } from './load-process.ts';
 import { createProgressPrinter, type Phase, type ProgressSink, type ProgressState } from './progress.ts';
@@ -156,6 +157,8 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     // A run directory holds one run: an old ledger, queue export or engine state would mix in.
     throw new UatInputError(`Failed to use --out ${options.out}: the directory is not empty. Give a new directory, or delete this one first.`);
   }
+  // --time-scale auto: calibrated now, before the clock (whose scale is fixed at creation) exists.
+  options = await resolveTimeScale(options, { scenarioPath: prepared.scenario.path, criteria: prepared.criteria.criteria, log, ...(deps.signal ? { signal: deps.signal } : {}) });
   const label = integrationLabel(prepared.integration, options.name);
   const id = runId(prepared.scenario.name, label, now());
   const runDir = createRunDirectory(options.out, id);
@@ -194,7 +197,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   let loadStartedAt: number | undefined;
   let loadEndedAt: number | undefined;
   let endAt: number | undefined;
-  let drain = { reason: 'not reached', text: 'The run stopped before the drain.' };
+  let drain: DrainResult = { reason: 'not reached', text: 'The run stopped before the drain.' };
   let integrationExit: string | undefined;
   /** Simulated ms the integration exited on its own (a finding: integration-crashed). */
   let integrationDiedAt: number | undefined;
@@ -223,7 +226,8 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     scenario: { name: prepared.scenario.name, path: relative(process.cwd(), prepared.scenario.path) || prepared.scenario.path, acceptance: prepared.acceptance ?? null },
     integration: { label, command: integration?.command ?? null, readyBy: integration?.readyBy ?? null, ready: integration?.ready ?? null, exit: integrationExit ?? null, died: integrationDiedAt !== undefined ? { at: iso(integrationDiedAt), text: integrationDiedText ?? 'exited' } : null },
     harness: harnessLag ? { eventLoopLagP99Ms: harnessLag.p99Ms, eventLoopLagMaxMs: harnessLag.maxMs, eventLoopLagMeanMs: harnessLag.meanMs, measured: 'load and drain' } : null,
-    options: { ...options, config: options.config ?? null, timeScale: scale },
+    options: { ...options, config: options.config ?? null, timeScale: scale, timeScaleCalibration: undefined },
+    timeScale: { mode: options.timeScaleMode ?? 'fixed', chosen: scale, ...(options.timeScaleCalibration ? { calibration: options.timeScaleCalibration } : {}) },
     criteria: prepared.criteria,
     simulator: sim ? { url: sim.url, storeHash: store?.info.hash, clientId: store?.accounts[0]?.clientId, plan: options.plan, quotaPerWindow: quotaPerWindow(), seed: options.seed } : null,
     clock: { scale, simStart: iso(simStart), loadStartedAt: loadStartedAt !== undefined ? iso(loadStartedAt) : null, loadEndedAt: loadEndedAt !== undefined ? iso(loadEndedAt) : null, endAt: endAt !== undefined ? iso(endAt) : null },
@@ -409,6 +413,19 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   return result;
 }
 
+/** Real-time caps of the drain's waits (the simulated durations are converted at the run's scale). */
+export const QUIET_MAX_REAL_MS = 60_000;
+export const DEADLINE_MAX_REAL_MS = 180_000;
+
+export interface DrainResult {
+  reason: string;
+  text: string;
+  /** Records still outstanding when the drain stopped (orders not in the ERP, catalog changes not in the store). */
+  outstanding?: number;
+  /** A real-time cap shortened the simulated wait that ended the drain. */
+  cutShort?: { waitedSimMs: number; configuredSimMs: number };
+}
+
 interface DrainOptions {
   quietSimMs: number;
   deadlineSimMs: number;
@@ -427,11 +444,16 @@ interface DrainOptions {
  * (quiet); or the deadline passed. Simulated durations are converted to real time and clamped,
  * so a high time scale still gives a slow machine a moment and a low one does not wait forever.
  */
-export async function waitForQuiet(o: DrainOptions): Promise<{ reason: string; text: string }> {
+export async function waitForQuiet(o: DrainOptions): Promise<DrainResult> {
   const startReal = Date.now();
   const startSim = o.clock.now();
-  const quietReal = clampReal(o.quietSimMs / o.scale, 1_500, 20_000);
-  const deadlineReal = clampReal(o.deadlineSimMs / o.scale, 5_000, 180_000);
+  const quietReal = clampReal(o.quietSimMs / o.scale, 1_500, QUIET_MAX_REAL_MS);
+  const deadlineReal = clampReal(o.deadlineSimMs / o.scale, 5_000, DEADLINE_MAX_REAL_MS);
+  // The caps bound the wall time; when one shortens the simulated wait it stands for, a drain that
+  // ends on it with records outstanding did not give the integration its full time (a fidelity
+  // problem: src/verify/fidelity.ts drain-cut-short).
+  const quietCut = o.quietSimMs / o.scale > QUIET_MAX_REAL_MS;
+  const deadlineCut = o.deadlineSimMs / o.scale > DEADLINE_MAX_REAL_MS;
   const settleReal = clampReal(30_000 / o.scale, 400, 3_000);
   let lastCount = o.progressCount();
   let lastChangeReal = Date.now();
@@ -450,8 +472,8 @@ export async function waitForQuiet(o: DrainOptions): Promise<{ reason: string; t
       return { reason: 'settled', text: `Settled ${simSince()} after the load: every order placed had reached the ERP or been dead-lettered, every ERP stock and price change of a flow the integration runs had been written to the store, and no webhook delivery was pending.` };
     }
     if (!o.alive()) return { reason: 'integration-exited', text: `The integration exited; stopped waiting ${simSince()} after the load.` };
-    if (Date.now() - lastChangeReal >= quietReal) return { reason: 'quiet', text: `Quiet: nothing reached a connected system for ${(quietReal / 1000).toFixed(1)} real seconds (${((quietReal * o.scale) / 60_000).toFixed(0)} simulated minutes); stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} record(s) outstanding (orders not in the ERP, stock and price changes not in the store).` };
-    if (Date.now() - startReal >= deadlineReal) return { reason: 'deadline', text: `Drain deadline: stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} record(s) outstanding (orders not in the ERP, stock and price changes not in the store).` };
+    if (Date.now() - lastChangeReal >= quietReal) return { reason: 'quiet', outstanding: Math.max(0, o.outstanding()), ...(quietCut ? { cutShort: { waitedSimMs: quietReal * o.scale, configuredSimMs: o.quietSimMs } } : {}), text: `Quiet: nothing reached a connected system for ${(quietReal / 1000).toFixed(1)} real seconds (${((quietReal * o.scale) / 60_000).toFixed(0)} simulated minutes); stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} record(s) outstanding (orders not in the ERP, stock and price changes not in the store).` };
+    if (Date.now() - startReal >= deadlineReal) return { reason: 'deadline', outstanding: Math.max(0, o.outstanding()), ...(deadlineCut ? { cutShort: { waitedSimMs: deadlineReal * o.scale, configuredSimMs: o.deadlineSimMs } } : {}), text: `Drain deadline: stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} record(s) outstanding (orders not in the ERP, stock and price changes not in the store).` };
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -7,7 +7,7 @@
  * verdict wins"), with what to change.
  */
 
-export type FidelityProblemKind = 'load-threshold' | 'dropped-arrivals' | 'load-short' | 'receiver-latency' | 'harness-lag' | 'rate-limit-precision' | 'unreadable-input';
+export type FidelityProblemKind = 'load-threshold' | 'dropped-arrivals' | 'load-short' | 'receiver-latency' | 'harness-lag' | 'rate-limit-precision' | 'drain-cut-short' | 'unreadable-input';
 
 export interface FidelityProblem {
   kind: FidelityProblemKind;
@@ -38,6 +38,8 @@ export interface FidelityInput {
     ordersPlaced: number;
   };
   malformedLines: number;
+  /** The drain stopped on a real-time cap that shortened its simulated wait, with records outstanding. */
+  drainCutShort?: { waitedSimMs: number; configuredSimMs: number; outstanding: number };
 }
 
 /** A tenth of the quota window: the share of it that the harness may take without changing what is judged. */
@@ -89,6 +91,14 @@ export function judgeFidelity(input: FidelityInput): FidelityProblem[] {
       kind: 'rate-limit-precision',
       text: `At ${input.timeScale}x a few real milliseconds of timer jitter are a large part of a ${sec(input.windowMs)} window, so whether ${input.rateLimited} 429(s) were respected cannot be judged tightly (grace ${sec(input.rateLimitGraceMs)}, tolerance ${sec(input.rateLimitToleranceMs)} simulated).`,
       fix: 'Use a lower --time-scale to judge rate-limit handling.',
+    });
+  }
+  if (input.drainCutShort) {
+    const d = input.drainCutShort;
+    problems.push({
+      kind: 'drain-cut-short',
+      text: `The drain stopped after ${(d.waitedSimMs / 60_000).toFixed(1)} simulated minutes instead of the configured ${(d.configuredSimMs / 60_000).toFixed(1)} (the harness caps its real-time wait at this scale) with ${d.outstanding} record(s) outstanding: the integration was not given its full time (a periodic sweep, say) to deliver them.`,
+      fix: `Give it a drain the cap covers at this scale (--drain-quiet or --drain-deadline of at most ${Math.max(1, Math.floor(d.waitedSimMs / 60_000))}m), or a higher --time-scale if the run stays faithful.`,
     });
   }
   if (input.malformedLines > 0) {

@@ -71,12 +71,26 @@ export const runRecordSchema = z.looseObject({
   criteria: z.custom<ResolvedCriteria>((v) => typeof v === 'object' && v !== null && Array.isArray((v as ResolvedCriteria).criteria)),
   simulator: z.looseObject({ clientId: z.string(), quotaPerWindow: z.number().nullable() }).nullable(),
   clock: z.looseObject({ scale: z.number(), simStart: z.string(), loadStartedAt: z.string().nullable(), loadEndedAt: z.string().nullable(), endAt: z.string().nullable() }),
-  drain: z.object({ reason: z.string(), text: z.string() }),
+  drain: z.looseObject({
+    reason: z.string(),
+    text: z.string(),
+    outstanding: z.number().optional(),
+    cutShort: z.object({ waitedSimMs: z.number(), configuredSimMs: z.number() }).optional(),
+  }),
   load: z.looseObject({ exitCode: z.number(), runner: z.string().nullable() }).nullable(),
   /** The orchestrator's own event-loop lag during load and drain (real ms). */
   harness: z.looseObject({ eventLoopLagP99Ms: z.number(), eventLoopLagMaxMs: z.number() }).nullable().optional(),
   realStartedAt: z.string(),
   realSeconds: z.number().optional(),
+  /** How the time scale was chosen; with `--time-scale auto`, the calibration (src/uat/calibrate-time-scale.ts). Informative: a record it cannot read is ignored. */
+  timeScale: z
+    .looseObject({
+      mode: z.enum(['auto', 'fixed']),
+      chosen: z.number(),
+      calibration: z.looseObject({ basis: z.string(), budgetSimMs: z.number().optional(), measurement: z.looseObject({ scale: z.number(), lagP99Ms: z.number(), answerP95Ms: z.number().nullable() }).optional() }).optional(),
+    })
+    .optional()
+    .catch(undefined),
   notes: z.array(z.string()),
 });
 export type RunRecordFile = z.infer<typeof runRecordSchema>;
@@ -178,6 +192,7 @@ export async function verifyRunDirectory(runDir: string, options: { specs?: Comp
       ...(run.integration.died ? { integrationExit: { at: Date.parse(run.integration.died.at), text: run.integration.died.text } } : {}),
       ...(run.harness ? { harnessLagP99RealMs: run.harness.eventLoopLagP99Ms } : {}),
       drainReason: run.drain.reason,
+      ...(run.drain.cutShort && (run.drain.outstanding ?? 0) > 0 ? { drainCutShort: { ...run.drain.cutShort, outstanding: run.drain.outstanding ?? 0 } } : {}),
       ...(run.load
         ? {
             load: {
@@ -203,6 +218,7 @@ export async function verifyRunDirectory(runDir: string, options: { specs?: Comp
     plan: run.options.plan,
     quotaPerWindow: run.simulator.quotaPerWindow,
     timeScale: run.clock.scale,
+    ...(run.timeScale?.mode === 'auto' ? { timeScaleCalibration: { basis: run.timeScale.calibration?.basis ?? 'default', budgetSimMs: run.timeScale.calibration?.budgetSimMs, measurement: run.timeScale.calibration?.measurement } } : {}),
     ...(run.options.volumeScale !== undefined ? { volumeScale: run.options.volumeScale } : {}),
     seed: run.options.seed,
     simStart: Date.parse(run.clock.simStart),

@@ -57,6 +57,8 @@ export interface RunFacts {
   load?: FidelityInput['load'];
   /** Why the drain ended: settled, quiet, deadline, integration-exited, interrupted. */
   drainReason?: string;
+  /** A real-time cap shortened the drain's simulated wait while records were outstanding. */
+  drainCutShort?: FidelityInput['drainCutShort'];
 }
 
 export interface Fidelity {
@@ -249,6 +251,7 @@ export function verifyRun(input: VerifyRunInput): Verification {
     ...(input.run?.harnessLagP99RealMs !== undefined ? { harnessLagP99RealMs: input.run.harnessLagP99RealMs } : {}),
     ...(input.run?.load ? { load: input.run.load } : {}),
     malformedLines: input.ledger.malformed + input.journals.malformed + (input.published?.malformed ?? 0),
+    ...(input.run?.drainCutShort ? { drainCutShort: input.run.drainCutShort } : {}),
   });
   const warnings = problems.map((p) => `${p.text} ${p.fix}`);
   const mineFailed = input.ledger.attempts.filter((a) => hookIds.has(a.hookId) && a.at <= input.endAt && a.outcome !== 'delivered' && a.outcome !== 'denylisted');
@@ -257,7 +260,7 @@ export function verifyRun(input: VerifyRunInput): Verification {
     criteria,
     problems,
     robustness: {
-      drainComplete: input.run?.drainReason === undefined || ['settled', 'quiet', 'integration-exited'].includes(input.run.drainReason),
+      drainComplete: (input.run?.drainReason === undefined || ['settled', 'quiet', 'integration-exited'].includes(input.run.drainReason)) && input.run?.drainCutShort === undefined,
       deliveryFailuresProvoked: mineFailed.every((a) => a.fault !== undefined),
     },
   });

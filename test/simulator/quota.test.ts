@@ -20,6 +20,21 @@ describe('store quota', () => {
     expect(refused).toMatchObject({ allowed: false, limitedBy: 'window', left: 0, quota: perWindow });
   });
 
+  it("records other apps' share of a window even when the integration stopped asking early, up to what the window had left", () => {
+    const { clock, quota } = setup('standard', 0.4);
+    // The integration spends 100 of 150 in the first second and then waits; other apps keep
+    // sending through the window: 60 (40%) would be theirs, 50 were left.
+    for (let i = 0; i < 100; i++) expect(quota.consume('app').allowed).toBe(true);
+    clock.advance(31_000);
+    quota.consume('app');
+    const [first] = quota.history();
+    expect(first).toMatchObject({ used: 100, usedByOthers: 50 });
+    // An open window is settled up to now when it is reported: halfway, 30 of 60.
+    clock.advance(15_000);
+    const open = quota.history().at(-1)!;
+    expect(open.usedByOthers).toBe(Math.floor(0.4 * 150 * 0.5));
+  });
+
   it('charges nothing for a refused request', () => {
     const { quota } = setup();
     for (let i = 0; i < 150; i++) quota.consume('app');

@@ -94,6 +94,7 @@ describe('fidelity', () => {
     ['a harness that fell behind its clock', { harnessLagP99RealMs: 10.1 }, 'harness-lag'],
     ['429s judged at a scale where timer jitter is a large part of a window', { rateLimited: 3, rateLimitToleranceMs: 3_000 }, 'rate-limit-precision'],
     ['ground truth it could not read', { malformedLines: 1 }, 'unreadable-input'],
+    ['a drain a real-time cap cut short with records outstanding', { drainCutShort: { waitedSimMs: 600_000, configuredSimMs: 1_800_000, outstanding: 14 } }, 'drain-cut-short'],
   ] as const)('names %s, with a fix', (_name, change, kind) => {
     const problems = judgeFidelity({ ...base, ...change } as FidelityInput);
     expect(problems.map((p) => p.kind)).toEqual([kind]);

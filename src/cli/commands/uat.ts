@@ -15,16 +15,16 @@ import { runUat, UatInputError, verifyRunDirectory, type UatResult } from '../..
 import { isHarnessError } from '../../errors.ts';
 import { VERDICT_TEXT } from '../../verify/verdict.ts';
 import { EXIT, exitCodeFor } from '../exit-codes.ts';
-import { intOption, numberOption } from '../options.ts';
+import { intOption, numberOption, numberOrAutoOption } from '../options.ts';
 
-interface UatFlags {
+export interface UatFlags {
   scenario?: string;
   integration?: string;
   name?: string;
   verify?: string;
   plan: UatOptions['plan'];
   quota?: number;
-  timeScale: number;
+  timeScale: number | 'auto';
   volumeScale?: number;
   seed: number;
   out?: string;
@@ -43,7 +43,7 @@ interface UatFlags {
   progress: boolean;
 }
 
-function optionsFrom(flags: UatFlags): UatOptions {
+export function optionsFrom(flags: UatFlags): UatOptions {
   if (!flags.scenario || !flags.integration) throw new UatInputError(`${!flags.scenario ? '--scenario' : '--integration'} is required (or --verify <run directory> to verify a finished run).`);
   // Checked here, before the config file and the scenario's exports are read, so a typo gets the
   // nearest scenario names (the orchestrator only knows that nothing matched).
@@ -85,7 +85,8 @@ function optionsFrom(flags: UatFlags): UatOptions {
     ...(name !== undefined ? { name } : {}),
     plan: flags.plan,
     ...(flags.quota !== undefined ? { quota: flags.quota } : {}),
-    timeScale: flags.timeScale,
+    // auto: runUat calibrates before its clock starts; until then 1, at which every scenario loads.
+    ...(flags.timeScale === 'auto' ? { timeScale: 1, timeScaleMode: 'auto' as const } : { timeScale: flags.timeScale, timeScaleMode: 'fixed' as const }),
     ...(flags.volumeScale !== undefined ? { volumeScale: flags.volumeScale } : {}),
     seed: flags.seed,
     ...(flags.out ? { out: flags.out } : {}),
@@ -131,7 +132,7 @@ export function registerUat(program: Command, run: (action: () => Promise<number
     .option('--name <label>', `the integration's name in the reports and the run directory (default: reference, naive-<name>, or "command"; at most 60 characters)`)
     .option('--plan <plan>', `store plan: ${planNames.join(', ')}`, DEFAULTS.plan)
     .option('--quota <n>', "requests per 30-second window instead of the plan's (scale it with --volume-scale to keep the pressure)", intOption('--quota', 1, 10_000_000))
-    .option('--time-scale <n>', 'simulated seconds per real second', numberOption('--time-scale', 0.001, 1_000_000), DEFAULTS.timeScale)
+    .option('--time-scale <n>', 'simulated seconds per real second, or auto: the highest this machine runs the scenario at faithfully, from a short calibration (recorded in the report)', numberOrAutoOption('--time-scale', 0.001, 1_000_000), DEFAULTS.timeScale)
     .option('--volume-scale <n>', "multiply the scenario's arrival rates (VOLUME_SCALE), e.g. 0.1 for a rehearsal", numberOption('--volume-scale', 0.0001, 1000))
     .option('--seed <n>', 'seed of the store and the back office', intOption('--seed', 0, 2 ** 31 - 1), DEFAULTS.seed)
     .option('--out <dir>', 'the run directory (default reports/out/uat/<run id>)')
@@ -160,6 +161,7 @@ Examples:
   $ bc-harness uat --scenario flash-sale-10x --integration reference --time-scale 480 --volume-scale 0.1 --quota 15
   $ bc-harness uat --scenario webhook-outage --integration naive-no-health-monitor --time-scale 10800
   $ bc-harness uat --scenario doorbuster --integration "python3 my_integration.py" --junit reports/out/uat.xml
+  $ bc-harness uat --scenario baseline-day --integration reference --time-scale auto   # calibrate, then run
   $ bc-harness uat --scenario api-drift --integration reference --config uat.yml --json
   $ bc-harness uat --verify reports/out/uat/20261127-101500-doorbuster-reference   # re-verify, re-render`,
     )

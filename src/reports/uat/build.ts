@@ -25,6 +25,8 @@ export interface RunInfo {
   plan: string;
   quotaPerWindow: number | null;
   timeScale: number;
+  /** `--time-scale auto`: what the calibration measured at the scale it chose (run.json `timeScale.calibration`). */
+  timeScaleCalibration?: { basis: string; budgetSimMs?: number; measurement?: { scale: number; lagP99Ms: number; answerP95Ms: number | null } };
   volumeScale?: number;
   seed: number;
   /** Simulated epoch ms. */
@@ -50,6 +52,16 @@ export interface BuildReportInput {
 }
 
 const MAX_EVIDENCE = 12;
+
+/** "calibration: harness lag p99 1.2 ms at 720x, budget 1.5 s simulated". */
+function calibrationText(c: NonNullable<RunInfo['timeScaleCalibration']>): string {
+  const m = c.measurement;
+  if (!m) return 'calibration: nothing could be measured, so the default scale';
+  const ms = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+  const numbers = `harness lag p99 ${ms(m.lagP99Ms)} ms${m.answerP95Ms !== null ? `, webhook answer p95 ${ms(m.answerP95Ms)} ms` : ''} at ${m.scale}x`;
+  const budget = c.budgetSimMs !== undefined ? `, budget ${(c.budgetSimMs / 1000).toFixed(1)} s simulated` : '';
+  return c.basis === 'measured' ? `calibration: ${numbers}${budget}` : `calibration: no probe stayed under budget; ${numbers}${budget}, scaled down`;
+}
 
 export function simTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
@@ -279,18 +291,19 @@ export function buildUatReport(input: BuildReportInput): UatReport {
       : verdict === 'inconclusive'
         ? `${crashText}Inconclusive: the harness could not run the scenario faithfully (${v.fidelity.problems.map((p) => p.kind).join(', ')}), so this run neither clears nor blames the integration${failed.length > 0 ? `; ${failed.length} criterion(s) failed, each of a kind compression can cause` : ''}. ${v.fidelity.problems[0]!.fix}`
         : failed.length === 0
-          ? `All ${rows.length} acceptance criteria passed.`
+          ? `All ${rows.length} acceptance criteria passed on a faithful run.`
           : `${crashText}${failedText}${notFaithful}`;
   const cards: UatReport['cards'] = [
     { label: 'orders placed', value: String(placed), tone: 'neutral' },
     { label: 'in the ERP, correct', value: String(orders?.correct ?? 0), tone: 'ok' },
     { label: 'lost', value: String(orders?.lost ?? 0), tone: (orders?.lost ?? 0) > 0 ? 'bad' : 'ok' },
+    { label: 'held: the spec rejects them', value: String(orders?.deadLettered ?? 0), tone: 'neutral' },
     { label: 'corrupted', value: String(orders?.corrupted ?? 0), tone: (orders?.corrupted ?? 0) > 0 ? 'bad' : 'ok' },
     { label: 'p95 to ERP', value: fmtS(orders?.syncLatencyP95Seconds), tone: 'neutral' },
     { label: '429s (ignored)', value: `${v.rateLimits.limited} (${v.rateLimits.ignored})`, tone: v.rateLimits.ignored > 0 ? 'bad' : 'neutral' },
     { label: 'peak window use', value: pct(v.measures['api.peakWindowShare']), tone: (v.measures['api.peakWindowShare'] ?? 0) > 0.8 ? 'warn' : 'neutral' },
     { label: 'hooks off at end', value: String(v.webhooks.deactivatedAtEnd), tone: v.webhooks.deactivatedAtEnd > 0 ? 'bad' : 'ok' },
-    { label: 'dead letters', value: String(v.reports.deadLetters.length), tone: 'neutral' },
+    { label: 'dead letters reported', value: String(v.reports.deadLetters.length), tone: 'neutral' },
     { label: 'alerts', value: String(v.reports.alerts.length), tone: 'neutral' },
   ];
   const loadWarnings: string[] = [];
@@ -324,7 +337,7 @@ export function buildUatReport(input: BuildReportInput): UatReport {
       plan: run.plan,
       quotaText: run.quotaPerWindow === null ? 'unlimited' : `${run.quotaPerWindow} requests per 30-second window`,
       timeScale: run.timeScale,
-      timeScaleText: `${run.timeScale}x: one real second is ${fmtS(run.timeScale)} of simulated time`,
+      timeScaleText: `${run.timeScale}x${run.timeScaleCalibration ? `, chosen by --time-scale auto (${calibrationText(run.timeScaleCalibration)})` : ''}: one real second is ${fmtS(run.timeScale)} of simulated time`,
       volumeText: run.volumeScale !== undefined && run.volumeScale !== 1 ? `${run.volumeScale}x the scenario's arrival rates (VOLUME_SCALE)` : "the scenario's full volume",
       seed: run.seed,
       simStart: simTime(run.simStart),
@@ -473,7 +486,7 @@ function fidelityText(v: Verification, scale: number): string {
   const f = v.fidelity;
   const sim = (realMs: number) => fmtS((realMs * scale) / 1000);
   const parts = [
-    `Simulated time ran ${scale}x faster than real time: one real millisecond of work costs ${fmtS(scale / 1000)} of simulated time; each figure below may take at most a tenth of the 30-second quota window.`,
+    `Simulated time ran ${scale}x faster than real time: one real millisecond of work costs ${scale < 1000 ? `${scale} simulated ms` : fmtS(scale / 1000)}; each figure below may take at most a tenth of the 30-second quota window (3 simulated seconds).`,
     f.receiverAnswerP95RealMs === null ? 'The receiver answered no delivery.' : `The integration's receiver answered in ${f.receiverAnswerP95RealMs.toFixed(1)} real ms (p95), ${sim(f.receiverAnswerP95RealMs)} simulated.`,
     f.harnessLagP99RealMs === null ? "The harness's own lag was not measured for this run." : `The harness's event loop was ${f.harnessLagP99RealMs.toFixed(1)} real ms late (p99) during load and drain, ${sim(f.harnessLagP99RealMs)} simulated.`,
     f.load ? `The load runner ${f.load.exitCode === undefined ? 'did not run' : `exited ${f.load.exitCode}`}, dropped ${f.load.droppedIterations} arrival(s) and placed ${f.load.ordersPlaced} order(s)${f.load.expectedOrders !== undefined ? ` of the ${Math.round(f.load.expectedOrders)} planned` : ''}.` : '',
