@@ -38,6 +38,16 @@ export interface FidelityInput {
     ordersPlaced: number;
   };
   malformedLines: number;
+  /**
+   * The tightest simulated timing the run's criteria judge, which compression must not distort:
+   * the quota window when a criterion judges quota use or 429 handling, each latency limit. Null
+   * when no criterion judges timing (a run judged only on what arrived): then the integration's and
+   * the harness's answer times cannot change the verdict and are not held against the run.
+   * Undefined: the quota window (the strictest reading, for callers that do not say).
+   */
+  timing?: { budgetBasisMs: number; basis: string } | null;
+  /** Whether a criterion judges 429 handling (only then does timer precision around a 429 matter). */
+  judges429s?: boolean;
   /** The drain stopped on a real-time cap that shortened its simulated wait, with records outstanding. */
   drainCutShort?: { waitedSimMs: number; configuredSimMs: number; outstanding: number };
 }
@@ -56,7 +66,8 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function judgeFidelity(input: FidelityInput): FidelityProblem[] {
   const problems: FidelityProblem[] = [];
-  const budgetMs = input.windowMs * FAITHFUL_SHARE_OF_WINDOW;
+  const timing = input.timing === undefined ? { budgetBasisMs: input.windowMs, basis: `the ${sec(input.windowMs)} quota window` } : input.timing;
+  const budgetMs = timing ? timing.budgetBasisMs * FAITHFUL_SHARE_OF_WINDOW : Infinity;
   const scale = input.timeScale > 0 ? input.timeScale : 1;
   const highestScale = (realMs: number) => Math.max(1, Math.floor(budgetMs / Math.max(realMs, 0.001)));
   const load = input.load;
@@ -72,21 +83,21 @@ export function judgeFidelity(input: FidelityInput): FidelityProblem[] {
       problems.push({ kind: 'load-short', text: `${load.ordersPlaced} order(s) were placed of the ${Math.round(load.expectedOrders)} the scenario plans at this volume: more than ${MAX_LOAD_SHORTFALL * 100}% short.`, fix: 'Lower --time-scale so every stage of the scenario gets enough real time.' });
     }
   }
-  if (input.receiverAnswerP95RealMs !== null && input.receiverAnswerP95RealMs * scale > budgetMs) {
+  if (timing && input.receiverAnswerP95RealMs !== null && input.receiverAnswerP95RealMs * scale > budgetMs) {
     problems.push({
       kind: 'receiver-latency',
-      text: `The integration's receiver took ${input.receiverAnswerP95RealMs.toFixed(1)} real ms to answer (p95), which is ${sec(input.receiverAnswerP95RealMs * scale)} simulated at ${input.timeScale}x: more than a tenth of the ${sec(input.windowMs)} quota window, so its latencies and pacing are not what they would be in real time.`,
+      text: `The integration's receiver took ${input.receiverAnswerP95RealMs.toFixed(1)} real ms to answer (p95), which is ${sec(input.receiverAnswerP95RealMs * scale)} simulated at ${input.timeScale}x: more than a tenth of ${timing.basis}, so its latencies and pacing are not what they would be in real time.`,
       fix: `Use --time-scale ${highestScale(input.receiverAnswerP95RealMs)} or lower (or --time-scale auto).`,
     });
   }
-  if (input.harnessLagP99RealMs !== undefined && input.harnessLagP99RealMs * scale > budgetMs) {
+  if (timing && input.harnessLagP99RealMs !== undefined && input.harnessLagP99RealMs * scale > budgetMs) {
     problems.push({
       kind: 'harness-lag',
-      text: `The harness fell behind its own clock: its event loop was ${input.harnessLagP99RealMs.toFixed(1)} real ms late (p99) while the load ran, ${sec(input.harnessLagP99RealMs * scale)} simulated at ${input.timeScale}x, more than a tenth of the quota window. The machine was too busy for this time scale.`,
+      text: `The harness fell behind its own clock: its event loop was ${input.harnessLagP99RealMs.toFixed(1)} real ms late (p99) while the load ran, ${sec(input.harnessLagP99RealMs * scale)} simulated at ${input.timeScale}x, more than a tenth of ${timing.basis}. The machine was too busy for this time scale.`,
       fix: `Use --time-scale ${highestScale(input.harnessLagP99RealMs)} or lower (or --time-scale auto), or run on a quieter machine.`,
     });
   }
-  if (input.rateLimited > 0 && (input.rateLimitGraceMs >= input.windowMs / 2 || input.rateLimitToleranceMs >= input.windowMs / 10)) {
+  if (input.judges429s !== false && input.rateLimited > 0 && (input.rateLimitGraceMs >= input.windowMs / 2 || input.rateLimitToleranceMs >= input.windowMs / 10)) {
     problems.push({
       kind: 'rate-limit-precision',
       text: `At ${input.timeScale}x a few real milliseconds of timer jitter are a large part of a ${sec(input.windowMs)} window, so whether ${input.rateLimited} 429(s) were respected cannot be judged tightly (grace ${sec(input.rateLimitGraceMs)}, tolerance ${sec(input.rateLimitToleranceMs)} simulated).`,

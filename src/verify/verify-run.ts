@@ -74,6 +74,8 @@ export interface Fidelity {
   rateLimitToleranceMs: number;
   /** The harness's own event-loop lag during load and drain (p99, real ms), when measured. */
   harnessLagP99RealMs: number | null;
+  /** The simulated timing the criteria judge, a tenth of which compression may take; null when none is judged. */
+  timing: { budgetBasisMs: number; basis: string } | null;
   load: FidelityInput['load'] | null;
   warnings: string[];
 }
@@ -241,7 +243,10 @@ export function verifyRun(input: VerifyRunInput): Verification {
 
   const allowances = rateLimitAllowances({ timeScale: input.timeScale, windowMs });
   const simMsPerRealMs = input.timeScale > 0 ? input.timeScale : 1;
+  const timing = timingBasis([...input.criteria, ...invariants], windowMs);
   const problems = judgeFidelity({
+    timing,
+    judges429s: [...input.criteria, ...invariants].some((c) => c.measure === 'api.rateLimitIgnored' || c.measure === 'findings.rateLimitBreach'),
     timeScale: input.timeScale,
     windowMs,
     receiverAnswerP95RealMs: webhooks.answerP95RealMs,
@@ -278,12 +283,28 @@ export function verifyRun(input: VerifyRunInput): Verification {
     findings,
     measures,
     criteria,
-    fidelity: { faithful: problems.length === 0, problems, timeScale: input.timeScale, simMsPerRealMs, receiverAnswerP95RealMs: webhooks.answerP95RealMs, rateLimitGraceMs: allowances.graceMs, rateLimitToleranceMs: allowances.toleranceMs, harnessLagP99RealMs: input.run?.harnessLagP99RealMs ?? null, load: input.run?.load ?? null, warnings },
+    fidelity: { faithful: problems.length === 0, problems, timeScale: input.timeScale, simMsPerRealMs, receiverAnswerP95RealMs: webhooks.answerP95RealMs, rateLimitGraceMs: allowances.graceMs, rateLimitToleranceMs: allowances.toleranceMs, harnessLagP99RealMs: input.run?.harnessLagP99RealMs ?? null, timing, load: input.run?.load ?? null, warnings },
     requests: { total: calls.length, byStatus, byEndpoint: [...byEndpoint.entries()].map(([endpoint, count]) => ({ endpoint, count })).sort((a, b) => b.count - a.count) },
     ledger: { lines: input.ledger.lines, malformed: input.ledger.malformed, ...(input.ledger.firstAt !== undefined ? { firstAt: input.ledger.firstAt } : {}), ...(input.ledger.lastAt !== undefined ? { lastAt: input.ledger.lastAt } : {}) },
     journals: { lines: input.journals.lines, malformed: input.journals.malformed },
     ...(input.published ? { published: { lines: input.published.lines, malformed: input.published.malformed } } : {}),
   };
+}
+
+/**
+ * The tightest simulated timing the criteria judge (src/verify/fidelity.ts `timing`): the quota
+ * window when a criterion judges quota use or 429s (compression that slows an integration down in
+ * simulated time can hide its pressure on the quota, a false pass), each latency limit; null when
+ * no criterion judges timing.
+ */
+export function timingBasis(criteria: readonly Criterion[], windowMs: number): { budgetBasisMs: number; basis: string } | null {
+  const candidates: { budgetBasisMs: number; basis: string }[] = [];
+  if (criteria.some((c) => c.measure.startsWith('api.') || c.measure === 'findings.rateLimitBreach')) candidates.push({ budgetBasisMs: windowMs, basis: `the ${windowMs / 1000}-second quota window` });
+  for (const c of criteria) {
+    if (/\.syncLatency/.test(c.measure) && c.limit > 0) candidates.push({ budgetBasisMs: c.limit * 1000, basis: `the ${c.limit >= 120 ? `${c.limit / 60}-minute` : `${c.limit}-second`} limit of ${c.id}` });
+  }
+  if (candidates.length === 0) return null;
+  return candidates.reduce((a, b) => (b.budgetBasisMs < a.budgetBasisMs ? b : a));
 }
 
 interface EvidenceSources {

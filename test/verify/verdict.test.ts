@@ -9,6 +9,7 @@ import { judgeFidelity, type FidelityInput } from '../../src/verify/fidelity.ts'
 import { judgeIntegrationHealth, UNRESPONSIVE_MIN_FAILURES } from '../../src/verify/integration-health.ts';
 import type { WebhookAttemptRecord } from '../../src/verify/ledger-index.ts';
 import { decideVerdict, failureIsRobust, VERDICT_EXIT } from '../../src/verify/verdict.ts';
+import { timingBasis } from '../../src/verify/verify-run.ts';
 
 const result = (measure: string, passed: boolean, id = measure): CriterionResult => ({ id, name: id, flow: 'orders', measure, op: '==', limit: 0, why: 'w', source: 'scenario', value: passed ? 0 : 1, passed, evidence: [], evidenceTotal: 0 });
 const busy = [{ kind: 'harness-lag' as const, text: 'late', fix: 'slower' }];
@@ -99,6 +100,18 @@ describe('fidelity', () => {
     const problems = judgeFidelity({ ...base, ...change } as FidelityInput);
     expect(problems.map((p) => p.kind)).toEqual([kind]);
     expect(problems[0]!.fix).toMatch(/\S/);
+  });
+
+  it('holds answer times against the tightest timing the criteria judge, and not at all when none is judged', () => {
+    const c = (measure: string, limit: number): Criterion => ({ id: `c-${measure}`, name: 'n', flow: 'orders', measure, op: '<=', limit, why: 'w', source: 'scenario' });
+    expect(timingBasis([c('orders.lost', 0), c('alerts.raised', 1)], 30_000)).toBeNull();
+    expect(timingBasis([c('api.rateLimitIgnored', 0), c('orders.syncLatencyP95Seconds', 600)], 30_000)).toMatchObject({ budgetBasisMs: 30_000 });
+    expect(timingBasis([c('orders.syncLatencyP95Seconds', 20)], 30_000)).toMatchObject({ budgetBasisMs: 20_000 });
+    // A run judged only on what arrived: a slow receiver at a high scale cannot change its verdict.
+    expect(judgeFidelity({ ...base, timing: null, receiverAnswerP95RealMs: 500, harnessLagP99RealMs: 100 })).toEqual([]);
+    // The same answer times against a 10-minute latency limit at 300x: 150 s and 30 s are within a tenth of it.
+    expect(judgeFidelity({ ...base, timing: { budgetBasisMs: 600_000, basis: 'x' }, receiverAnswerP95RealMs: 150, harnessLagP99RealMs: 100 })).toEqual([]);
+    expect(judgeFidelity({ ...base, timing: { budgetBasisMs: 600_000, basis: 'x' }, receiverAnswerP95RealMs: 250 }).map((p) => p.kind)).toEqual(['receiver-latency']);
   });
 
   it('tolerates the dropped arrivals the scenario itself allows (1%, at least one)', () => {

@@ -486,7 +486,10 @@ function fidelityText(v: Verification, scale: number): string {
   const f = v.fidelity;
   const sim = (realMs: number) => fmtS((realMs * scale) / 1000);
   const parts = [
-    `Simulated time ran ${scale}x faster than real time: one real millisecond of work costs ${scale < 1000 ? `${scale} simulated ms` : fmtS(scale / 1000)}; each figure below may take at most a tenth of the 30-second quota window (3 simulated seconds).`,
+    `Simulated time ran ${scale}x faster than real time: one real millisecond of work costs ${scale < 1000 ? `${scale} simulated ms` : fmtS(scale / 1000)}.`,
+    f.timing
+      ? `The tightest timing the criteria judge is ${f.timing.basis}; each answer time below may take at most a tenth of it (${fmtS(f.timing.budgetBasisMs / 10_000)} simulated).`
+      : 'No criterion of this run judges timing (latency, quota use or 429s), so answer times cannot change its verdict; they are shown for information.',
     f.receiverAnswerP95RealMs === null ? 'The receiver answered no delivery.' : `The integration's receiver answered in ${f.receiverAnswerP95RealMs.toFixed(1)} real ms (p95), ${sim(f.receiverAnswerP95RealMs)} simulated.`,
     f.harnessLagP99RealMs === null ? "The harness's own lag was not measured for this run." : `The harness's event loop was ${f.harnessLagP99RealMs.toFixed(1)} real ms late (p99) during load and drain, ${sim(f.harnessLagP99RealMs)} simulated.`,
     f.load ? `The load runner ${f.load.exitCode === undefined ? 'did not run' : `exited ${f.load.exitCode}`}, dropped ${f.load.droppedIterations} arrival(s) and placed ${f.load.ordersPlaced} order(s)${f.load.expectedOrders !== undefined ? ` of the ${Math.round(f.load.expectedOrders)} planned` : ''}.` : '',
