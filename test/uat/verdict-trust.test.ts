@@ -9,14 +9,37 @@
  * `verifyRun`. Dropping it (or its `covered` filter) makes the doorbuster, competing-apps and
  * erp-degraded cases below pass the corrupting integration.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, runUat } from './support/run-uat.ts';
+import { cleanupTempDirs, expectVerdictOrInconclusive, runUat } from './support/run-uat.ts';
 
 afterAll(cleanupTempDirs);
 
 const CORRUPTING = 'node --import tsx test/uat/fixtures/corrupting-integration.ts';
 const CRASHING = 'node --import tsx test/uat/fixtures/crashing-integration.ts';
+const WELL_BEHAVED = 'node --import tsx test/uat/fixtures/well-behaved-integration.ts';
+
+/** CPU-bound processes on every core, each ending by itself after `seconds` (and killed afterwards). */
+function cpuHogs(count: number, seconds: number): ChildProcess[] {
+  return Array.from({ length: count }, () => spawn(process.execPath, ['-e', `const end = Date.now() + ${seconds * 1000}; while (Date.now() < end) {}`], { stdio: 'ignore' }));
+}
+
+describe('a busy machine (two CPU-bound processes beside the run)', () => {
+  it('gives a good integration pass or inconclusive, never fail, and a corrupting one fail', async () => {
+    const hogs = cpuHogs(2, 90);
+    try {
+      const good = await runUat(['--scenario', 'doorbuster', '--integration', WELL_BEHAVED, '--time-scale', '60', '--volume-scale', '0.05', '--drain-quiet', '5m']);
+      expectVerdictOrInconclusive(good.line, 'pass');
+      expect(good.exitCode).toBe(good.line.verdict === 'pass' ? 0 : 3);
+      const bad = await runUat(['--scenario', 'doorbuster', '--integration', CORRUPTING, '--time-scale', '60', '--volume-scale', '0.05', '--drain-quiet', '5m']);
+      expect(bad.line.verdict).toBe('fail');
+      expect(bad.line.criteria.find((c) => c.measure === 'orders.corrupted')!.passed).toBe(false);
+    } finally {
+      for (const h of hogs) h.kill('SIGKILL');
+    }
+  }, 180_000);
+});
 
 describe('an integration that corrupts every order', () => {
   // The three scenarios whose own criteria do not mention orders.corrupted.
