@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { didYouMean, readableIssues } from '../cli/suggest.ts';
+import { didYouMean, readableIssues } from '../suggest.ts';
 import { createExecContext, executionStorage, type RunContext, type VuState } from './context.ts';
 import { createGroupTree } from './group-tree.ts';
 import { createK6Logger } from './logger.ts';

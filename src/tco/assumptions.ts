@@ -10,7 +10,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { planNameSchema, planNames } from '../../simulator/domain/plans.ts';
-import { closest, knownKeys, valueAt } from '../cli/suggest.ts';
+import { closest, knownKeys, valueAt } from '../suggest.ts';
 import { formatYamlPath, type YamlPath } from '../mappings/compile.ts';
 import { projectRoot } from '../mappings/contracts.ts';
 import { locate } from '../mappings/load-spec.ts';

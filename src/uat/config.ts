@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { readableIssues } from '../cli/suggest.ts';
+import { readableIssues } from '../suggest.ts';
 import { acceptanceConfigSchema } from '../verify/criteria.ts';
 import type { TimeScaleCalibration } from './calibrate-time-scale.ts';
 

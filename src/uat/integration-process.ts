@@ -11,7 +11,7 @@ import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { closest, didYouMean } from '../cli/suggest.ts';
+import { closest, didYouMean } from '../suggest.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(PROJECT_ROOT, 'bin', 'bc-harness.js');

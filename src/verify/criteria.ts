@@ -5,7 +5,7 @@
  * overrides (by id) or waives (by id, with a reason). See docs/decisions/0008-uat-verifier.md.
  */
 import { z } from 'zod';
-import { didYouMean } from '../cli/suggest.ts';
+import { didYouMean } from '../suggest.ts';
 import { criterionSchema, type AcceptanceCriterion, type ScenarioAcceptance } from '../load/acceptance.ts';
 import { PATTERN_TITLES, PATTERN_WHY, type Pattern } from './findings.ts';
 import { measureCatalog, patternMeasure } from './measures.ts';

@@ -1,6 +1,6 @@
-/** The one "did you mean" rule every command uses (src/cli/suggest.ts). */
+/** The one "did you mean" rule every command uses (src/suggest.ts). */
 import { describe, expect, it } from 'vitest';
-import { closest, didYouMean, editDistance } from '../../src/cli/suggest.ts';
+import { closest, didYouMean, editDistance } from '../../src/suggest.ts';
 
 describe('editDistance', () => {
   it.each([
