@@ -69,12 +69,44 @@ export class UatHarnessError extends HarnessError {
 
 export const EXIT_INTERRUPTED = VERDICT_EXIT.interrupted;
 
+/**
+ * The stages of a UAT run, composed in runUat (the one composition root): prepare, start the
+ * world, start the integration, run the load, drain, verify and report. Each default is the real
+ * thing; a test replaces exactly one (a load runner that falls short, a drain that stops early)
+ * and keeps the rest real.
+ */
+export interface UatStages {
+  prepare: typeof prepareUat;
+  calibrate: typeof resolveTimeScale;
+  startSimulator: typeof startSimulator;
+  startMocks: typeof startMocks;
+  startAlertSink: typeof createAlertSink;
+  startIntegration: typeof startIntegration;
+  runLoad: typeof runLoad;
+  drain: typeof waitForQuiet;
+  verifyAndReport: typeof verifyRunDirectory;
+}
+
+export const defaultUatStages = (): UatStages => ({
+  prepare: prepareUat,
+  calibrate: resolveTimeScale,
+  startSimulator,
+  startMocks,
+  startAlertSink: createAlertSink,
+  startIntegration,
+  runLoad,
+  drain: waitForQuiet,
+  verifyAndReport: verifyRunDirectory,
+});
+
 export interface UatDeps {
   progress?: ProgressSink | false;
   log?: (line: string) => void;
   /** Aborts the run (Ctrl-C); the run directory is still written. */
   signal?: AbortSignal;
   now?: () => Date;
+  /** Replace stages (tests); the others are the defaults. */
+  stages?: Partial<UatStages>;
 }
 
 interface Prepared {
@@ -152,13 +184,14 @@ const clampReal = (ms: number, lo: number, hi: number) => Math.min(hi, Math.max(
 export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<UatResult> {
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = deps.now ?? (() => new Date());
-  const prepared = await prepareUat(options);
+  const stage: UatStages = { ...defaultUatStages(), ...deps.stages };
+  const prepared = await stage.prepare(options);
   if (options.out && existsSync(options.out) && readdirSync(options.out).length > 0) {
     // A run directory holds one run: an old ledger, queue export or engine state would mix in.
     throw new UatInputError(`Failed to use --out ${options.out}: the directory is not empty. Give a new directory, or delete this one first.`);
   }
   // --time-scale auto: calibrated now, before the clock (whose scale is fixed at creation) exists.
-  options = await resolveTimeScale(options, { scenarioPath: prepared.scenario.path, criteria: prepared.criteria.criteria, log, ...(deps.signal ? { signal: deps.signal } : {}) });
+  options = await stage.calibrate(options, { scenarioPath: prepared.scenario.path, criteria: prepared.criteria.criteria, log, ...(deps.signal ? { signal: deps.signal } : {}) });
   const label = integrationLabel(prepared.integration, options.name);
   const id = runId(prepared.scenario.name, label, now());
   const runDir = createRunDirectory(options.out, id);
@@ -255,9 +288,9 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
       else if (e.kind === 'webhook:attempt' && e.outcome !== 'delivered' && e.outcome !== 'denylisted') state.webhookFailures++;
       else if (e.kind === 'hook:deactivated') state.hooksDeactivated++;
     });
-    sim = await startSimulator({ port: 0, host: '127.0.0.1', plan: options.plan, ...(options.quota !== undefined ? { quota: options.quota } : {}), seed: options.seed, clock, ledger, products: options.products, customers: options.customers, pastOrders: options.pastOrders });
+    sim = await stage.startSimulator({ port: 0, host: '127.0.0.1', plan: options.plan, ...(options.quota !== undefined ? { quota: options.quota } : {}), seed: options.seed, clock, ledger, products: options.products, customers: options.customers, pastOrders: options.pastOrders });
     store = [...sim.sim.stores.values()][0]!;
-    mocks = await startMocks({
+    mocks = await stage.startMocks({
       port: 0,
       host: '127.0.0.1',
       seed: options.seed,
@@ -267,7 +300,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
       runDir,
       onPublished: (p) => catalog.published(p),
     });
-    sink = await createAlertSink({ clock, file: join(runDir, 'alerts.jsonl') });
+    sink = await stage.startAlertSink({ clock, file: join(runDir, 'alerts.jsonl') });
     erpLookup = (key) => mocks!.systems.erp.getSalesOrder(key);
     sink.onAlert((line) => {
       // Only dead letters of the order-to-ERP flow account for an order not in the ERP.
@@ -298,7 +331,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
       ...(options.config?.integrationEnv ?? {}),
     };
     try {
-      integration = await startIntegration({ spec: prepared.integration, env, webhookPort, logFile: join(runDir, 'integration.log'), readyTimeoutMs: options.readyTimeoutMs });
+      integration = await stage.startIntegration({ spec: prepared.integration, env, webhookPort, logFile: join(runDir, 'integration.log'), readyTimeoutMs: options.readyTimeoutMs });
     } catch (error) {
       if (error instanceof IntegrationStartError) {
         // A command the user gave that does not start is their input; ours failing is a harness error.
@@ -324,7 +357,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
       loadStartedAt = clock.now();
       state.loadStartedAt = loadStartedAt;
       loopDelay.enable();
-      load = await runLoad({
+      load = await stage.runLoad({
         scenarioPath: prepared.scenario.path,
         runner: options.runner,
         timeScale: scale,
@@ -348,7 +381,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     // ---- the drain ----
     if (!interrupted()) {
       phase('drain', 'Load done; waiting for the integration to catch up');
-      drain = await waitForQuiet({
+      drain = await stage.drain({
         quietSimMs: options.drainQuietMs ?? DEFAULTS.drainQuietMs,
         deadlineSimMs: options.drainDeadlineMs ?? DEFAULTS.drainDeadlineMs,
         scale,
@@ -408,7 +441,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   // ---- verify and report ----
   phase('verifying', 'Verifying against ground truth');
   writeJson(runDir, 'run.json', { ...runRecord(), realSeconds: (now().getTime() - realStart.getTime()) / 1000 });
-  const result = await verifyRunDirectory(runDir, { specs: prepared.specs, ...(options.junit ? { junit: options.junit } : {}), now, log: (line) => note(line) });
+  const result = await stage.verifyAndReport(runDir, { specs: prepared.specs, ...(options.junit ? { junit: options.junit } : {}), now, log: (line) => note(line) });
   progress.stop();
   return result;
 }
