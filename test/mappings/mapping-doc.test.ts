@@ -172,7 +172,10 @@ describe.runIf(hasChromium)('the HTML in a real browser', () => {
     fs.writeFileSync(file, html);
     await withReportPage(file, async (page, external) => {
       expect(await page.locator('article.spec').count()).toBe(specs.length);
-      expect(await page.locator('#spec-orders-to-erp-sales-order .badge.rejected').count()).toBe(1);
+      // The first worst-case order of seed 1 is carriable (every 8th is not): the ERP spec accepts it
+      // with warnings; the shipment example's 60-character tracking number is the reject shown.
+      expect(await page.locator('#spec-orders-to-erp-sales-order .badge.rejected').count()).toBe(0);
+      expect(await page.locator('#spec-3pl-shipments-to-bigcommerce .badge.rejected').count()).toBe(1);
       // The page fits the viewport's width; wide tables scroll inside their own box.
       expect(await documentWidth(page)).toBeLessThanOrEqual(1280);
       const shot = await page.screenshot({ path: path.join(tmp, 'mapping-doc.png') });
