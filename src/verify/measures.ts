@@ -120,5 +120,8 @@ export function computeMeasures(input: MeasureInput): Record<string, number | nu
     'mapping.silentlyEmptied': input.streams.filter((x) => x.covered).reduce((s, x) => s + x.records.filter((r) => r.driftBroken).length, 0),
   });
   for (const p of PATTERNS) m[patternMeasure(p)] = input.findings.filter((f) => f.pattern === p).reduce((s, f) => s + f.count, 0);
+  // A crash is counted once (it exited or stopped answering); the records it took down are its
+  // evidence, and the lost criteria count them.
+  m[patternMeasure('integration-crashed')] = input.findings.filter((f) => f.pattern === 'integration-crashed' && f.flow === 'platform').reduce((s, f) => s + f.count, 0);
   return m;
 }

@@ -218,7 +218,7 @@ export function verifyRun(input: VerifyRunInput): Verification {
   );
   const criteria = evaluateCriteria([...input.criteria, ...invariants], {
     measures,
-    evidence: (measure) => evidenceFor(measure, { streams, rateLimits, webhooks, reports, findings, quota }),
+    evidence: (measure) => evidenceFor(measure, { streams, rateLimits, webhooks, reports, findings, quota, health }),
     missingReason: (measure) => {
       const [streamId, m] = measure.split('.') as [string, string];
       const stream = streams.find((s) => s.stream.id === streamId);
@@ -308,6 +308,7 @@ export function timingBasis(criteria: readonly Criterion[], windowMs: number): {
 }
 
 interface EvidenceSources {
+  health?: IntegrationHealth;
   streams: readonly StreamResult[];
   rateLimits: RateLimitAnalysis;
   webhooks: WebhookHealth;
@@ -327,7 +328,15 @@ export function evidenceFor(measure: string, src: EvidenceSources): string[] {
     const recs = stream.records;
     switch (m) {
       case 'lost':
-        return recs.filter((r) => r.outcome === 'lost').map((r) => `${noun} ${r.sourceId}: ${r.disposition === 'write' ? 'never reached the target' : 'rejected by the spec'} and not dead-lettered${r.rejected.length > 0 ? ` (target answered ${r.rejected[0]!.status}: ${r.rejected[0]!.errors})` : ''}`);
+        return recs
+          .filter((r) => r.outcome === 'lost')
+          .map((r) => {
+            const why = r.deadLetter
+              ? `never reached the target; dead-lettered ("${r.deadLetter.reason.slice(0, 120)}") although the spec's reject rules accept it`
+              : `${r.disposition === 'write' ? 'never reached the target' : 'rejected by the spec'} and not dead-lettered`;
+            const died = src.health?.died && r.createdAt >= src.health.died.at ? ` (appeared after the integration ${src.health.died.kind === 'exited' ? 'exited' : 'stopped answering'})` : '';
+            return `${noun} ${r.sourceId}: ${why}${died}${r.rejected.length > 0 ? ` (target answered ${r.rejected[0]!.status}: ${r.rejected[0]!.errors})` : ''}`;
+          });
       case 'corrupted':
       case 'corruptedBeforeDrift':
         return recs
