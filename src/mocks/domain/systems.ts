@@ -545,7 +545,16 @@ export function createSystems(options: SystemsOptions) {
     if (paid.length === 0) return;
     const invoice = paid[Math.floor(random() * paid.length)]!.record;
     const order = salesOrders.get(invoice.orderRef)?.record;
-    const line = (order?.lines as Json[] | undefined)?.find((l) => l.lineType !== 'GIFTCARD' && typeof l.sourceLineId === 'number' && l.quantity > 0);
+    // The warehouse can only take back what was sold and not yet credited: every credit memo the
+    // ERP holds for the order (its own and those the store's refunds created) counts against the
+    // line, so a return the store could never refund ("only 0 refundable") is never booked.
+    const credited = (lineRef: unknown): number =>
+      [...creditMemos.values()]
+        .filter((m) => m.record.orderRef === invoice.orderRef)
+        .flatMap((m) => (Array.isArray(m.record.lines) ? (m.record.lines as Json[]) : []))
+        .filter((l) => l.orderLineRef === lineRef)
+        .reduce((sum, l) => sum + (typeof l.quantity === 'number' ? l.quantity : 0), 0);
+    const line = (order?.lines as Json[] | undefined)?.find((l) => l.lineType !== 'GIFTCARD' && typeof l.sourceLineId === 'number' && l.quantity - credited(l.sourceLineId) >= 1);
     if (!order || !line) return;
     const externalId = `CM${String(memoNo++).padStart(6, '0')}`;
     const amount = Math.round(line.unitPrice * 100) / 100;
