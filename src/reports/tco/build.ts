@@ -7,7 +7,7 @@ import type { Assumptions } from '../../tco/assumptions.ts';
 import { formatWhen, formatMoney, formatRange, midOf, type MethodCost, type Recommendation } from '../../tco/cost-model.ts';
 import type { CapacityProjection } from '../../tco/capacity-model.ts';
 import { formatSpan, type RunMeasurements } from '../../tco/measure-run.ts';
-import { FIGURE_DEFINITIONS, formatPerOrder, formatShare } from '../../verify/figures.ts';
+import { AT_LIMIT_SHARE, FIGURE_DEFINITIONS, formatPerOrder, formatShare } from '../../verify/figures.ts';
 import { createLineChart, createStackedColumnChart, type Marker, type RuleLine } from '../uat/svg-charts.ts';
 import { tcoReportSchema, type TcoReport } from './model.ts';
 
@@ -44,12 +44,18 @@ export function fmtMultiplier(m: number): string {
  * (measure-run.ts judgeSaturation): "waits out 429s" only after 429s, "paces itself below the
  * quota" when it queued without one, "dropped orders at the quota" only when it ran into it.
  */
+/** ", while other apps filled the store's busiest window to 100%", when the others did (AT_LIMIT_SHARE or more). */
+function othersFilled(s: RunMeasurements['saturation']): string {
+  const all = s.peakShareAllApps;
+  return all !== null && all !== undefined && s.peakShare !== null && all > s.peakShare && all >= AT_LIMIT_SHARE ? `, while other apps filled the store's busiest window to ${formatShare(all)}` : '';
+}
+
 export function behaviourWords(s: RunMeasurements['saturation'], lost: number): { label: string; tone: 'ok' | 'bad' | 'warn'; verb: string } {
   switch (s.behaviour) {
     case 'queues':
       return s.contact === 'ran-into'
         ? { label: 'Waits out 429s, loses nothing', tone: 'ok', verb: `when the quota ran out (${s.quota429s} 429s) it waited and lost no order` }
-        : { label: 'Paces below the quota, loses nothing', tone: 'ok', verb: `it paced itself below the quota (no 429, busiest window ${formatShare(s.peakShare)} of the run's quota) and lost no order` };
+        : { label: 'Paces below the quota, loses nothing', tone: 'ok', verb: `it paced itself below the quota (no 429, busiest window ${formatShare(s.peakShare)} of the run's quota${othersFilled(s)}) and lost no order` };
     case 'drops':
       if (lost === 0) return { label: 'Ignores 429s', tone: 'bad', verb: `when the quota ran out it ignored ${s.ignored ?? 0} of its ${s.quota429s} 429s` };
       return s.contact === 'ran-into'

@@ -301,7 +301,12 @@ export function buildUatReport(input: BuildReportInput): UatReport {
     { label: 'corrupted', value: String(orders?.corrupted ?? 0), tone: (orders?.corrupted ?? 0) > 0 ? 'bad' : 'ok' },
     { label: 'p95 to ERP', value: fmtS(orders?.syncLatencyP95Seconds), tone: 'neutral' },
     { label: '429s (ignored)', value: `${v.rateLimits.limited} (${v.rateLimits.ignored})`, tone: v.rateLimits.ignored > 0 ? 'bad' : 'neutral' },
-    { label: 'peak window use', value: pct(v.measures['api.peakWindowShare']), tone: (v.measures['api.peakWindowShare'] ?? 0) > 0.8 ? 'warn' : 'neutral' },
+    {
+      label: 'peak window use',
+      // The integration's own share, and the store's whole window when other apps filled it further.
+      value: `${pct(v.measures['api.peakWindowShare'])}${(v.measures['api.peakWindowShareTotal'] ?? 0) > (v.measures['api.peakWindowShare'] ?? 0) ? ` (${pct(v.measures['api.peakWindowShareTotal'])} with other apps)` : ''}`,
+      tone: (v.measures['api.peakWindowShare'] ?? 0) > 0.8 ? 'warn' : 'neutral',
+    },
     { label: 'hooks off at end', value: String(v.webhooks.deactivatedAtEnd), tone: v.webhooks.deactivatedAtEnd > 0 ? 'bad' : 'ok' },
     { label: 'dead letters reported', value: String(v.reports.deadLetters.length), tone: 'neutral' },
     { label: 'alerts', value: String(v.reports.alerts.length), tone: 'neutral' },
