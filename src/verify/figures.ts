@@ -113,6 +113,15 @@ export function formatShare(v: number | null | undefined): string {
 }
 
 /**
+ * The peak window as every report prints it: the integration's own share, and the store's whole
+ * window beside it when other apps filled it further ("80% (100% with other apps)").
+ */
+export function formatPeakWindow(own: number | null | undefined, allApps: number | null | undefined): string {
+  const extra = allApps !== null && allApps !== undefined && own !== null && own !== undefined && allApps > own ? ` (${formatShare(allApps)} with other apps)` : '';
+  return `${formatShare(own)}${extra}`;
+}
+
+/**
  * A window used to this share of the quota or more counts as at the limit: the next request or
  * two would have been refused. Below it, with no 429, the integration stayed under the quota.
  */

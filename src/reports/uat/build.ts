@@ -3,7 +3,7 @@
  * from the verifier (ground truth); this module only chooses what to show and words it.
  */
 import { PATTERN_TITLES, PATTERN_WHY, type Pattern } from '../../verify/findings.ts';
-import { figuresFromMeasures, formatPerOrder, perSyncedOrder } from '../../verify/figures.ts';
+import { figuresFromMeasures, formatPeakWindow, formatPerOrder, perSyncedOrder } from '../../verify/figures.ts';
 import { describeMeasure } from '../../verify/measures.ts';
 import { previewValue } from '../../verify/diff-records.ts';
 import { stripStore } from '../../verify/findings.ts';
@@ -304,7 +304,7 @@ export function buildUatReport(input: BuildReportInput): UatReport {
     {
       label: 'peak window use',
       // The integration's own share, and the store's whole window when other apps filled it further.
-      value: `${pct(v.measures['api.peakWindowShare'])}${(v.measures['api.peakWindowShareTotal'] ?? 0) > (v.measures['api.peakWindowShare'] ?? 0) ? ` (${pct(v.measures['api.peakWindowShareTotal'])} with other apps)` : ''}`,
+      value: formatPeakWindow(v.measures['api.peakWindowShare'], v.measures['api.peakWindowShareTotal']),
       tone: (v.measures['api.peakWindowShare'] ?? 0) > 0.8 ? 'warn' : 'neutral',
     },
     { label: 'hooks off at end', value: String(v.webhooks.deactivatedAtEnd), tone: v.webhooks.deactivatedAtEnd > 0 ? 'bad' : 'ok' },
