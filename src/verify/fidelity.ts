@@ -7,7 +7,7 @@
  * verdict wins"), with what to change.
  */
 
-export type FidelityProblemKind = 'load-threshold' | 'dropped-arrivals' | 'load-short' | 'receiver-latency' | 'harness-lag' | 'rate-limit-precision' | 'drain-cut-short' | 'unreadable-input';
+export type FidelityProblemKind = 'load-threshold' | 'dropped-arrivals' | 'load-short' | 'receiver-latency' | 'harness-lag' | 'rate-limit-precision' | 'drain-cut-short' | 'lost-under-compression' | 'unreadable-input';
 
 export interface FidelityProblem {
   kind: FidelityProblemKind;
