@@ -10,10 +10,19 @@
  * - pointing elsewhere (the engine restarted on another port) or with stale headers: update it,
  *   so deliveries still in the platform's retry queue reach the new address.
  *
- * Hooks are recognised as the engine's by a header carrying the engine's id (kept in SQLite), so
- * a restart adopts its hooks instead of adding a second set. A repair after the first
- * registration raises an alert and triggers the reconciliation sweep: the events the platform
- * dropped while the hook was off are backfilled from the API.
+ * Hooks are visible only to the API account that made them (facts section c), and the platform
+ * allows one `store/hook/deliveryException` hook per account and one hook per scope and
+ * destination; so the engine adopts what its account already has rather than adding a second set.
+ * A hook is the engine's when it carries an engine id header (this engine's, kept in SQLite, or a
+ * previous engine's whose database was lost), the engine's secret, or one of the engine's URLs;
+ * and the account's one deliveryException hook is always taken, whoever changed it. Per scope the
+ * best candidate is kept (at the engine's URL, then carrying its id, then any) and repaired; every
+ * other hook of the engine is deleted first, so the check ends with exactly one active hook per
+ * scope at the engine's URLs, whatever someone else did to them. The account's other hooks (no
+ * engine header, another destination) are not the engine's and are left alone.
+ *
+ * A repair after the first registration raises an alert and triggers the reconciliation sweep:
+ * the events the platform dropped while the hook was off are backfilled from the API.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../simulator/domain/clock.ts';
@@ -79,7 +88,7 @@ export function createMonitor(options: {
   const id = engineId;
   let timer: { stop(): void } | undefined;
 
-  const listMine = async (): Promise<Json[]> => {
+  const listAccountHooks = async (): Promise<Json[]> => {
     const hooks: Json[] = [];
     for (let page = 1; page < 20; page++) {
       const res = await bc.request('monitor', 'GET', `/v3/hooks?limit=250&page=${page}`);
@@ -90,20 +99,42 @@ export function createMonitor(options: {
       const pagination = (res.body as Json)?.meta?.pagination;
       if (!pagination || page >= (pagination.total_pages ?? 1)) break;
     }
-    const urls = new Set([options.webhookUrl(), options.exceptionUrl()]);
-    // Ours: carrying our id, or (state lost) already pointing at this engine.
-    return hooks.filter((h) => h.headers?.[ENGINE_HEADER] === id || urls.has(h.destination));
+    return hooks;
   };
+
+  /** The engine's hooks among the account's (see the header comment). */
+  const isEngines = (h: Json, urls: Set<string>) =>
+    h.scope === EXCEPTION_SCOPE || typeof h.headers?.[ENGINE_HEADER] === 'string' || h.headers?.[SECRET_HEADER] === options.secret || urls.has(h.destination);
+
+  /** Which of a scope's candidates to keep: at the wanted URL, then carrying this engine's id, then any engine's, then active. */
+  const rank = (h: Json, destination: string) =>
+    (h.destination === destination ? 8 : 0) + (h.headers?.[ENGINE_HEADER] === id ? 4 : 0) + (typeof h.headers?.[ENGINE_HEADER] === 'string' ? 2 : 0) + (h.is_active ? 1 : 0);
 
   const ensureHooks = async (): Promise<HookStatus[]> => {
     const desired = [...options.scopes.map((scope) => ({ scope, destination: options.webhookUrl() })), { scope: EXCEPTION_SCOPE, destination: options.exceptionUrl() }];
     const headers = { [SECRET_HEADER]: options.secret, [ENGINE_HEADER]: id };
-    const mine = await listMine();
-    const statuses: HookStatus[] = [];
-    const used = new Set<number>();
+    const urls = new Set([options.webhookUrl(), options.exceptionUrl()]);
+    const mine = (await listAccountHooks()).filter((h) => isEngines(h, urls));
+    // Keep the best hook per wanted scope; everything else of the engine's goes first, which frees
+    // the destination and the per-scope places the repairs and creations below may need.
+    const keep = new Map<string, Json>();
     for (const want of desired) {
-      const candidates = mine.filter((h) => h.scope === want.scope && !used.has(h.id));
-      const hook = candidates.find((h) => h.destination === want.destination) ?? candidates[0];
+      const best = mine.filter((h) => h.scope === want.scope).sort((a, b) => rank(b, want.destination) - rank(a, want.destination))[0];
+      if (best) keep.set(want.scope, best);
+    }
+    const kept = new Set([...keep.values()].map((h) => h.id));
+    // Ours but no longer wanted (a flow was switched off), a second copy, or a previous engine's.
+    for (const extra of mine.filter((h) => !kept.has(h.id))) {
+      const res = await bc.request('monitor', 'DELETE', `/v3/hooks/${extra.id}`);
+      if (res.status !== 200 && res.status !== 404) logger.warn('could not delete a stale webhook', { id: extra.id, status: res.status });
+      else logger.info('deleted a webhook of the engine that is not wanted or is a second copy', { id: extra.id, scope: extra.scope, destination: extra.destination });
+    }
+    const statuses: HookStatus[] = [];
+    for (const want of desired) {
+      const hook = keep.get(want.scope);
+      if (hook && hook.headers?.[ENGINE_HEADER] !== id) {
+        logger.warn('adopting a webhook this engine did not register (a previous engine whose state was lost, or changed by someone else)', { id: hook.id, scope: hook.scope, destination: hook.destination, active: Boolean(hook.is_active) });
+      }
       let action: HookRepair;
       let hookId: number;
       if (!hook) {
@@ -114,7 +145,6 @@ export function createMonitor(options: {
         hookId = (res.body as Json).data.id;
       } else {
         hookId = hook.id;
-        used.add(hook.id);
         const sameHeaders = hook.headers?.[SECRET_HEADER] === options.secret && hook.headers?.[ENGINE_HEADER] === id;
         if (hook.is_active && hook.destination === want.destination && sameHeaders) action = 'healthy';
         else {
@@ -125,11 +155,6 @@ export function createMonitor(options: {
       }
       statuses.push({ scope: want.scope, id: hookId, action });
       bus.emit('hook:checked', { scope: want.scope, action, ...(hook ? { wasActive: Boolean(hook.is_active) } : {}) });
-    }
-    // Ours but no longer wanted (a flow was switched off), or a second copy: remove.
-    for (const extra of mine.filter((h) => !statuses.some((s) => s.id === h.id))) {
-      const res = await bc.request('monitor', 'DELETE', `/v3/hooks/${extra.id}`);
-      if (res.status !== 200 && res.status !== 404) logger.warn('could not delete a stale webhook', { id: extra.id, status: res.status });
     }
     const firstTime = kv.get('hooks:registered') === undefined;
     if (firstTime) kv.set('hooks:registered', new Date(clock.now()).toISOString());

@@ -4,7 +4,15 @@
  * window so a burst shares its fetches, then reads them in the fewest calls (order id ranges of up
  * to 250, customers 250 per `id:in`), maps every record through its routes and stages the results
  * in the outbox, in one transaction with completing the work. A failed fetch keeps the work and
- * retries it with backoff; after the retry budget it is dead-lettered for a person to replay.
+ * retries it with backoff; after the retry budget it is dead-lettered for a person to replay. A
+ * fetch the API rejects for good (a 4xx other than 408, 409, 425 and 429) is dead-lettered at once:
+ * asking again only repeats the rejection.
+ *
+ * Every due item ends each run fetched, backed off or dead-lettered: a key that can never be
+ * fetched (an id the platform cannot produce, left by an older engine: ids.ts) is dead-lettered
+ * without a call. An item that did none of these would be due again at once, and the planner would
+ * spin on it; a run that finds more to do now starts the next one from a fresh event-loop turn, so
+ * the receiver and /healthz are served in between whatever happens.
  */
 import type { Clock } from '../../simulator/domain/clock.ts';
 import type { Random } from '../../simulator/domain/random.ts';
@@ -14,11 +22,12 @@ import type { EngineDb } from './db.ts';
 import type { DeadLetters } from './dlq.ts';
 import type { EngineBus } from './events.ts';
 import type { FlowSelection } from './flows/index.ts';
+import { describe, keyProblem, routeWebhook, shortKey } from './ids.ts';
 import type { Inbox } from './inbox.ts';
 import type { Logger } from './logger.ts';
 import type { Mapper } from './mapper.ts';
 import type { Outbox } from './outbox.ts';
-import { backoffDelay, WRITE_BACKOFF, type BackoffPolicy } from './retry.ts';
+import { backoffDelay, isPermanentRejection, WRITE_BACKOFF, type BackoffPolicy } from './retry.ts';
 import { createSerialTask, type SerialTask } from './timers.ts';
 import type { Lane, WorkItem, WorkQueue } from './work-queue.ts';
 import { TargetUnavailable, type ConnectedClient } from './writers/connected.ts';
@@ -67,20 +76,6 @@ export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve
 const FULL: Record<Lane, number> = { order: PAGE_LIMIT, customer: PAGE_LIMIT, refund: 1, cart: 1, remap: 1 };
 const LANE_ORDER: Lane[] = ['order', 'refund', 'customer', 'cart', 'remap'];
 
-/** The lane and key a webhook names, or undefined when no lane takes it. */
-export function laneOf(scope: string, data: Json | undefined): { lane: Lane; key: string } | 'delivery-exception' | undefined {
-  const id = data?.id;
-  if (scope === 'store/hook/deliveryException') return 'delivery-exception';
-  if (scope === 'store/order/refund/created') return id !== undefined ? { lane: 'refund', key: String(id) } : undefined;
-  if (scope.startsWith('store/order/')) return id !== undefined ? { lane: 'order', key: String(id) } : undefined;
-  if (scope === 'store/cart/abandoned') return id !== undefined ? { lane: 'cart', key: String(id) } : undefined;
-  if (scope.startsWith('store/customer/')) {
-    const customerId = data?.address?.customer_id ?? data?.customer_id ?? id;
-    return customerId !== undefined ? { lane: 'customer', key: String(customerId) } : undefined;
-  }
-  return undefined;
-}
-
 export function createPlanner(options: PlannerOptions): Planner {
   const { clock, db, inbox, work, outbox, dlq, bc, crm, mapper, selection, bus, logger, random } = options;
   const backoff = options.backoff ?? WRITE_BACKOFF;
@@ -109,7 +104,13 @@ export function createPlanner(options: PlannerOptions): Planner {
           } catch {
             data = undefined;
           }
-          const target = laneOf(e.scope, data);
+          const routed = routeWebhook(e.scope, data);
+          // Stored by an engine that did not check ids yet: the id can never be fetched.
+          if ('field' in routed) {
+            logger.warn('webhook event dropped: its id can never be fetched', { scope: e.scope, hash: e.hash, reason: `${routed.field}: ${routed.problem}` });
+            continue;
+          }
+          const target = routed.route;
           if (target === 'delivery-exception') exception = true;
           else if (target && wanted[target.lane]) work.enqueue(target.lane, target.key, e.receivedAt);
         }
@@ -119,24 +120,50 @@ export function createPlanner(options: PlannerOptions): Planner {
     }
   };
 
-  /** A fetch failed: try again later, or dead-letter the work once the budget is spent. */
+  /** Take work out of the queue into the dead-letter queue (kind `fetch`), in the caller's transaction. */
+  const deadLetterFetch = (item: WorkItem, reason: string, attempts: number, now: number) => {
+    // A key can be as long as whatever an older engine let in: keep the entry readable and bounded.
+    const key = shortKey(item.key);
+    const { id, isNew } = dlq.add({ spec: `fetch:${item.lane}`, key, target: 'source', kind: 'fetch', reason, payload: { lane: item.lane, key }, attempts, lane: item.lane, sourceKey: key }, now);
+    work.remove(item.lane, item.key);
+    bus.emit('job:dead-lettered', { id, spec: `fetch:${item.lane}`, key, target: 'source', kind: 'fetch', reason, isNew, open: dlq.openCount() });
+  };
+
+  /** A fetch failed: try again later, or dead-letter the work once the budget is spent or the API rejected it for good. */
   const failItems = (items: WorkItem[], error: unknown) => {
     const text = error instanceof Error ? error.message : String(error);
+    const permanent = error instanceof UnexpectedAnswer && isPermanentRejection(error.status);
     const now = clock.now();
     bus.emit('fetch:failed', { lane: items[0]?.lane ?? 'order', keys: items.length, error: text });
     db.tx(() => {
       for (const item of items) {
         const failures = item.attempts + 1;
-        if (failures >= backoff.maxAttempts) {
-          const { id, isNew } = dlq.add({ spec: `fetch:${item.lane}`, key: item.key, target: 'source', kind: 'fetch', reason: `could not read ${item.lane} ${item.key}: ${text}`, payload: { lane: item.lane, key: item.key }, attempts: failures, lane: item.lane, sourceKey: item.key }, now);
-          work.remove(item.lane, item.key);
-          bus.emit('job:dead-lettered', { id, spec: `fetch:${item.lane}`, key: item.key, target: 'source', kind: 'fetch', reason: text, isNew, open: dlq.openCount() });
-        } else {
-          work.retryLater(item, now + backoffDelay(failures, backoff, random), text);
-        }
+        if (permanent) deadLetterFetch(item, `could not read ${item.lane} ${shortKey(item.key)}: the API rejected the read (a permanent ${(error as UnexpectedAnswer).status}, not retried): ${text}`, failures, now);
+        else if (failures >= backoff.maxAttempts) deadLetterFetch(item, `could not read ${item.lane} ${shortKey(item.key)}: ${text}`, failures, now);
+        else work.retryLater(item, now + backoffDelay(failures, backoff, random), text);
       }
     });
-    logger.warn('fetch failed; will retry', { lane: items[0]?.lane, keys: items.length, error: text });
+    if (permanent) logger.warn('fetch rejected by the API; dead-lettered without retrying', { lane: items[0]?.lane, keys: items.length, error: text });
+    else logger.warn('fetch failed; will retry', { lane: items[0]?.lane, keys: items.length, error: text });
+  };
+
+  /** Items whose key can never be fetched end here, without a call; the rest are returned. */
+  const endUnfetchable = (lane: Lane, items: WorkItem[]): WorkItem[] => {
+    const fetchable: WorkItem[] = [];
+    const unfetchable: [WorkItem, string][] = [];
+    for (const item of items) {
+      const problem = keyProblem(lane, item.key);
+      if (problem) unfetchable.push([item, problem]);
+      else fetchable.push(item);
+    }
+    if (unfetchable.length > 0) {
+      const now = clock.now();
+      db.tx(() => {
+        for (const [item, problem] of unfetchable) deadLetterFetch(item, `${lane} ${describe(item.key)} can never be fetched: ${problem}`, item.attempts, now);
+      });
+      logger.warn('work dead-lettered: its id can never be fetched', { lane, keys: unfetchable.length, example: describe(unfetchable[0]![0].key) });
+    }
+    return fetchable;
   };
 
   const isFetchError = (error: unknown) => error instanceof ApiUnavailable || error instanceof UnexpectedAnswer;
@@ -281,12 +308,14 @@ export function createPlanner(options: PlannerOptions): Planner {
     planInbox();
     for (const lane of LANE_ORDER) {
       const now = clock.now();
-      const items = work.due(lane, now, 10_000);
-      if (items.length === 0) continue;
+      const due = work.due(lane, now, 10_000);
+      if (due.length === 0) continue;
       if (!wanted[lane]) {
-        db.tx(() => items.forEach((i) => work.complete(i)));
+        db.tx(() => due.forEach((i) => work.complete(i)));
         continue;
       }
+      const items = endUnfetchable(lane, due);
+      if (items.length === 0) continue;
       const oldest = Math.min(...items.map((i) => i.since));
       if (items.length >= FULL[lane] || oldest + options.batchWindowMs <= now) await fetchLane(lane, items);
     }
@@ -302,7 +331,10 @@ export function createPlanner(options: PlannerOptions): Planner {
       const next = work.nextDue(lane, now);
       if (next !== undefined) wake = Math.min(wake, next);
     }
-    if (wake <= now) task.kick();
+    // More to do now (a page of ranges left over, say): go again from a fresh turn of the event
+    // loop, never in the same chain of promises, so the receiver and /healthz are served between
+    // runs even if a run made no progress.
+    if (wake <= now) setImmediate(() => task.kick());
     else if (Number.isFinite(wake)) task.kickAt(wake);
   };
 

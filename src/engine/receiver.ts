@@ -7,15 +7,18 @@
  *
  * Bad input never throws past here: a wrong secret is a 401, a body over the limit a 413 (read to
  * the end first, so the sender sees the answer rather than a reset), malformed JSON a 400, a
- * payload that is not a webhook a 400; a scope the engine did not subscribe to is accepted (the
- * platform would otherwise retry it for two days) and logged. Only a failure to store the event
- * answers 500, which makes the platform retry, which is what it is for.
+ * payload that is not a webhook a 400, and so is one naming an id the platform cannot produce (an
+ * order id that is not a positive integer up to 2^31-1, a cart id that is not a UUID: ids.ts), with
+ * the field named, so such an id never reaches the work table; a scope the engine did not subscribe
+ * to is accepted (the platform would otherwise retry it for two days) and logged. Only a failure to
+ * store the event answers 500, which makes the platform retry, which is what it is for.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Clock } from '../../simulator/domain/clock.ts';
 import type { EngineBus, ReceiveOutcome } from './events.ts';
+import { routeWebhook } from './ids.ts';
 import type { Inbox } from './inbox.ts';
 import type { Logger } from './logger.ts';
 import { SECRET_HEADER } from './monitor.ts';
@@ -127,10 +130,17 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         logger.warn('webhook rejected: another store', { producer: p.producer });
         return answer(res, started, 400, 'invalid', `this engine serves stores/${options.storeHash}, not ${p.producer}`, p.scope);
       }
+      // The id must be one the platform can produce, or the engine could never fetch it.
+      const routed = routeWebhook(p.scope, p.data);
+      if ('field' in routed) {
+        const message = `${routed.field}: ${routed.problem}`;
+        logger.warn('webhook rejected: an id the platform cannot produce', { scope: p.scope, hash: p.hash, reason: message });
+        return answer(res, started, 400, 'invalid', message, p.scope);
+      }
       const known = options.knownScopes.has(p.scope);
       let stored: 'accepted' | 'duplicate';
       try {
-        stored = inbox.insert({ hash: p.hash, scope: p.scope, resourceId: String(p.data.id), payload: body.toString('utf8'), receivedAt: clock.now(), ignored: !known });
+        stored = inbox.insert({ hash: p.hash, scope: p.scope, resourceId: String(p.data.id).slice(0, 200), payload: body.toString('utf8'), receivedAt: clock.now(), ignored: !known });
       } catch (error) {
         logger.error('could not store a webhook; answering 500 so the platform retries', { error: (error as Error).message });
         return answer(res, started, 500, 'malformed', 'could not store the event; retry later', p.scope);

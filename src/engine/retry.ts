@@ -52,3 +52,10 @@ export function retryAfterMs(value: string | string[] | undefined, realNow: numb
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, at - realNow);
 }
+
+/**
+ * A Management API answer to a read that no retry will change: a 4xx other than 408 (request
+ * timeout), 409 (conflict), 425 (too early) and 429 (rate limited). The record is dead-lettered
+ * at once rather than asked for again 30 times.
+ */
+export const isPermanentRejection = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 409 && status !== 425 && status !== 429;
