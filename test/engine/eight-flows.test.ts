@@ -54,11 +54,14 @@ it('runs all eight flows against the mocks, each target matching its source thro
   expect(sys.threepl.fulfillmentOrderCount()).toBeGreaterThan(0);
 
   // 2. Marketing events: every order, and every abandoned cart with an email.
-  const events = (await w.journal('marketing')).map((l) => l.body.eventId as string);
-  for (const id of orderIds) expect(events).toContain(`order-placed:${id}`);
   const abandoned = carts.filter((id) => store.carts.get(id)?.email);
   expect(abandoned.length).toBeGreaterThan(0);
-  for (const id of abandoned) expect(events).toContain(`cart-abandoned:${id}`);
+  // The last writes may still be leaving the outbox on a busy machine: wait for them, bounded.
+  const missingEvents = async () => {
+    const events = new Set((await w.journal('marketing')).map((l) => l.body.eventId as string));
+    return [...orderIds.map((id) => `order-placed:${id}`), ...abandoned.map((id) => `cart-abandoned:${id}`)].filter((e) => !events.has(e));
+  };
+  await expect.poll(missingEvents, { timeout: 30_000, interval: 250 }).toEqual([]);
 
   // 3. Customers, BigCommerce -> CRM: the shoppers who registered are contacts.
   for (const id of registered) {
@@ -137,4 +140,6 @@ it('runs all eight flows against the mocks, each target matching its source thro
   expect(batchCalls('/v3/catalog/products').length * 4).toBeLessThanOrEqual(productRecords);
 
   console.log(`dead letters: ${w.engine!.dlq.list({ state: 'open' }).map((d) => `${d.spec} ${d.key}: ${d.reason.slice(0, 100)}`).join(' | ') || 'none'}`);
-});
+  // All eight flows through a real engine: over the default 30 s on a machine shared with other
+  // CPU-bound work; each wait inside is bounded on its own.
+}, 120_000);
