@@ -11,7 +11,7 @@ import type { ApiAccount } from './model.ts';
 import { planQuota, type PlanName } from './plans.ts';
 import { createQuota, type QuotaAnchor } from './quota.ts';
 import { createRandom, deriveSeed } from './random.ts';
-import { createStore, type Store, tokenFor } from './store.ts';
+import { createStore, randomToken, type Store, tokenFor } from './store.ts';
 import { createDispatcher, type Deliver, type Dispatcher, type WebhookEvents } from './webhooks/dispatcher.ts';
 import type { DenylistOptions } from './webhooks/denylist.ts';
 
@@ -45,6 +45,13 @@ export interface SimulatorOptions {
   /** A read-only account is added to every store, for scope tests and read-only apps. */
   readOnlyAccount?: boolean;
   controlToken?: string;
+  /**
+   * Derive the control token, access tokens and webhook signing secrets from the seed, so the same
+   * seed gives the same tokens (`bc-harness sim --fixed-tokens`). Off by default: tokens are
+   * random per run, since anyone who knows the seed (the default is 1) could guess them. The seed
+   * decides the data either way.
+   */
+  deterministicTokens?: boolean;
 }
 
 export type SimulatorEvents = WebhookEvents;
@@ -79,10 +86,13 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const bus = createEventBus<SimulatorEvents>();
   let faults: FaultPlan = NO_FAULTS;
   const stores = new Map<string, Store>();
+  const fixedTokens = options.deterministicTokens ?? false;
+  /** A token from the seed with `deterministicTokens`, otherwise a random one. */
+  const token = (hash: string, tokenSeed: number, name: string) => (fixedTokens ? tokenFor(hash, tokenSeed, name) : randomToken());
   const secrets = new Map<string, string>();
   const clientSecret = (clientId: string) => {
     let secret = secrets.get(clientId);
-    if (!secret) secrets.set(clientId, (secret = Buffer.from(tokenFor(clientId, seed, 'secret')).toString('base64')));
+    if (!secret) secrets.set(clientId, (secret = Buffer.from(token(clientId, seed, 'secret')).toString('base64')));
     return secret;
   };
 
@@ -124,7 +134,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       {
         name: 'read-only',
         clientId: `client_${hash}_ro`,
-        accessToken: tokenFor(hash, storeSeed, 'read-only'),
+        accessToken: token(hash, storeSeed, 'read-only'),
         scopes: ['store_cart_read_only', 'store_v2_orders_read_only', 'store_v2_products_read_only', 'store_v2_customers_read_only', 'store_v2_transactions_read_only', 'store_inventory_read_only', 'store_v2_information_read_only'],
       },
     ];
@@ -137,6 +147,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       ledger,
       quota,
       accounts,
+      accessToken: token(hash, storeSeed, 'integration'),
       onWebhook: (s, hooks, payload) => {
         for (const hook of hooks) dispatcher.enqueue(s.info.hash, hook, payload);
       },
@@ -147,7 +158,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     stores.set(hash, store);
   }
 
-  const controlToken = options.controlToken ?? tokenFor('control', seed, 'control-plane');
+  const controlToken = options.controlToken ?? token('control', seed, 'control-plane');
 
   return {
     clock,

@@ -63,6 +63,8 @@ export interface StoreOptions {
   pastOrders?: number;
   /** Extra accounts beyond the default full-access one. */
   accounts?: ApiAccount[];
+  /** The default account's access token; random when not given (see `deterministicTokens`). */
+  accessToken?: string;
 }
 
 export interface OrderFilter {
@@ -118,7 +120,7 @@ export function createStore(options: StoreOptions) {
   const defaultAccount: ApiAccount = {
     name: 'integration',
     clientId: `client_${options.hash}_${options.seed}`,
-    accessToken: tokenFor(options.hash, options.seed, 'integration'),
+    accessToken: options.accessToken ?? randomToken(),
     scopes: [...FULL_SCOPES],
   };
   const accounts: ApiAccount[] = [defaultAccount, ...(options.accounts ?? [])];
@@ -1083,7 +1085,18 @@ export function createStore(options: StoreOptions) {
   return store;
 }
 
-/** Deterministic per seed so a test or script can know the token in advance. */
+/**
+ * A secret nobody can guess: 128 random bits as 32 lowercase hex characters (the platform's
+ * tokens are lowercase alphanumerics too). The default for every token and secret.
+ */
+export function randomToken(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * Deterministic per seed, so a test or script can know the token in advance. Only with
+ * `deterministicTokens: true` (`--fixed-tokens`): anyone who knows the seed knows the token.
+ */
 export function tokenFor(hash: string, seed: number, name: string): string {
   let h = 2166136261 ^ seed;
   const text = `${hash}:${name}:${seed}`;

@@ -16,6 +16,7 @@ import { createV3OrdersRouter } from './routes/v3-orders.ts';
 
 /** Large enough for 2,000 inventory items or a 250-order create; anything bigger is a 413. */
 export const BODY_LIMIT = '2mb';
+export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 export function createSimulatorApp(sim: Simulator): Express {
   const app = express();
@@ -24,9 +25,10 @@ export function createSimulatorApp(sim: Simulator): Express {
   app.set('query parser', 'simple');
 
   // Parse JSON whatever the declared type, as the platform does for clients that forget it.
-  const json = express.json({ limit: BODY_LIMIT, type: () => true, strict: false });
+  const json = express.json({ limit: BODY_LIMIT_BYTES, type: () => true, strict: false });
 
-  app.use('/__sim', json, createControlRouter(sim));
+  // The control plane checks its token before it reads a body (the router parses after authorizing).
+  app.use('/__sim', createControlRouter(sim, json, BODY_LIMIT_BYTES));
 
   const api = express.Router({ mergeParams: true });
   api.use(createApiPipeline(sim));

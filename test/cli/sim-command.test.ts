@@ -47,16 +47,34 @@ describe('bc-harness sim', () => {
     expect(ledger.every((e) => typeof e.kind === 'string' && !Number.isNaN(Date.parse(e.at)))).toBe(true);
   });
 
-  it('gives the same tokens and store for the same seed', async () => {
-    const first = run(['sim', '--json', '--seed', '11']);
-    const second = run(['sim', '--json', '--seed', '11']);
-    const readLine = (c: ReturnType<typeof run>) => new Promise<string>((resolve) => createInterface({ input: c.child.stdout }).once('line', resolve));
-    const [a, b] = await Promise.all([readLine(first), readLine(second)]);
-    const strip = (l: string) => ({ ...JSON.parse(l), url: undefined });
-    expect(strip(a)).toEqual(strip(b));
+  const readLine = (c: ReturnType<typeof run>) => new Promise<string>((resolve) => createInterface({ input: c.child.stdout }).once('line', resolve));
+  const twice = async (args: string[]) => {
+    const first = run(args);
+    const second = run(args);
+    const lines = await Promise.all([readLine(first), readLine(second)]);
     first.child.kill('SIGTERM');
     second.child.kill('SIGTERM');
     await Promise.all([first.exit, second.exit]);
+    return lines.map((l) => JSON.parse(l));
+  };
+
+  it('gives the same store but new random tokens for the same seed', async () => {
+    const [a, b] = await twice(['sim', '--json', '--seed', '11']);
+    expect(b.stores.map((s: { hash: string; clientId: string }) => [s.hash, s.clientId])).toEqual(a.stores.map((s: { hash: string; clientId: string }) => [s.hash, s.clientId]));
+    expect(b.controlToken).not.toBe(a.controlToken);
+    expect(b.stores[0].accessToken).not.toBe(a.stores[0].accessToken);
+  });
+
+  it('gives the same tokens and store for the same seed with --fixed-tokens', async () => {
+    const [a, b] = await twice(['sim', '--json', '--seed', '11', '--fixed-tokens']);
+    expect({ ...b, url: undefined }).toEqual({ ...a, url: undefined });
+  });
+
+  it('gives the mocks a random control token, or the same one for the same seed with --fixed-tokens', async () => {
+    const [a, b] = await twice(['mocks', '--json', '--seed', '11', '--products', '20', '--customers', '10']);
+    expect(b.controlToken).not.toBe(a.controlToken);
+    const [c, d] = await twice(['mocks', '--json', '--seed', '11', '--products', '20', '--customers', '10', '--fixed-tokens']);
+    expect(d.controlToken).toBe(c.controlToken);
   });
 
   it.each([
@@ -79,5 +97,6 @@ describe('bc-harness sim', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/Examples:/);
     expect(out).toMatch(/--time-scale/);
+    expect(out).toMatch(/--fixed-tokens/);
   });
 });

@@ -4,7 +4,7 @@
  * `Authorization: Bearer <controlToken>` and, by default, listens on loopback only.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { faultPlanSchema } from '../../domain/faults.ts';
 import { orderProfileSchema } from '../../domain/order-profiles.ts';
@@ -12,14 +12,58 @@ import type { Simulator } from '../../domain/simulator.ts';
 import type { Store } from '../../domain/store.ts';
 import { HttpError } from '../errors.ts';
 import { handle } from '../middleware.ts';
-import { parseBody } from '../validation.ts';
+import { parseBody, parseQuery } from '../validation.ts';
 
-export const MAX_SHOPPER_BATCH = 10_000;
+/**
+ * At most this many orders, carts or customers per control call; more is a 422 asking for several
+ * calls. A worst-case order holds about 130 kB, so one call adds at most ~130 MB to the store.
+ */
+export const MAX_SHOPPER_BATCH = 1_000;
+/**
+ * Shopper generation runs in slices of about this much real time and yields to the event loop
+ * (setImmediate) between them, so API and control requests are answered while a large call runs.
+ */
+export const GENERATION_SLICE_MS = 10;
 
-const ordersBody = z.object({ profile: orderProfileSchema.default('typical'), count: z.number().int().min(1).max(MAX_SHOPPER_BATCH).default(1) }).strict();
-const countBody = z.object({ count: z.number().int().min(1).max(MAX_SHOPPER_BATCH).default(1) }).strict();
+const countField = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_SHOPPER_BATCH, `must be at most ${MAX_SHOPPER_BATCH} per call; for more, make several calls of at most ${MAX_SHOPPER_BATCH}`)
+  .default(1);
+const ordersBody = z.object({ profile: orderProfileSchema.default('typical'), count: countField }).strict();
+const countBody = z.object({ count: countField }).strict();
 const cartsBody = countBody.extend({ abandonAfterMinutes: z.number().min(0).max(60 * 24 * 30).default(60) }).strict();
+const ledgerQuery = z.object({ kinds: z.string().optional() }).loose();
 const clockBody = z.object({ advanceMs: z.number().int().min(0).max(400 * 86_400_000) }).strict();
+
+/**
+ * Make `count` things with `makeOne`, in slices of GENERATION_SLICE_MS of real time with the event
+ * loop served between them. Only what `makeOne` returns (an id) is kept. Stops, answering nothing,
+ * when the client has gone away (nobody is left to read the ids); what was made stays made.
+ */
+async function generate<T>(count: number, res: Response, makeOne: () => T): Promise<T[] | undefined> {
+  const made: T[] = [];
+  let gone = false;
+  const onClose = () => {
+    if (!res.writableEnded) gone = true;
+  };
+  res.once('close', onClose);
+  try {
+    while (made.length < count) {
+      const sliceStart = performance.now();
+      do made.push(makeOne());
+      while (made.length < count && performance.now() - sliceStart < GENERATION_SLICE_MS);
+      if (made.length < count) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (gone || res.destroyed) return undefined;
+      }
+    }
+    return made;
+  } finally {
+    res.off('close', onClose);
+  }
+}
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -27,18 +71,28 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function createControlRouter(sim: Simulator): Router {
+/**
+ * @param json the body parser, run only after the token is checked: an unauthenticated request is
+ *   answered 401 without its body being parsed.
+ * @param bodyLimitBytes the parser's limit: an unauthenticated body declared larger is not read.
+ */
+export function createControlRouter(sim: Simulator, json: RequestHandler, bodyLimitBytes: number): Router {
   const router = Router();
 
-  const authorize: RequestHandler = (req, _res, next) => {
+  const authorize: RequestHandler = (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
     if (!safeEqual(token, sim.controlToken)) {
+      // The body stays unparsed. One larger than any accepted (or of unknown length) is not even
+      // read: the connection closes after the 401. A smaller one is discarded by Node as it arrives.
+      const declared = Number(req.get('content-length') ?? 0);
+      if (req.get('transfer-encoding') !== undefined || !(declared <= bodyLimitBytes)) res.setHeader('Connection', 'close');
       return next(new HttpError(401, 'Failed to authorize the control plane request: send Authorization: Bearer <controlToken> (printed in the ready line of `bc-harness sim --json`).'));
     }
     next();
   };
   router.use(authorize);
+  router.use(json);
 
   const storeOf = (hash: string | undefined): Store => {
     const store = hash ? sim.store(hash) : undefined;
@@ -66,31 +120,31 @@ export function createControlRouter(sim: Simulator): Router {
 
   router.post(
     '/stores/:hash/orders',
-    handle((req, res) => {
+    handle(async (req, res) => {
       const store = storeOf(req.params.hash as string);
       const body = parseBody(ordersBody, req.body ?? {});
-      const ids: number[] = [];
-      for (let i = 0; i < body.count; i++) ids.push(store.placeShopperOrder(body.profile).order.id);
-      res.status(201).json({ ids });
+      const ids = await generate(body.count, res, () => store.placeShopperOrder(body.profile).order.id);
+      if (ids) res.status(201).json({ ids });
     }),
   );
 
   router.post(
     '/stores/:hash/carts',
-    handle((req, res) => {
+    handle(async (req, res) => {
       const store = storeOf(req.params.hash as string);
       const body = parseBody(cartsBody, req.body ?? {});
-      const carts = store.createShopperCarts(body.count, body.abandonAfterMinutes * 60_000);
-      res.status(201).json({ ids: carts.map((c) => c.id) });
+      const ids = await generate(body.count, res, () => store.createShopperCarts(1, body.abandonAfterMinutes * 60_000)[0]!.id);
+      if (ids) res.status(201).json({ ids });
     }),
   );
 
   router.post(
     '/stores/:hash/customers',
-    handle((req, res) => {
+    handle(async (req, res) => {
       const store = storeOf(req.params.hash as string);
       const body = parseBody(countBody, req.body ?? {});
-      res.status(201).json({ ids: store.registerShopperCustomers(body.count).map((c) => c.id) });
+      const ids = await generate(body.count, res, () => store.registerShopperCustomers(1)[0]!.id);
+      if (ids) res.status(201).json({ ids });
     }),
   );
 
@@ -113,7 +167,8 @@ export function createControlRouter(sim: Simulator): Router {
   router.get(
     '/ledger',
     handle((req, res) => {
-      const kinds = typeof req.query.kinds === 'string' ? new Set(req.query.kinds.split(',')) : undefined;
+      const q = parseQuery(ledgerQuery, req.query);
+      const kinds = q.kinds !== undefined ? new Set(q.kinds.split(',')) : undefined;
       res.status(200).type('application/x-ndjson');
       const stream = sim.ledger.stream();
       if (!kinds) {

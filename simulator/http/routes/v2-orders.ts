@@ -56,6 +56,9 @@ const listQuery = z.object({
   consignment_structure: z.enum(['object']).optional(),
 });
 
+/** GET /orders/{id}: an unknown consignment_structure is ignored (the array structure), as before. */
+const orderQuery = z.object({ include: z.string().optional(), consignment_structure: z.string().optional() }).loose();
+
 const address = z.object({
   first_name: z.string().max(255).default(''),
   last_name: z.string().max(255).default(''),
@@ -233,9 +236,10 @@ export function createV2OrdersRouter(sim: Simulator): Router {
     '/orders/:id',
     orders,
     handle((req, res) => {
+      const q = parseQuery(orderQuery, req.query, 400);
       const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'), false);
-      const include = String(req.query.include ?? '').split(',').filter(Boolean);
-      res.json(renderOrder(req, agg, include, req.query.consignment_structure === 'object'));
+      const include = (q.include ?? '').split(',').filter(Boolean);
+      res.json(renderOrder(req, agg, include, q.consignment_structure === 'object'));
     }),
   );
 

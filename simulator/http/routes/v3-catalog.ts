@@ -131,6 +131,8 @@ const productListQuery = z
   })
   .loose();
 
+const productQuery = z.object({ include: z.string().optional(), include_fields: z.string().optional(), exclude_fields: z.string().optional() }).loose();
+
 const isoDate = (value: string | undefined, field: string): number | undefined => {
   if (value === undefined) return undefined;
   const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value);
@@ -208,8 +210,9 @@ export function createV3CatalogRouter(sim: Simulator): Router {
       const store = locals(res).store;
       const p = store.products.get(idParam(req.params.id as string, 'product'));
       if (!p) throw new HttpError(404, 'The requested product was not found.');
-      const includeVariants = String(req.query.include ?? '').split(',').includes('variants');
-      res.json({ data: projectFields(renderProduct(p, includeVariants, (id) => store.variantsOf(id)), req.query.include_fields as string | undefined, req.query.exclude_fields as string | undefined), meta: {} });
+      const q = parseQuery(productQuery, req.query);
+      const includeVariants = (q.include ?? '').split(',').includes('variants');
+      res.json({ data: projectFields(renderProduct(p, includeVariants, (id) => store.variantsOf(id)), q.include_fields, q.exclude_fields), meta: {} });
     }),
   );
 

@@ -17,6 +17,7 @@ interface MocksFlags {
   customers?: number;
   runDir?: string;
   json?: boolean;
+  fixedTokens?: boolean;
 }
 
 export function mocksReadyLine(running: RunningMocks) {
@@ -38,6 +39,7 @@ export function registerMocks(program: Command, run: (action: () => Promise<numb
     .option('--products <n>', "products in the store (use the simulator's)", intOption('--products', 1, 100_000))
     .option('--customers <n>', "customers in the store (use the simulator's)", intOption('--customers', 1, 1_000_000))
     .option('--run-dir <dir>', 'write each journal to <dir>/journal-<system>.jsonl')
+    .option('--fixed-tokens', 'derive the control token from --seed, the same every run (for tests; anyone who knows the seed knows it). Default: random')
     .option('--json', 'print one JSON ready line on stdout and nothing else')
     .addHelpText(
       'after',
@@ -58,6 +60,7 @@ Examples:
           ...(flags.products !== undefined ? { products: flags.products } : {}),
           ...(flags.customers !== undefined ? { customers: flags.customers } : {}),
           ...(flags.runDir ? { runDir: resolve(flags.runDir) } : {}),
+          deterministicTokens: flags.fixedTokens ?? false,
         });
         const line = mocksReadyLine(running);
         if (flags.json) process.stdout.write(`${JSON.stringify(line)}\n`);

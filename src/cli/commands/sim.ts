@@ -24,6 +24,7 @@ export interface SimFlags {
   pastOrders?: number;
   strictDestinations?: boolean;
   sign?: boolean;
+  fixedTokens?: boolean;
 }
 
 export function readyLine(running: RunningSimulator) {
@@ -59,6 +60,7 @@ export async function startFromFlags(flags: SimFlags): Promise<RunningSimulator>
     ...(flags.pastOrders !== undefined ? { pastOrders: flags.pastOrders } : {}),
     strictDestinations: flags.strictDestinations ?? false,
     signWebhooks: flags.sign ?? false,
+    deterministicTokens: flags.fixedTokens ?? false,
   });
 }
 
@@ -107,6 +109,7 @@ export function registerSim(program: Command, run: (action: () => Promise<number
     .option('--run-dir <dir>', 'write the ledger to <dir>/ledger.jsonl')
     .option('--strict-destinations', 'demand https on port 443 for webhook destinations, as the platform does')
     .option('--sign', 'sign webhook callbacks with Standard Webhooks headers')
+    .option('--fixed-tokens', 'derive the tokens from --seed, the same every run (for tests; anyone who knows the seed knows them). Default: random tokens')
     .option('--json', 'print one JSON ready line on stdout and nothing else')
     .addHelpText(
       'after',
@@ -115,7 +118,8 @@ Examples:
   $ bc-harness sim                                  # one Standard store on a free port
   $ bc-harness sim --json --port 0 --time-scale 60  # for scripts: one ready line, a minute per second
   $ bc-harness sim --plan enterprise --quota 900    # Enterprise with a configured quota
-  $ bc-harness sim --stores 3 --seed 42 --run-dir runs/demo`,
+  $ bc-harness sim --stores 3 --seed 42 --run-dir runs/demo
+  $ bc-harness sim --json --seed 7 --fixed-tokens   # the same tokens every run, for a test fixture`,
     )
     .action((flags: SimFlags) =>
       run(async () => {

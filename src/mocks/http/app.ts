@@ -34,6 +34,46 @@ class MockHttpError extends Error {
   }
 }
 
+/**
+ * The deepest JSON nesting a body may have. Every record the systems accept is a few levels deep;
+ * a deeper body is refused before it is parsed, since journaling and validating walk it
+ * recursively (a body nested 100,000 deep overflowed the stack while journaling).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Whether the raw JSON text nests objects and arrays deeper than `max`: one linear pass over the
+ * bytes, no recursion, brackets inside strings not counted. (Multi-byte UTF-8 never contains these
+ * ASCII bytes, so scanning bytes is exact.)
+ */
+export function jsonDepthExceeds(buf: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** A path key the router could not percent-decode (`%zz`): a 400, as the simulator answers. */
+const decodeFailure = (error: unknown): boolean => error instanceof URIError || (error as { status?: number; message?: string } | undefined)?.message?.startsWith('Failed to decode param') === true;
+
+/** Percent-decode a path segment, or keep it as sent when it is not valid percent-encoding. */
+const safeDecode = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
 const since = (value: unknown): number | undefined => {
   if (value === undefined) return undefined;
   const ms = Date.parse(String(value));
@@ -102,7 +142,7 @@ export function createMocksApp(options: MocksAppOptions): Express {
       system,
       method: req.method,
       resource: resourceOf[collection] ?? collection,
-      key: decodeURIComponent(key),
+      key: safeDecode(key),
       status,
       body: null,
       fault,
@@ -138,7 +178,16 @@ export function createMocksApp(options: MocksAppOptions): Express {
       }
     };
 
-  const json = express.json({ limit: '5mb', type: () => true });
+  const json = express.json({
+    limit: '5mb',
+    type: () => true,
+    // Runs on the raw bytes before JSON.parse: a body nested too deep never reaches recursive code.
+    verify: (_req, _res, buf) => {
+      if (jsonDepthExceeds(buf, MAX_JSON_DEPTH)) {
+        throw new MockHttpError(400, [{ field: 'body', message: `JSON nested more than ${MAX_JSON_DEPTH} levels deep; send at most ${MAX_JSON_DEPTH} levels of objects and arrays` }]);
+      }
+    },
+  });
 
   const control = (system: SystemName) => {
     const router = Router();
@@ -311,6 +360,10 @@ export function createMocksApp(options: MocksAppOptions): Express {
     }
     if (error instanceof RejectedWrite) {
       res.status(error.status).json({ errors: error.errors });
+      return;
+    }
+    if (decodeFailure(error)) {
+      res.status(400).json({ errors: [{ field: 'path', message: 'the path is not valid percent-encoding (for example a % not followed by two hex digits, or bytes that are not UTF-8); encode keys with encodeURIComponent' }] });
       return;
     }
     const e = error as { type?: string; message?: string };

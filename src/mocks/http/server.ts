@@ -10,7 +10,7 @@ import { createLedger, type Ledger, type LedgerEntry } from '../../../simulator/
 import { deriveSeed, createRandom } from '../../../simulator/domain/random.ts';
 import { generateCatalog } from '../../../simulator/domain/seed.ts';
 import { storeHashFor } from '../../../simulator/domain/simulator.ts';
-import { tokenFor } from '../../../simulator/domain/store.ts';
+import { randomToken, tokenFor } from '../../../simulator/domain/store.ts';
 import { createTargetValidator } from '../../mappings/target-validator.ts';
 import { createSystems, systemNames, type BackOfficeTiming, type PublishedEntry, type Systems, type SystemName } from '../domain/systems.ts';
 import { listen } from '../../../simulator/http/listen.ts';
@@ -30,6 +30,11 @@ export interface MocksOptions {
   timing?: Partial<BackOfficeTiming>;
   /** Called for every change a system publishes on its feeds (the UAT run's drain watches them). */
   onPublished?: (entry: PublishedEntry) => void;
+  /**
+   * Derive the control token from the seed, so the same seed gives the same token
+   * (`bc-harness mocks --fixed-tokens`). Off by default: the token is random per run.
+   */
+  deterministicTokens?: boolean;
 }
 
 export interface RunningMocks {
@@ -59,7 +64,7 @@ export async function startMocks(options: MocksOptions = {}): Promise<RunningMoc
     },
   };
   const systems = createSystems({ clock, seed, catalog, validator: createTargetValidator(), journals, published: publishedSink, ...(options.timing ? { timing: options.timing } : {}) });
-  const controlToken = tokenFor('mocks', seed, `control-${Math.floor(createRandom(seed)() * 1e9)}`);
+  const controlToken = options.deterministicTokens ? tokenFor('mocks', seed, `control-${Math.floor(createRandom(seed)() * 1e9)}`) : randomToken();
   const app = createMocksApp({ clock, systems, journals, published, controlToken, seed });
   const server = createServer({ keepAliveTimeout: 30_000 }, app);
   const url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
