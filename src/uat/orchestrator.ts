@@ -457,6 +457,8 @@ export interface DrainResult {
   outstanding?: number;
   /** A real-time cap shortened the simulated wait that ended the drain. */
   cutShort?: { waitedSimMs: number; configuredSimMs: number };
+  /** The real time the ending wait lasted: without progress (quiet) or since the load (deadline). */
+  drainRealMs?: number;
 }
 
 interface DrainOptions {
@@ -505,8 +507,8 @@ export async function waitForQuiet(o: DrainOptions): Promise<DrainResult> {
       return { reason: 'settled', text: `Settled ${simSince()} after the load: every order placed had reached the ERP or been dead-lettered, every ERP stock and price change of a flow the integration runs had been written to the store, and no webhook delivery was pending.` };
     }
     if (!o.alive()) return { reason: 'integration-exited', text: `The integration exited; stopped waiting ${simSince()} after the load.` };
-    if (Date.now() - lastChangeReal >= quietReal) return { reason: 'quiet', outstanding: Math.max(0, o.outstanding()), ...(quietCut ? { cutShort: { waitedSimMs: quietReal * o.scale, configuredSimMs: o.quietSimMs } } : {}), text: `Quiet: nothing reached a connected system for ${(quietReal / 1000).toFixed(1)} real seconds (${((quietReal * o.scale) / 60_000).toFixed(0)} simulated minutes); stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} record(s) outstanding (orders not in the ERP, stock and price changes not in the store).` };
-    if (Date.now() - startReal >= deadlineReal) return { reason: 'deadline', outstanding: Math.max(0, o.outstanding()), ...(deadlineCut ? { cutShort: { waitedSimMs: deadlineReal * o.scale, configuredSimMs: o.deadlineSimMs } } : {}), text: `Drain deadline: stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} record(s) outstanding (orders not in the ERP, stock and price changes not in the store).` };
+    if (Date.now() - lastChangeReal >= quietReal) return { reason: 'quiet', drainRealMs: quietReal, outstanding: Math.max(0, o.outstanding()), ...(quietCut ? { cutShort: { waitedSimMs: quietReal * o.scale, configuredSimMs: o.quietSimMs } } : {}), text: `Quiet: nothing reached a connected system for ${(quietReal / 1000).toFixed(1)} real seconds (${((quietReal * o.scale) / 60_000).toFixed(0)} simulated minutes); stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} record(s) outstanding (orders not in the ERP, stock and price changes not in the store).` };
+    if (Date.now() - startReal >= deadlineReal) return { reason: 'deadline', drainRealMs: deadlineReal, outstanding: Math.max(0, o.outstanding()), ...(deadlineCut ? { cutShort: { waitedSimMs: deadlineReal * o.scale, configuredSimMs: o.deadlineSimMs } } : {}), text: `Drain deadline: stopped waiting ${simSince()} after the load with ${Math.max(0, o.outstanding())} record(s) outstanding (orders not in the ERP, stock and price changes not in the store).` };
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -75,6 +75,7 @@ export const runRecordSchema = z.looseObject({
     reason: z.string(),
     text: z.string(),
     outstanding: z.number().optional(),
+    drainRealMs: z.number().optional(),
     cutShort: z.object({ waitedSimMs: z.number(), configuredSimMs: z.number() }).optional(),
   }),
   load: z.looseObject({ exitCode: z.number(), runner: z.string().nullable() }).nullable(),
@@ -192,6 +193,7 @@ export async function verifyRunDirectory(runDir: string, options: { specs?: Comp
       ...(run.integration.died ? { integrationExit: { at: Date.parse(run.integration.died.at), text: run.integration.died.text } } : {}),
       ...(run.harness ? { harnessLagP99RealMs: run.harness.eventLoopLagP99Ms } : {}),
       drainReason: run.drain.reason,
+      ...(run.drain.drainRealMs !== undefined ? { drainRealMs: run.drain.drainRealMs } : {}),
       ...(run.drain.cutShort && (run.drain.outstanding ?? 0) > 0 ? { drainCutShort: { ...run.drain.cutShort, outstanding: run.drain.outstanding ?? 0 } } : {}),
       ...(run.load
         ? {

@@ -29,8 +29,9 @@ beforeAll(async () => {
 
 describe('the cost-of-ownership report of a UAT run', () => {
   it('is written beside the UAT report, which links to it, without changing the verdict', () => {
-    // The poller drops orders on 429s: lost after a full drain is a failure on any machine.
-    expect(poller.exitCode, poller.line.error).toBe(1);
+    // The poller drops orders on 429s: a failure, or inconclusive (naming why) when the machine was
+    // too busy to tell; never a pass.
+    expect(poller.exitCode, poller.line.error).toBe(expectVerdictOrInconclusive(poller.line, 'fail') || poller.line.verdict === 'fail' ? 1 : 3);
     // The reference engine passes, or is inconclusive (exit 3) when the machine is too busy to judge it.
     expect(reference.exitCode, reference.line.error).toBe(expectVerdictOrInconclusive(reference.line, 'pass') ? 0 : 3);
     for (const run of [poller, reference]) {
