@@ -4,59 +4,28 @@
  * the simulator and the mocks stay up in this one. The restart uses the same SQLite file and comes
  * up on a new port, so it must also re-point its hooks.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, expect, it } from 'vitest';
 import { openEngineDb } from '../../src/engine/db.ts';
-import { expectedRecord, SECRET, startWorld, type World } from '../support/engine-world.ts';
+import { expectedRecord, startWorld, type World } from '../support/engine-world.ts';
+import { engineEnv, spawnEngine, type EngineProcess } from './engine-process.ts';
 
-const BIN = join(process.cwd(), 'bin/bc-harness.js');
 let world: World | undefined;
-const children: ChildProcess[] = [];
+const engines: EngineProcess[] = [];
 afterEach(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  children.length = 0;
+  for (const e of engines) if (e.child.exitCode === null && e.child.signalCode === null) e.child.kill('SIGKILL');
+  engines.length = 0;
   await world?.close();
   world = undefined;
 });
-
-async function spawnEngine(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; ready: any; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'engine', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const ready = await new Promise<any>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line within 20 s; stderr: ${stderr}`)), 20_000);
-    child.once('exit', (code) => reject(new Error(`engine exited with ${code} before its ready line; stderr: ${stderr}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line));
-    });
-  });
-  return { child, ready, stderr: () => stderr };
-}
 
 it('loses nothing and writes nothing twice when the engine is killed with SIGKILL in mid-burst and restarted', async () => {
   world = await startWorld({ timeScale: 60, startEngine: false });
   const w = world;
   const erp = w.mocks.systems.erp;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    BIGCOMMERCE_API_URL: `${w.sim.url}/stores/${w.sim.hash}`,
-    BIGCOMMERCE_ACCESS_TOKEN: w.sim.token,
-    BIGCOMMERCE_WEBHOOK_SECRET: SECRET,
-    WEBHOOK_PORT: '0',
-    ERP_URL: `${w.mocks.url}/erp`,
-    THREEPL_URL: `${w.mocks.url}/3pl`,
-    CRM_URL: `${w.mocks.url}/crm`,
-    MARKETING_URL: `${w.mocks.url}/marketing`,
-    ALERT_URL: w.alerts.url,
-    TIME_SCALE: '60',
-    ENGINE_DB: join(w.dir, 'engine.sqlite'),
-    ENGINE_FLOWS: 'orders,marketing-events',
-  };
+  const env = engineEnv(w, { ENGINE_FLOWS: 'orders,marketing-events' });
   const first = await spawnEngine(env);
+  engines.push(first);
   expect(first.ready).toMatchObject({ webhookUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/webhooks$/), metricsUrl: expect.stringMatching(/\/metrics$/), db: env.ENGINE_DB });
 
   // The burst: 8 x 100 orders, placed while the engine works through them.
@@ -77,6 +46,7 @@ it('loses nothing and writes nothing twice when the engine is killed with SIGKIL
   expect(atKill.delivered).toBeLessThan(ids.length);
 
   const second = await spawnEngine(env);
+  engines.push(second);
   expect(second.ready.webhookUrl).not.toBe(first.ready.webhookUrl);
   await expect.poll(() => ids.filter((id) => erp.getSalesOrder(String(id))).length, { timeout: 60_000, interval: 250 }).toBe(ids.length);
   await expect.poll(() => w.mocks.systems.marketing.eventCount(), { timeout: 20_000 }).toBe(ids.length);
