@@ -185,5 +185,5 @@ describe.runIf(hasChromium)('the HTML in a real browser', () => {
   }, 30_000);
 });
 describe.runIf(!hasChromium)(`the HTML in a real browser (skipped: ${CHROMIUM} not found)`, () => {
-  it.skip('renders all specs without loading anything from the network', () => {});
+  it.skip(`renders all specs without loading anything from the network: skipped because ${CHROMIUM} is not installed`, () => {});
 });

@@ -98,5 +98,5 @@ describe.runIf(hasChromium)('the report in a real browser', () => {
   }, 30_000);
 });
 describe.runIf(!hasChromium)(`the report in a real browser (skipped: ${CHROMIUM} not found)`, () => {
-  it.skip('renders both charts and every section without loading anything', () => {});
+  it.skip(`renders both charts and every section without loading anything: skipped because ${CHROMIUM} is not installed`, () => {});
 });
