@@ -17,7 +17,7 @@ import type { CompiledSpec } from '../mappings/compile.ts';
 import { loadSpecs, MappingSpecError } from '../mappings/load-spec.ts';
 import { buildUatReport, type RunInfo } from '../reports/uat/build.ts';
 import type { UatReport } from '../reports/uat/model.ts';
-import { renderUatReport } from '../reports/uat/render.ts';
+import { renderUatReport, xmlText } from '../reports/uat/render.ts';
 import { openRunMeasure, type RunMeasure } from '../tco/measure-run.ts';
 import { createTcoReport, writeTcoReport } from '../tco/run-tco.ts';
 import { parseDuration } from '../uat/config.ts';
@@ -101,7 +101,7 @@ export type RunRecordFile = z.infer<typeof runRecordSchema>;
  * after the run directory existed): one error test case, so CI never reads it as an empty pass.
  */
 export function writeNoVerdictJunit(runDir: string, o: { scenario: string; integration: string; message: string; kind: 'invalid-input' | 'harness' | 'interrupted'; realStartedAt: string; realSeconds: number; copyTo?: string }): string {
-  const x = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  const x = xmlText;
   const verdict = o.kind === 'interrupted' ? 'interrupted' : 'inconclusive';
   const name = `bc-harness uat ${o.scenario} (${o.integration})`;
   const xml = `<?xml version="1.0" encoding="UTF-8"?>

@@ -15,7 +15,7 @@ export type UatFormat = (typeof uatFormats)[number];
 const FILES: Record<Exclude<UatFormat, 'json'>, string> = { html: 'uat.html.hbs', md: 'uat.md.hbs', junit: 'uat.junit.xml.hbs' };
 
 /** XML 1.0 forbids most control characters even as references; drop them. */
-function xmlText(value: unknown): string {
+export function xmlText(value: unknown): string {
   return String(value ?? '')
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     .replace(/&/g, '&amp;')
