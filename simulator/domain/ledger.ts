@@ -7,10 +7,11 @@
  * held in memory; reading it streams the file. Lines are buffered and written in chunks because a
  * synchronous write per event would dominate request latency.
  */
-import { closeSync, createReadStream, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, mkdtempSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { makePrivateDir, openPrivateFile } from './private-files.ts';
 
 export type LedgerKind =
   | 'resource:created'
@@ -27,6 +28,13 @@ export type LedgerKind =
   | 'store:reset'
   | 'clock:advanced'
   | 'faults:changed'
+  /** The app lifecycle (simulator/domain/apps.ts): registration, install code, token exchange, callbacks, uninstall. */
+  | 'app:registered'
+  | 'app:code-issued'
+  | 'app:token'
+  | 'app:callback'
+  | 'app:installed'
+  | 'app:uninstalled'
   /** A connected-system mock's journal line (the mocks spool their journals the same way). */
   | 'write'
   /** A change a connected-system mock published on its feeds (their `published-<system>.jsonl`). */
@@ -62,8 +70,9 @@ export interface LedgerOptions {
 export function createLedger(options: LedgerOptions = {}): Ledger {
   const temporary = options.path === undefined;
   const path = options.path ?? join(mkdtempSync(join(tmpdir(), 'bc-harness-ledger-')), 'ledger.jsonl');
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'w');
+  // Orders with their customers' addresses: owner-only (issue 14; see private-files.ts).
+  makePrivateDir(dirname(path));
+  const fd = openPrivateFile(path, 'w');
   const chunkBytes = options.chunkBytes ?? 1024 * 1024;
   // Lines are encoded straight into one reused buffer: holding them as strings until a flush
   // let them survive young-generation collections, which doubled the resident size of a long run.

@@ -9,9 +9,9 @@
  * could not answer a flash sale in milliseconds. Schema changes are numbered migrations tracked
  * in `PRAGMA user_version`.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { makePrivateDir, preparePrivateFile } from '../../simulator/domain/private-files.ts';
 
 export type Sqlite = Database.Database;
 
@@ -102,7 +102,11 @@ const MIGRATIONS: string[] = [
 ];
 
 export function openEngineDb(path: string): EngineDb {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    // Full orders and customer details: owner-only, the WAL and shared-memory files too (issue 14).
+    makePrivateDir(dirname(path));
+    preparePrivateFile(path, ['-wal', '-shm']);
+  }
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

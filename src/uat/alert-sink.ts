@@ -4,7 +4,7 @@
  * arrived, in memory and as JSON Lines in the run directory. It answers 202 at once, so an
  * integration's alerting is never slowed down by the harness.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendPrivateFile, writePrivateFile } from '../../simulator/domain/private-files.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../simulator/domain/clock.ts';
@@ -23,7 +23,7 @@ const MAX_BODY = 1024 * 1024;
 export async function createAlertSink(options: { clock: Clock; file?: string }): Promise<AlertSink> {
   const lines: AlertLine[] = [];
   // The file exists from the start: an empty one is the record that nothing was reported.
-  if (options.file) writeFileSync(options.file, '');
+  if (options.file) writePrivateFile(options.file, '');
   const listeners: ((line: AlertLine) => void)[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -46,7 +46,7 @@ export async function createAlertSink(options: { clock: Clock; file?: string }):
       }
       const line: AlertLine = { at: new Date(options.clock.now()).toISOString(), path: req.url ?? '/', body };
       lines.push(line);
-      if (options.file) appendFileSync(options.file, `${JSON.stringify(line)}\n`);
+      if (options.file) appendPrivateFile(options.file, `${JSON.stringify(line)}\n`);
       for (const l of listeners) l(line);
       res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}');
     });

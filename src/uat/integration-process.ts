@@ -6,11 +6,12 @@
  * neither (a pure poller) is taken as ready once it has run for a moment without exiting.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createPrivateWriteStream } from '../../simulator/domain/private-files.ts';
 import { closest, didYouMean } from '../suggest.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -176,7 +177,7 @@ export interface StartIntegrationOptions {
 export async function startIntegration(options: StartIntegrationOptions): Promise<RunningIntegration> {
   const cmd = integrationCommand(options.spec);
   if (options.spec.kind === 'naive' && !existsSync(cmd.args[2]!)) throw new IntegrationStartError(`Failed to start naive-${options.spec.name}: ${cmd.args[2]} is missing.`);
-  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const log = createPrivateWriteStream(options.logFile, 'a');
   log.write(`# ${new Date().toISOString()} starting: ${cmd.display}\n`);
   const child: ChildProcess = spawn(cmd.file, cmd.args, {
     cwd: options.cwd ?? PROJECT_ROOT,

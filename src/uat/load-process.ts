@@ -5,8 +5,9 @@
  * command line other tools use too, whichever runner (k6 or embedded) does the work.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createPrivateWriteStream } from '../../simulator/domain/private-files.ts';
 import { BIN, PROJECT_ROOT } from './integration-process.ts';
 
 export interface LoadRunOptions {
@@ -65,7 +66,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     ...(options.volumeScale !== undefined ? ['--volume-scale', String(options.volumeScale)] : []),
     ...Object.entries(options.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
   ];
-  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const log = createPrivateWriteStream(options.logFile, 'a');
   const startedRealMs = Date.now();
   const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   child.stderr.pipe(log, { end: false });

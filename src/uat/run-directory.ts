@@ -14,9 +14,10 @@
  *   integration.log, load.log
  *   verdict.json, report.json, report.html, report.md, junit.xml
  */
-import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { makePrivateDir, writePrivateFile } from '../../simulator/domain/private-files.ts';
 import { alertLineSchema, quotaSnapshotSchema, type AlertLine, type QuotaSnapshot } from '../verify/inputs.ts';
 import { createJournalIndex, createLedgerIndex, createPublishedIndex, type JournalIndex, type LedgerIndex, type PublishedIndex } from '../verify/ledger-index.ts';
 
@@ -29,13 +30,14 @@ export function runId(scenario: string, integration: string, now = new Date()): 
 
 export function createRunDirectory(out: string | undefined, id: string): string {
   const dir = resolve(out ?? join('reports', 'out', 'uat', id));
-  mkdirSync(dir, { recursive: true });
+  // It will hold orders with their customers' details and the integration's logs: owner-only.
+  makePrivateDir(dir);
   return dir;
 }
 
 export function writeJson(dir: string, name: string, value: unknown): string {
   const file = join(dir, name);
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  writePrivateFile(file, `${JSON.stringify(value, null, 2)}\n`);
   return file;
 }
 

@@ -5,10 +5,11 @@
  * harness's own lag), and write the reports. `bc-harness uat` ends here, and `uat --verify DIR`
  * runs it again on a finished run.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Cart } from '../../simulator/domain/model.ts';
+import { writePrivateFile } from '../../simulator/domain/private-files.ts';
 import type { Store } from '../../simulator/domain/store.ts';
 import { renderCart } from '../../simulator/http/routes/v3-carts.ts';
 import { HarnessError } from '../errors.ts';
@@ -118,7 +119,7 @@ export function writeNoVerdictJunit(runDir: string, o: { scenario: string; integ
 </testsuites>
 `;
   const file = join(runDir, 'junit.xml');
-  writeFileSync(file, xml);
+  writePrivateFile(file, xml);
   if (o.copyTo) {
     mkdirSync(dirname(resolve(o.copyTo)), { recursive: true });
     copyFileSync(file, resolve(o.copyTo));
@@ -253,10 +254,11 @@ export async function verifyRunDirectory(runDir: string, options: { specs?: Comp
     junit: join(runDir, 'junit.xml'),
     ...(tco ? { tco: tco.html } : {}),
   };
-  writeFileSync(reports.html, renderUatReport(report, 'html'));
-  writeFileSync(reports.md, renderUatReport(report, 'md'));
-  writeFileSync(reports.json, renderUatReport(report, 'json'));
-  writeFileSync(reports.junit, renderUatReport(report, 'junit'));
+  // The reports quote records (names, addresses) where they differ from the ground truth.
+  writePrivateFile(reports.html, renderUatReport(report, 'html'));
+  writePrivateFile(reports.md, renderUatReport(report, 'md'));
+  writePrivateFile(reports.json, renderUatReport(report, 'json'));
+  writePrivateFile(reports.junit, renderUatReport(report, 'junit'));
   if (options.junit) {
     mkdirSync(dirname(resolve(options.junit)), { recursive: true });
     copyFileSync(reports.junit, resolve(options.junit));
