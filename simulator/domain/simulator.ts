@@ -3,6 +3,7 @@
  * webhook dispatcher, and one or more stores. Every stage has a default and can be replaced, so a
  * test swaps exactly one (for example a fake `deliver` or a manual clock).
  */
+import { createAppRegistry, type AppInput, type AppRegistry, type AppUninstalledWebhook, type VisitApp } from './apps.ts';
 import { createVirtualClock, type Clock } from './clock.ts';
 import { createEventBus, type EventBus } from './events.ts';
 import { faultPlanSchema, type FaultPlan, NO_FAULTS } from './faults.ts';
@@ -52,6 +53,16 @@ export interface SimulatorOptions {
    * decides the data either way.
    */
   deterministicTokens?: boolean;
+  /** Single-click apps registered at start (`bc-harness sim --app-url`); more through `POST /__sim/apps`. */
+  apps?: AppInput[];
+  /** How app callbacks are called (a GET); startSimulator gives an HTTP one. Without it every callback fails. */
+  visitApp?: VisitApp;
+  /** Simulated ms an install's code stays valid (default 10 minutes; not documented by the platform). */
+  appCodeTtlMs?: number;
+  /** Real ms an app has to answer a callback (default 10 s). */
+  appCallbackTimeoutMs?: number;
+  /** Who gets `store/app/uninstalled` on an app uninstall (default: the uninstalling app's own hooks). */
+  appUninstalledWebhook?: AppUninstalledWebhook;
 }
 
 export type SimulatorEvents = WebhookEvents;
@@ -62,6 +73,8 @@ export interface Simulator {
   stores: Map<string, Store>;
   dispatcher: Dispatcher;
   bus: EventBus<SimulatorEvents>;
+  /** Single-click apps: registrations, installs, token exchange, load and uninstall. */
+  apps: AppRegistry;
   seed: number;
   controlToken: string;
   strictDestinations: boolean;
@@ -91,6 +104,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const token = (hash: string, tokenSeed: number, name: string) => (fixedTokens ? tokenFor(hash, tokenSeed, name) : randomToken());
   const secrets = new Map<string, string>();
   const clientSecret = (clientId: string) => {
+    const app = apps.get(clientId);
+    if (app) return app.clientSecret;
     let secret = secrets.get(clientId);
     if (!secret) secrets.set(clientId, (secret = Buffer.from(token(clientId, seed, 'secret')).toString('base64')));
     return secret;
@@ -106,7 +121,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     ...(options.denylist ? { denylist: options.denylist } : {}),
     ...(options.webhookTimeoutMs !== undefined ? { timeoutMs: options.webhookTimeoutMs } : {}),
     hooks: {
-      get: (store, id) => stores.get(store)?.hooks.get(id),
+      // A hook an app uninstall deleted still gets the store/app/uninstalled raised just before.
+      get: (store, id, scope) => stores.get(store)?.hooks.get(id) ?? (scope === 'store/app/uninstalled' ? apps.farewellHook(store, id) : undefined),
       deactivate: (store, id, reason) => stores.get(store)?.deactivateHook(id, reason),
       raiseDeliveryException: (store, clientId, data) => stores.get(store)?.raiseDeliveryException(clientId, data),
       *all() {
@@ -160,12 +176,26 @@ export function createSimulator(options: SimulatorOptions): Simulator {
 
   const controlToken = options.controlToken ?? token('control', seed, 'control-plane');
 
+  const apps: AppRegistry = createAppRegistry({
+    clock,
+    ledger,
+    store: (hash) => stores.get(hash),
+    newToken: (name) => token('apps', seed, name),
+    visit: options.visitApp ?? (async () => ({ error: 'no app transport configured (start the simulator with startSimulator)', durationMs: 0 })),
+    strictDestinations: options.strictDestinations ?? false,
+    ...(options.appCodeTtlMs !== undefined ? { codeTtlMs: options.appCodeTtlMs } : {}),
+    ...(options.appCallbackTimeoutMs !== undefined ? { callbackTimeoutMs: options.appCallbackTimeoutMs } : {}),
+    ...(options.appUninstalledWebhook ? { uninstalledWebhook: options.appUninstalledWebhook } : {}),
+  });
+  for (const app of options.apps ?? []) apps.register(app);
+
   return {
     clock,
     ledger,
     stores,
     dispatcher,
     bus,
+    apps,
     seed,
     controlToken,
     strictDestinations: options.strictDestinations ?? false,
@@ -179,6 +209,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     clientSecret,
     reset() {
       dispatcher.reset();
+      apps.reset();
       faults = NO_FAULTS;
       for (const s of stores.values()) {
         s.quota.setOtherAppsShare(0);

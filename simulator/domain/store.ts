@@ -34,6 +34,7 @@ import type { PlanName } from './plans.ts';
 import type { Quota } from './quota.ts';
 import { createSeededFaker, generateCatalog } from './seed.ts';
 import { buildWebhookPayload, type WebhookData } from './webhooks/payload.ts';
+import { redactHook } from './redact.ts';
 
 /** Every scope a full-access account gets; read-only twins allow only GET and HEAD. */
 export const FULL_SCOPES = [
@@ -158,7 +159,8 @@ export function createStore(options: StoreOptions) {
   const record = (entry: Omit<LedgerEntry, 'at' | 'store'>) => ledger.append({ kind: entry.kind, at: nowIso(), store: info.hash, ...entry } as LedgerEntry);
 
   const changed = (kind: 'resource:created' | 'resource:updated' | 'resource:deleted', resource: string, id: number | string, body: unknown) =>
-    record({ kind, resource, id, body });
+    // Hook headers carry receivers' secrets; the ledger keeps their fingerprints (redact.ts).
+    record({ kind, resource, id, body: resource === 'hook' ? redactHook(body as Hook) : body });
 
   const hookMatches = (pattern: string, scope: string) =>
     pattern === scope || (pattern.endsWith('/*') && scope.startsWith(pattern.slice(0, -1)));
@@ -339,6 +341,19 @@ export function createStore(options: StoreOptions) {
 
     findAccount(token: string): ApiAccount | undefined {
       return accounts.find((a) => a.accessToken === token);
+    },
+
+    /** Add an app's API account, replacing the client's previous one (its old token stops working). */
+    putAccount(account: ApiAccount): void {
+      const at = accounts.findIndex((a) => a.clientId === account.clientId);
+      if (at >= 0) accounts.splice(at, 1, account);
+      else accounts.push(account);
+    },
+
+    /** Remove a client's API account: its token answers 401 from now on. */
+    removeAccount(clientId: string): ApiAccount | undefined {
+      const at = accounts.findIndex((a) => a.clientId === clientId);
+      return at >= 0 ? accounts.splice(at, 1)[0] : undefined;
     },
 
     // ----- orders -----
@@ -1053,6 +1068,25 @@ export function createStore(options: StoreOptions) {
       notifications.push(notification);
       record({ kind: 'hook:notification', ...notification });
       return hook;
+    },
+
+    /** App uninstall or API-account deletion deletes the client's hooks (facts section c). */
+    deleteClientHooks(clientId: string): Hook[] {
+      const removed = [...hooks.values()].filter((h) => h.client_id === clientId);
+      for (const hook of removed) {
+        hooks.delete(hook.id);
+        changed('resource:deleted', 'hook', hook.id, hook);
+      }
+      return removed;
+    },
+
+    /** Raise an event for one client's hooks only (store/app/uninstalled goes to the uninstalled app); returns them. */
+    emitToClient(clientId: string, scope: string, data: WebhookData): Hook[] {
+      const payload = buildWebhookPayload({ scope, storeId: info.storeId, storeHash: info.hash, data, createdAtMs: clock.now() });
+      const targets = [...hooks.values()].filter((h) => h.is_active && h.client_id === clientId && hookMatches(h.scope, scope));
+      record({ kind: 'webhook:event', scope, hash: payload.hash, data, hooks: targets.map((h) => h.id) });
+      if (targets.length > 0) options.onWebhook(store, targets, payload);
+      return targets;
     },
 
     raiseDeliveryException(clientId: string, data: { id: number; error_code: number; message: string }): void {

@@ -7,6 +7,7 @@ import type { Simulator } from '../domain/simulator.ts';
 import { errorMiddleware, HttpError, messages } from './errors.ts';
 import { createApiPipeline } from './middleware.ts';
 import { createControlRouter } from './routes/control.ts';
+import { createOAuthRouter } from './routes/oauth.ts';
 import { createV2OrdersRouter } from './routes/v2-orders.ts';
 import { createV3CartsRouter } from './routes/v3-carts.ts';
 import { createV3CatalogRouter } from './routes/v3-catalog.ts';
@@ -29,6 +30,9 @@ export function createSimulatorApp(sim: Simulator): Express {
 
   // The control plane checks its token before it reads a body (the router parses after authorizing).
   app.use('/__sim', createControlRouter(sim, json, BODY_LIMIT_BYTES));
+
+  // login.bigcommerce.com's token exchange for single-click apps (path-based: any Host).
+  app.use(createOAuthRouter(sim));
 
   const api = express.Router({ mergeParams: true });
   api.use(createApiPipeline(sim));

@@ -6,11 +6,13 @@
  * client sends can crash the server.
  */
 import type { ErrorRequestHandler, Request, Response } from 'express';
+import { OAuthError } from '../domain/apps.ts';
 import { DomainError, type DomainErrorKind } from '../domain/errors.ts';
 
 export const V3_ERROR_TYPE = '/api-docs/getting-started/api-status-codes';
 
-export type ApiVersion = 'v2' | 'v3' | 'control';
+/** `oauth`: login.bigcommerce.com's token endpoint, which answers RFC 6749 `{error, error_description}`. */
+export type ApiVersion = 'v2' | 'v3' | 'control' | 'oauth';
 
 export class HttpError extends Error {
   constructor(
@@ -39,6 +41,7 @@ export const messages = {
 export function versionOf(req: Request): ApiVersion {
   const path = req.originalUrl ?? req.url;
   if (path.startsWith('/__sim')) return 'control';
+  if (path.startsWith('/oauth2/')) return 'oauth';
   return /\/v2\//.test(path) || path.endsWith('/v2') ? 'v2' : 'v3';
 }
 
@@ -48,6 +51,10 @@ export function sendError(res: Response, version: ApiVersion, status: number, me
     const body: { status: number; message: string; details?: { invalid_reason: Record<string, string> } }[] = [{ status, message }];
     if (Object.keys(fields).length > 0) body[0]!.details = { invalid_reason: fields };
     res.status(status).json(body);
+    return;
+  }
+  if (version === 'oauth') {
+    res.status(status).json({ error: status === 401 ? 'invalid_client' : 'invalid_request', error_description: message });
     return;
   }
   if (version === 'control') {
@@ -89,6 +96,10 @@ export const errorMiddleware: ErrorRequestHandler = (error: unknown, req, res, _
   const version = versionOf(req);
   // The Inventory API answers its 422s as application/problem+json (inventory.v3.yml).
   const problem = (status: number) => status === 422 && /\/v3\/inventory\//.test(req.originalUrl);
+  if (error instanceof OAuthError) {
+    res.status(error.status).json({ error: error.code, error_description: error.message });
+    return;
+  }
   if (error instanceof HttpError) {
     for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
     sendError(res, version, error.status, error.message, error.fields, problem(error.status));

@@ -84,6 +84,11 @@ export function createApiPipeline(sim: Simulator): RequestHandler[] {
         quotaLeft: l.decision?.left ?? null,
         faults: l.faults,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
+        // Which listener it came in on: HTTPS is the platform's own address (an unchanged
+        // integration, through the harness's proxy or preload), HTTP the BIGCOMMERCE_API_URL given.
+        // The peer port lets the proxy, which knows its own sockets, claim the requests it carried.
+        via: (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+        peerPort: req.socket.remotePort ?? null,
       });
     });
     next();

@@ -8,7 +8,8 @@
  * The transport is injected (`deliver`), so this module never touches HTTP and its rules can be
  * unit-tested with a fake; all waiting goes through the virtual clock.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { EventBus } from '../events.ts';
 import { decideWebhookFaults, type FaultPlan, type WebhookFaultDecision } from '../faults.ts';
@@ -62,7 +63,8 @@ export interface WebhookEvents {
 
 /** What the dispatcher needs from the store's hook registry. */
 export interface HookDirectory {
-  get(store: string, hookId: number): Hook | undefined;
+  /** `scope`: the event to deliver, when asked for a delivery (a deleted hook may still take a farewell event). */
+  get(store: string, hookId: number, scope?: string): Hook | undefined;
   /** Deactivate (is_active false) and record why; returns the updated hook. */
   deactivate(store: string, hookId: number, reason: 'retries-exhausted' | 'inactivity'): Hook | undefined;
   /** Raise a `store/hook/deliveryException` event for the client's exception hook. */
@@ -136,6 +138,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const waiting = new Map<string, Fifo<Job>>();
   let scheduled = 0;
   let stopped = false;
+  const signers = new Map<string, Webhook>();
+  /** The library takes the key base64-encoded; the key itself is the client secret's bytes. */
+  const signerFor = (secret: string) => {
+    let signer = signers.get(secret);
+    if (!signer) signers.set(secret, (signer = new Webhook(Buffer.from(secret, 'utf8').toString('base64'))));
+    return signer;
+  };
 
   const schedule = (delayMs: number, job: Job) => {
     scheduled++;
@@ -151,7 +160,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   const start = async (job: Job): Promise<void> => {
     if (stopped) return;
-    const hook = hooks.get(job.store, job.hookId);
+    const hook = hooks.get(job.store, job.hookId, job.payload.scope);
     if (!hook || !hook.is_active) {
       bus.emit('webhook:dropped', { store: job.store, hookId: job.hookId, scope: job.payload.scope, hash: job.payload.hash, reason: hook ? 'hook-inactive' : 'hook-deleted' });
       return;
@@ -204,13 +213,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (job.faults.length > 0) headers['x-sim-fault'] = job.faults.join(',');
     const secret = hooks.signingSecret(job.store, hook.client_id);
     if (secret) {
-      // Standard Webhooks signing, as the platform's docs recommend since 2025-01 (header names
-      // follow the Standard Webhooks spec; the platform's exact names are not confirmed).
-      const timestamp = String(Math.floor(clock.now() / 1000));
-      const signature = createHmac('sha256', secret).update(`${job.id}.${timestamp}.${job.body}`).digest('base64');
+      // Standard Webhooks signing with the library the platform's docs point to, "keyed with the
+      // base64-encoded client_secret" (facts section c, since 2025-01). Header names follow the
+      // Standard Webhooks spec; the platform's exact names are not confirmed.
+      const at = new Date(Math.floor(clock.now() / 1000) * 1000);
       headers['webhook-id'] = job.id;
-      headers['webhook-timestamp'] = timestamp;
-      headers['webhook-signature'] = `v1,${signature}`;
+      headers['webhook-timestamp'] = String(at.getTime() / 1000);
+      headers['webhook-signature'] = signerFor(secret).sign(job.id, at, job.body);
     }
     // An unreachable receiver (fault) fails like a refused connection, without a request.
     const plan = options.faults().webhooks;

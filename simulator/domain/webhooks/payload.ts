@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 
 export interface WebhookData {
   type: string;
-  id: number | string;
+  /** Absent on store-level events: `store/app/uninstalled` carries only `{type: "store"}` (webhooks.v3.yml). */
+  id?: number | string;
   [extra: string]: unknown;
 }
 

@@ -12,6 +12,7 @@ import type { Simulator } from '../../domain/simulator.ts';
 import type { Store } from '../../domain/store.ts';
 import { HttpError } from '../errors.ts';
 import { handle } from '../middleware.ts';
+import { createControlAppsRouter } from './control-apps.ts';
 import { parseBody, parseQuery } from '../validation.ts';
 
 /**
@@ -93,6 +94,7 @@ export function createControlRouter(sim: Simulator, json: RequestHandler, bodyLi
   };
   router.use(authorize);
   router.use(json);
+  router.use(createControlAppsRouter(sim));
 
   const storeOf = (hash: string | undefined): Store => {
     const store = hash ? sim.store(hash) : undefined;
@@ -108,7 +110,9 @@ export function createControlRouter(sim: Simulator, json: RequestHandler, bodyLi
           hash: s.info.hash,
           storeId: s.info.storeId,
           plan: s.info.plan,
-          accounts: s.accounts.map((a) => ({ name: a.name, clientId: a.clientId, accessToken: a.accessToken, scopes: a.scopes })),
+          // The default account's secret, as in the ready line: verifies --sign signatures and app JWTs.
+          clientSecret: sim.clientSecret(s.accounts[0]!.clientId),
+          accounts: s.accounts.map((a) => ({ name: a.name, clientId: a.clientId, accessToken: a.accessToken, clientSecret: sim.clientSecret(a.clientId), scopes: a.scopes })),
           orders: s.orders.size,
           products: s.products.size,
           customers: s.customers.size,

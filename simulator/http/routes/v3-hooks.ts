@@ -6,29 +6,20 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { destinationProblem } from '../../domain/destinations.ts';
 import type { Simulator } from '../../domain/simulator.ts';
 import { HttpError } from '../errors.ts';
 import { handle, locals } from '../middleware.ts';
 import { paginate } from '../pagination.ts';
 import { idParam, parseBody, parseQuery } from '../validation.ts';
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 function destinationSchema(strict: boolean) {
   return z
     .string()
     .min(1, 'error.path.missing.')
     .superRefine((value, ctx) => {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be an absolute URL' });
-        return;
-      }
-      const httpsOn443 = url.protocol === 'https:' && (url.port === '' || url.port === '443');
-      if (strict && !httpsOn443) ctx.addIssue({ code: 'custom', message: 'must be https on port 443' });
-      if (!strict && !httpsOn443 && !LOOPBACK.has(url.hostname)) ctx.addIssue({ code: 'custom', message: 'must be https on port 443 (plain http is accepted only for loopback receivers)' });
+      const problem = destinationProblem(value, strict);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 }
 
