@@ -22,6 +22,8 @@ export interface SimTarget {
   /** X-Auth-Token of the store's full-access account. */
   token: string;
   controlToken: string;
+  /** The HTTPS listener of a simulator started with --tls. */
+  httpsUrl?: string;
   /** Server process id (this process for in-process). */
   pid: number;
   close(): Promise<void>;
@@ -66,7 +68,7 @@ export async function spawnSim(args: string[], options: { cpuProfDir?: string; t
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ url: string; controlToken: string; stores: { hash: string; accessToken: string }[] }>((resolve, reject) => {
+  const ready = await new Promise<{ url: string; httpsUrl?: string; controlToken: string; stores: { hash: string; accessToken: string }[] }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('Failed to start the simulator child: no ready line within the timeout.')), options.timeoutMs ?? 30_000);
     child.once('exit', (code, signal) => reject(new Error(`The simulator child exited before its ready line (code ${code}, signal ${signal}).`)));
     lines.once('line', (line) => {
@@ -85,6 +87,7 @@ export async function spawnSim(args: string[], options: { cpuProfDir?: string; t
   return {
     child,
     url: ready.url,
+    ...(ready.httpsUrl ? { httpsUrl: ready.httpsUrl } : {}),
     hash: ready.stores[0]!.hash,
     token: ready.stores[0]!.accessToken,
     controlToken: ready.controlToken,

@@ -3,7 +3,7 @@
  * a table on stdout and the figures in bench/results/latest.json (plus a timestamped copy).
  *
  *   npm run bench                          # everything, about 5 minutes
- *   npm run bench -- --only=http,memory    # a subset of: http-inprocess, http-child, http (both),
+ *   npm run bench -- --only=http,memory    # a subset of: http-inprocess, http-child, https-child, http (all three),
  *                                          # webhooks, webhooks-sustained, memory, load-runner, engine
  *   npm run bench -- --profile             # also CPU-profile the server child (bench/results/profiles/)
  *
@@ -29,6 +29,8 @@ interface BenchSpec {
 const SPECS: BenchSpec[] = [
   { id: 'http-inprocess', group: 'http', file: 'http-orders.ts', args: ['inprocess'], nodeArgs: [], timeoutS: 75, profiles: false },
   { id: 'http-child', group: 'http', file: 'http-orders.ts', args: ['child'], nodeArgs: [], timeoutS: 75, profiles: true },
+  // The same read over HTTPS (`sim --tls`, as https://api.bigcommerce.com): what TLS costs.
+  { id: 'https-child', group: 'http', file: 'http-orders.ts', args: ['https'], nodeArgs: [], timeoutS: 75, profiles: true },
   { id: 'webhooks', group: 'webhooks', file: 'webhooks.ts', args: [], nodeArgs: [], timeoutS: 90, profiles: true },
   // The same with three times the callbacks: shows whether the rate holds as the 2-minute
   // denylist window fills (it did not when this was written; see docs/benchmarks.md).
@@ -147,11 +149,12 @@ function rowFor(r: Record<string, any>): Row | Row[] {
   if (r.error) return { benchmark: r.name, result: `FAILED: ${r.error}`, target: '', status: 'ERROR', notes: '' };
   switch (r.name) {
     case 'http-orders-inprocess':
-    case 'http-orders-child': {
+    case 'http-orders-child':
+    case 'http-orders-https': {
       const bad = r.non2xx + r.errors + r.timeouts;
-      const cpu = r.mode === 'child' ? `server ${fmt(r.cpu?.server, 2)} cores, autocannon ${fmt(r.cpu?.loadGenerator, 2)}` : `server+autocannon ${fmt(r.cpu?.serverAndLoadGenerator, 2)} cores`;
+      const cpu = r.mode !== 'inprocess' ? `server ${fmt(r.cpu?.server, 2)} cores, autocannon ${fmt(r.cpu?.loadGenerator, 2)}` : `server+autocannon ${fmt(r.cpu?.serverAndLoadGenerator, 2)} cores`;
       return {
-        benchmark: r.mode === 'child' ? 'GET /v2/orders/{id}, server in own process' : 'GET /v2/orders/{id}, server in-process',
+        benchmark: r.mode === 'https' ? 'GET /v2/orders/{id} over HTTPS, server in own process' : r.mode === 'child' ? 'GET /v2/orders/{id}, server in own process' : 'GET /v2/orders/{id}, server in-process',
         result: `${fmt(r.rps)} req/s, p50 ${fmt(r.latencyMs.p50)} ms, p99 ${fmt(r.latencyMs.p99)} ms`,
         target: `>= ${fmt(r.target)} req/s`,
         status: bad > 0 ? 'ERRORS' : r.rps >= r.target ? 'MET' : 'MISSED',

@@ -5,12 +5,17 @@ import { createServer, type Server } from 'node:http';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../domain/simulator.ts';
 import { createSimulatorApp } from './app.ts';
 import { createUndiciDeliver } from './deliver.ts';
+import { startHttpsFront, type HttpsFront, type HttpsFrontOptions } from './https-front.ts';
 import { listen } from './listen.ts';
+import { createUndiciVisitApp } from './visit-app.ts';
 
 export interface RunningSimulator {
   url: string;
   sim: Simulator;
   server: Server;
+  /** `https://HOST:PORT` when started with `tls`: the same app for the platform's host names. */
+  httpsUrl?: string;
+  https?: HttpsFront;
   close(): Promise<void>;
 }
 
@@ -18,25 +23,41 @@ export interface StartOptions extends Omit<SimulatorOptions, 'deliver'> {
   port?: number;
   host?: string;
   deliver?: SimulatorOptions['deliver'];
+  /** Also serve HTTPS (same app, same host) with this certificate; see https-front.ts. */
+  tls?: Omit<HttpsFrontOptions, 'host'>;
 }
 
 export async function startSimulator(options: StartOptions = {}): Promise<RunningSimulator> {
   const undiciDeliver = options.deliver ? undefined : createUndiciDeliver();
-  const sim = createSimulator({ ...options, deliver: options.deliver ?? undiciDeliver! });
+  const undiciVisitApp = options.visitApp ? undefined : createUndiciVisitApp();
+  const sim = createSimulator({ ...options, deliver: options.deliver ?? undiciDeliver!, visitApp: options.visitApp ?? undiciVisitApp! });
   const app = createSimulatorApp(sim);
   const server = createServer({ keepAliveTimeout: 30_000 }, app);
   const url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  let https: HttpsFront | undefined;
+  try {
+    if (options.tls) https = await startHttpsFront(app, { ...options.tls, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    sim.close();
+    server.close();
+    await undiciDeliver?.close();
+    await undiciVisitApp?.close();
+    throw error;
+  }
   let closing: Promise<void> | undefined;
   return {
     url,
     sim,
     server,
+    ...(https ? { httpsUrl: https.url, https } : {}),
     close() {
       closing ??= (async () => {
         sim.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await https?.close();
         await undiciDeliver?.close();
+        await undiciVisitApp?.close();
       })();
       return closing;
     },

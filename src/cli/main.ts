@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<Register>> = {
   dlq: async () => (await import('./commands/dlq.ts')).registerDlq,
   uat: async () => (await import('./commands/uat.ts')).registerUat,
   tco: async () => (await import('./commands/tco.ts')).registerTco,
+  run: async () => (await import('./commands/run.ts')).registerRun,
 };
 
 /** The version in package.json, read when asked for: the CLI runs from source, with no build step to stamp it. */

@@ -122,6 +122,12 @@ export interface UatOptions {
   products: number;
   customers: number;
   pastOrders: number;
+  /**
+   * Route a command integration to the simulator as the platform (HTTPS_PROXY, the run's CA, the
+   * Node preload; src/intercept/), so one that hard-codes https://api.bigcommerce.com runs
+   * unchanged. Default true for commands (`--no-intercept` turns it off); the built-ins never need it.
+   */
+  intercept?: boolean;
 }
 
 export const DEFAULTS = {

@@ -43,6 +43,8 @@ import { createAlertSink, type AlertSink } from './alert-sink.ts';
 import { exportDeadLetters, referenceDeadLetterCommand } from './dead-letter-export.ts';
 import { DEFAULTS, parseDuration, type UatOptions } from './config.ts';
 import { resolveTimeScale } from './calibrate-time-scale.ts';
+import { prepareTls, SERVED_NAMES } from '../intercept/certificates.ts';
+import { describeRoutes, routeOf, startIntercept, type RouteCounts, type RunningIntercept } from '../intercept/start-intercept.ts';
 import { freePort, integrationLabel, IntegrationStartError, parseIntegration, startIntegration, type IntegrationSpec, type RunningIntegration } from './integration-process.ts';
 import { loadFacts, runLoad, type LoadRunResult } from './load-process.ts';
 import { createProgressPrinter, type Phase, type ProgressSink, type ProgressState } from './progress.ts';
@@ -225,6 +227,12 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   let sim: RunningSimulator | undefined;
   let mocks: RunningMocks | undefined;
   let sink: AlertSink | undefined;
+  // A command integration is routed to the simulator as the platform unless --no-intercept
+  // (issue 12; docs/decisions/0011-intercepting-unchanged-integrations.md).
+  const intercepting = prepared.integration.kind === 'command' && options.intercept !== false;
+  let intercept: RunningIntercept | undefined;
+  let caFile: string | undefined;
+  const routes: RouteCounts = { proxy: 0, preload: 0, direct: 0 };
   let integration: RunningIntegration | undefined;
   let load: LoadRunResult | undefined;
   let loadStartedAt: number | undefined;
@@ -257,6 +265,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     id,
     status,
     scenario: { name: prepared.scenario.name, path: relative(process.cwd(), prepared.scenario.path) || prepared.scenario.path, acceptance: prepared.acceptance ?? null },
+    intercept: intercepting ? { caFile: caFile ?? null, proxy: intercept?.proxy.url ?? null, simulatorHttps: sim?.httpsUrl ?? null, requests: routes, ...(intercept ? { proxyStats: intercept.proxy.stats() } : {}) } : null,
     integration: { label, command: integration?.command ?? null, readyBy: integration?.readyBy ?? null, ready: integration?.ready ?? null, exit: integrationExit ?? null, died: integrationDiedAt !== undefined ? { at: iso(integrationDiedAt), text: integrationDiedText ?? 'exited' } : null },
     harness: harnessLag ? { eventLoopLagP99Ms: harnessLag.p99Ms, eventLoopLagMaxMs: harnessLag.maxMs, eventLoopLagMeanMs: harnessLag.meanMs, measured: 'load and drain' } : null,
     options: { ...options, config: options.config ?? null, timeScale: scale, timeScaleCalibration: undefined },
@@ -276,6 +285,8 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     log(`UAT ${prepared.scenario.name} against ${label}: run directory ${relative(process.cwd(), runDir) || runDir}`);
     // ---- the world: simulator and mocks on one clock, and the alert sink ----
     const ledger = tappedLedger(createLedger({ path: join(runDir, 'ledger.jsonl') }), (e) => {
+      // Which way it came, decided now, while the proxy's socket that carried it is still open.
+      if (e.kind === 'api:request') routes[routeOf(e, intercept?.proxy)]++;
       if (e.kind === 'resource:created' && e.resource === 'order') {
         state.ordersPlaced++;
         placedIds.push(String(e.id));
@@ -288,7 +299,9 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
       else if (e.kind === 'webhook:attempt' && e.outcome !== 'delivered' && e.outcome !== 'denylisted') state.webhookFailures++;
       else if (e.kind === 'hook:deactivated') state.hooksDeactivated++;
     });
-    sim = await stage.startSimulator({ port: 0, host: '127.0.0.1', plan: options.plan, ...(options.quota !== undefined ? { quota: options.quota } : {}), seed: options.seed, clock, ledger, products: options.products, customers: options.customers, pastOrders: options.pastOrders });
+    const tls = intercepting ? await prepareTls({ dir: join(runDir, 'tls') }) : undefined;
+    caFile = tls?.ca.certFile;
+    sim = await stage.startSimulator({ ...(tls ? { tls: { cert: tls.server.certPem, key: tls.server.keyPem, serverNames: SERVED_NAMES, onRefused: (r: { reason: string }) => note(r.reason) } } : {}), port: 0, host: '127.0.0.1', plan: options.plan, ...(options.quota !== undefined ? { quota: options.quota } : {}), seed: options.seed, clock, ledger, products: options.products, customers: options.customers, pastOrders: options.pastOrders });
     store = [...sim.sim.stores.values()][0]!;
     mocks = await stage.startMocks({
       port: 0,
@@ -301,6 +314,9 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
       onPublished: (p) => catalog.published(p),
     });
     sink = await stage.startAlertSink({ clock, file: join(runDir, 'alerts.jsonl') });
+    if (tls && sim.httpsUrl) {
+      intercept = await startIntercept({ simulatorUrl: sim.url, simulatorHttpsUrl: sim.httpsUrl, caFile: tls.ca.certFile, harnessUrls: [mocks.url, sink.url], log: note, ...(process.env.NODE_OPTIONS ? { nodeOptions: process.env.NODE_OPTIONS } : {}) });
+    }
     erpLookup = (key) => mocks!.systems.erp.getSalesOrder(key);
     sink.onAlert((line) => {
       // Only dead letters of the order-to-ERP flow account for an order not in the ERP.
@@ -328,6 +344,8 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
       TIME_SCALE: String(scale),
       // The reference engine keeps its state in SQLite; a fresh file per run, inside the run.
       ...(prepared.integration.kind === 'reference' ? { ENGINE_DB: join(runDir, 'engine.sqlite') } : {}),
+      // Proxy, CA and preload variables; the config file's integrationEnv can still override them.
+      ...(intercept?.env ?? {}),
       ...(options.config?.integrationEnv ?? {}),
     };
     try {
@@ -419,6 +437,8 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
         notes.push(exported.error ? `Could not read the integration's dead-letter queue: ${exported.error}.` : `Read ${exported.count} entr${exported.count === 1 ? 'y' : 'ies'} from the integration's dead-letter queue after it stopped (${command}).`);
       }
     }
+    if (intercept) notes.push(describeRoutes(routes, intercept.proxy.stats()));
+    await intercept?.close();
     await sim?.close();
     await mocks?.close();
     await sink?.close();

@@ -33,7 +33,8 @@ describe('bc-harness sim', () => {
     expect(ready).toEqual({
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       controlToken: expect.any(String),
-      stores: [{ hash: expect.any(String), plan: 'standard', accessToken: expect.any(String), clientId: expect.any(String) }],
+      stores: [{ hash: expect.any(String), plan: 'standard', accessToken: expect.any(String), clientId: expect.any(String), clientSecret: expect.any(String) }],
+      apps: [],
     });
     const [store] = ready.stores;
     const res = await request(`${ready.url}/stores/${store.hash}/v3/catalog/products?limit=1`, { headers: { 'x-auth-token': store.accessToken } });
@@ -66,8 +67,19 @@ describe('bc-harness sim', () => {
   });
 
   it('gives the same tokens and store for the same seed with --fixed-tokens', async () => {
-    const [a, b] = await twice(['sim', '--json', '--seed', '11', '--fixed-tokens']);
+    const [a, b] = await twice(['sim', '--json', '--seed', '11', '--fixed-tokens', '--app-url', 'http://127.0.0.1:9/app', '--app-scopes', 'store_v2_orders store_v2_products_read_only']);
     expect({ ...b, url: undefined }).toEqual({ ...a, url: undefined });
+    expect(a.apps).toEqual([
+      {
+        name: 'app',
+        clientId: expect.any(String),
+        clientSecret: expect.any(String),
+        accountUuid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/),
+        callbacks: { auth: 'http://127.0.0.1:9/app/auth', load: 'http://127.0.0.1:9/app/load', uninstall: 'http://127.0.0.1:9/app/uninstall', removeUser: 'http://127.0.0.1:9/app/remove_user' },
+        scopes: ['store_v2_orders', 'store_v2_products_read_only'],
+      },
+    ]);
+    expect(a.stores[0].clientSecret).not.toBe(a.apps[0].clientSecret);
   });
 
   it('gives the mocks a random control token, or the same one for the same seed with --fixed-tokens', async () => {
@@ -83,6 +95,8 @@ describe('bc-harness sim', () => {
     [['sim', '--time-scale', '-5'], /--time-scale must be a number/],
     [['sim', '--host', '0.0.0.0'], /not loopback/],
     [['nope'], /unknown command/],
+    [['sim', '--app-url', 'http://example.com/app'], /--app-url must be https on port 443/],
+    [['sim', '--app-url', 'http://127.0.0.1:9', '--app-scopes', 'store_v2_orders,Bad-Scope'], /--app-scopes: "Bad-Scope" is not an OAuth scope/],
   ])('rejects %j with exit code 2 and a message naming the flag', async (args, message) => {
     const c = run(args);
     expect(await c.exit).toBe(2);

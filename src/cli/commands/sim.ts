@@ -2,10 +2,15 @@
  * `bc-harness sim`: run the simulator until SIGINT/SIGTERM. With `--json`, print exactly one
  * ready line on stdout (DESIGN.md section 8) and nothing else there.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { destinationProblem } from '../../../simulator/domain/destinations.ts';
 import { planNames, type PlanName } from '../../../simulator/domain/plans.ts';
+import { FULL_SCOPES } from '../../../simulator/domain/store.ts';
 import { startSimulator, type RunningSimulator } from '../../../simulator/http/server.ts';
+import { CertificateError, prepareTls, SERVED_NAMES } from '../../intercept/certificates.ts';
 import { UsageError } from '../exit-codes.ts';
 import { intOption, numberOption } from '../options.ts';
 
@@ -25,18 +30,33 @@ export interface SimFlags {
   strictDestinations?: boolean;
   sign?: boolean;
   fixedTokens?: boolean;
+  appUrl?: string;
+  appScopes?: string;
+  tls?: boolean;
+  httpsPort?: number;
+  ca?: string;
 }
+
+/** The CA file of a simulator started with --tls (for its ready line). */
+const caFiles = new WeakMap<RunningSimulator, string>();
 
 export function readyLine(running: RunningSimulator) {
   return {
     url: running.url,
+    // With --tls: the same API over HTTPS for api.bigcommerce.com, login.bigcommerce.com and
+    // loopback, and the CA that signed its certificate (what NODE_EXTRA_CA_CERTS points to).
+    ...(running.httpsUrl ? { httpsUrl: running.httpsUrl, caFile: caFiles.get(running) ?? null } : {}),
     controlToken: running.sim.controlToken,
     stores: [...running.sim.stores.values()].map((s) => ({
       hash: s.info.hash,
       plan: s.info.plan,
       accessToken: s.accounts[0]!.accessToken,
       clientId: s.accounts[0]!.clientId,
+      // Verifies --sign webhook signatures (Standard Webhooks keyed with its base64).
+      clientSecret: running.sim.clientSecret(s.accounts[0]!.clientId),
     })),
+    // Single-click apps (--app-url): what the app's own configuration holds.
+    apps: running.sim.apps.list().map((a) => ({ name: a.name, clientId: a.clientId, clientSecret: a.clientSecret, accountUuid: a.accountUuid, callbacks: a.callbacks, scopes: a.scopes })),
   };
 }
 
@@ -46,7 +66,28 @@ export async function startFromFlags(flags: SimFlags): Promise<RunningSimulator>
   if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host) && !process.env.BC_HARNESS_ALLOW_NON_LOOPBACK) {
     throw new UsageError(`--host ${flags.host} is not loopback. The control plane must not be exposed; set BC_HARNESS_ALLOW_NON_LOOPBACK=1 if you really mean it.`);
   }
-  return startSimulator({
+  if (flags.appScopes !== undefined && flags.appUrl === undefined) throw new UsageError('--app-scopes needs --app-url: give the app\'s base URL (its /auth, /load and /uninstall callbacks).');
+  const appProblem = flags.appUrl !== undefined ? destinationProblem(flags.appUrl, flags.strictDestinations ?? false) : undefined;
+  if (appProblem) throw new UsageError(`--app-url ${appProblem}; got "${flags.appUrl}". Give the app's base URL, for example http://127.0.0.1:3000.`);
+  const appScopes = flags.appScopes !== undefined ? flags.appScopes.split(/[\s,]+/).filter(Boolean) : [...FULL_SCOPES];
+  const badScope = appScopes.find((s) => !/^[a-z0-9_]+$/.test(s));
+  if (badScope !== undefined) throw new UsageError(`--app-scopes: "${badScope}" is not an OAuth scope name such as store_v2_orders or store_v2_products_read_only.`);
+  if (flags.httpsPort !== undefined && !flags.tls && !flags.ca) throw new UsageError('--https-port needs --tls.');
+  let tls: Awaited<ReturnType<typeof prepareTls>> | undefined;
+  if (flags.tls || flags.ca) {
+    // A CA per run directory (reused when it is there), or the one given with --ca.
+    const dir = flags.runDir ? join(resolve(flags.runDir), 'tls') : join(mkdtempSync(join(tmpdir(), 'bc-harness-sim-')), 'tls');
+    try {
+      tls = await prepareTls({ dir, ...(flags.ca ? { ca: flags.ca } : {}) });
+    } catch (error) {
+      if (error instanceof CertificateError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  const running = await startSimulator({
+    ...(tls
+      ? { tls: { cert: tls.server.certPem, key: tls.server.keyPem, serverNames: SERVED_NAMES, port: flags.httpsPort ?? 0, onRefused: (r: { reason: string }) => process.stderr.write(`[sim] ${r.reason}\n`) } }
+      : {}),
     port: flags.port,
     host: flags.host,
     plan: flags.plan,
@@ -61,7 +102,10 @@ export async function startFromFlags(flags: SimFlags): Promise<RunningSimulator>
     strictDestinations: flags.strictDestinations ?? false,
     signWebhooks: flags.sign ?? false,
     deterministicTokens: flags.fixedTokens ?? false,
+    ...(flags.appUrl !== undefined ? { apps: [{ name: 'app', appUrl: flags.appUrl, scopes: appScopes }] } : {}),
   });
+  if (tls) caFiles.set(running, tls.ca.certFile);
+  return running;
 }
 
 export function printHuman(running: RunningSimulator, log: (line: string) => void): void {
@@ -74,6 +118,11 @@ export function printHuman(running: RunningSimulator, log: (line: string) => voi
     log(`  API base:      ${line.url}/stores/${s.hash}/v3   (and /v2)`);
     log(`  X-Auth-Token:  ${s.accessToken}`);
     log(`  try:           curl -s -H 'X-Auth-Token: ${s.accessToken}' ${line.url}/stores/${s.hash}/v2/orders?limit=2`);
+  }
+  if (line.httpsUrl) {
+    log('');
+    log(`HTTPS:           ${line.httpsUrl}, and https://api.bigcommerce.com through the proxy of \`bc-harness run\` (CA ${line.caFile})`);
+    log(`  try:           curl -s --cacert ${line.caFile} --connect-to api.bigcommerce.com:443:127.0.0.1:${new URL(line.httpsUrl).port} -H 'X-Auth-Token: ${line.stores[0]!.accessToken}' https://api.bigcommerce.com/stores/${line.stores[0]!.hash}/v2/orders?limit=2`);
   }
   log('');
   log(`Control plane:   ${line.url}/__sim   (Authorization: Bearer ${line.controlToken})`);
@@ -109,6 +158,11 @@ export function registerSim(program: Command, run: (action: () => Promise<number
     .option('--run-dir <dir>', 'write the ledger to <dir>/ledger.jsonl')
     .option('--strict-destinations', 'demand https on port 443 for webhook destinations, as the platform does')
     .option('--sign', 'sign webhook callbacks with Standard Webhooks headers')
+    .option('--app-url <url>', 'register a single-click app whose callbacks are <url>/auth, /load, /uninstall and /remove_user (install it through the control plane)')
+    .option('--app-scopes <list>', 'the app\'s OAuth scopes, space- or comma-separated (default: every full scope)')
+    .option('--tls', 'also serve HTTPS for api.bigcommerce.com, login.bigcommerce.com and loopback, with a CA made per run directory (<run-dir>/tls/ca.pem)')
+    .option('--https-port <n>', 'HTTPS port with --tls (0 = any free port)', intOption('--https-port', 0, 65_535))
+    .option('--ca <dir-or-files>', 'with --tls, sign with this CA: a directory holding ca.pem and ca-key.pem, one PEM file holding both, or CERT.pem,KEY.pem (implies --tls)')
     .option('--fixed-tokens', 'derive the tokens from --seed, the same every run (for tests; anyone who knows the seed knows them). Default: random tokens')
     .option('--json', 'print one JSON ready line on stdout and nothing else')
     .addHelpText(
@@ -119,7 +173,8 @@ Examples:
   $ bc-harness sim --json --port 0 --time-scale 60  # for scripts: one ready line, a minute per second
   $ bc-harness sim --plan enterprise --quota 900    # Enterprise with a configured quota
   $ bc-harness sim --stores 3 --seed 42 --run-dir runs/demo
-  $ bc-harness sim --json --seed 7 --fixed-tokens   # the same tokens every run, for a test fixture`,
+  $ bc-harness sim --json --seed 7 --fixed-tokens   # the same tokens every run, for a test fixture
+  $ bc-harness sim --json --tls --run-dir runs/demo > runs/demo/sim.json   # also HTTPS as api.bigcommerce.com (see bc-harness run)`,
     )
     .action((flags: SimFlags) =>
       run(async () => {

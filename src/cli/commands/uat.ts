@@ -41,6 +41,8 @@ export interface UatFlags {
   customers: number;
   pastOrders: number;
   progress: boolean;
+  /** `--no-intercept` sets false. */
+  intercept?: boolean;
 }
 
 export function optionsFrom(flags: UatFlags): UatOptions {
@@ -102,6 +104,7 @@ export function optionsFrom(flags: UatFlags): UatOptions {
     products: flags.products,
     customers: flags.customers,
     pastOrders: flags.pastOrders,
+    ...(flags.intercept === false ? { intercept: false } : {}),
   };
 }
 
@@ -150,6 +153,7 @@ export function registerUat(program: Command, run: (action: () => Promise<number
     .option('--verify <dir>', 'verify a finished run directory again and re-render its reports (nothing is started)')
     .option('--json', 'print one JSON line on stdout at the end (progress goes to stderr)')
     .option('--no-progress', 'no progress output')
+    .option('--no-intercept', 'do not route a command integration to the simulator as https://api.bigcommerce.com (HTTPS_PROXY, CA, Node preload); it gets only BIGCOMMERCE_API_URL')
     .addHelpText(
       'after',
       `
