@@ -9,7 +9,7 @@
  * A CA is made once per directory (`<runDir>/tls/ca.pem`, its key `ca-key.pem` 0600 in a 0700
  * folder) and reused when the directory already holds one, so a user can trust it once for a
  * run directory they keep; the server certificate is new on every start and lives in memory only.
- * See docs/decisions/0011-intercepting-unchanged-integrations.md.
+ * See docs/decisions/0012-intercepting-unchanged-integrations.md.
  */
 import { createPrivateKey, randomBytes, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';

@@ -228,11 +228,14 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   let mocks: RunningMocks | undefined;
   let sink: AlertSink | undefined;
   // A command integration is routed to the simulator as the platform unless --no-intercept
-  // (issue 12; docs/decisions/0011-intercepting-unchanged-integrations.md).
+  // (issue 12; docs/decisions/0012-intercepting-unchanged-integrations.md).
   const intercepting = prepared.integration.kind === 'command' && options.intercept !== false;
   let intercept: RunningIntercept | undefined;
   let caFile: string | undefined;
   const routes: RouteCounts = { proxy: 0, preload: 0, direct: 0 };
+  // TLS handshakes the simulator's HTTPS front refused or that failed (the integration did not
+  // trust the run's CA, or asked for a name it does not serve): a fidelity problem (fidelity.ts).
+  const tlsFailures = { handshakes: 0, names: [] as string[] };
   let integration: RunningIntegration | undefined;
   let load: LoadRunResult | undefined;
   let loadStartedAt: number | undefined;
@@ -265,7 +268,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     id,
     status,
     scenario: { name: prepared.scenario.name, path: relative(process.cwd(), prepared.scenario.path) || prepared.scenario.path, acceptance: prepared.acceptance ?? null },
-    intercept: intercepting ? { caFile: caFile ?? null, proxy: intercept?.proxy.url ?? null, simulatorHttps: sim?.httpsUrl ?? null, requests: routes, ...(intercept ? { proxyStats: intercept.proxy.stats() } : {}) } : null,
+    intercept: intercepting ? { caFile: caFile ?? null, proxy: intercept?.proxy.url ?? null, simulatorHttps: sim?.httpsUrl ?? null, requests: routes, tlsFailures, ...(intercept ? { proxyStats: intercept.proxy.stats() } : {}) } : null,
     integration: { label, command: integration?.command ?? null, readyBy: integration?.readyBy ?? null, ready: integration?.ready ?? null, exit: integrationExit ?? null, died: integrationDiedAt !== undefined ? { at: iso(integrationDiedAt), text: integrationDiedText ?? 'exited' } : null },
     harness: harnessLag ? { eventLoopLagP99Ms: harnessLag.p99Ms, eventLoopLagMaxMs: harnessLag.maxMs, eventLoopLagMeanMs: harnessLag.meanMs, measured: 'load and drain' } : null,
     options: { ...options, config: options.config ?? null, timeScale: scale, timeScaleCalibration: undefined },
@@ -301,7 +304,11 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     });
     const tls = intercepting ? await prepareTls({ dir: join(runDir, 'tls') }) : undefined;
     caFile = tls?.ca.certFile;
-    sim = await stage.startSimulator({ ...(tls ? { tls: { cert: tls.server.certPem, key: tls.server.keyPem, serverNames: SERVED_NAMES, onRefused: (r: { reason: string }) => note(r.reason) } } : {}), port: 0, host: '127.0.0.1', plan: options.plan, ...(options.quota !== undefined ? { quota: options.quota } : {}), seed: options.seed, clock, ledger, products: options.products, customers: options.customers, pastOrders: options.pastOrders });
+    sim = await stage.startSimulator({ ...(tls ? { tls: { cert: tls.server.certPem, key: tls.server.keyPem, serverNames: SERVED_NAMES, onRefused: (r: { serverName: string | undefined; reason: string }) => {
+      tlsFailures.handshakes++;
+      if (r.serverName && !tlsFailures.names.includes(r.serverName) && tlsFailures.names.length < 20) tlsFailures.names.push(r.serverName);
+      note(r.reason);
+    } } } : {}), port: 0, host: '127.0.0.1', plan: options.plan, ...(options.quota !== undefined ? { quota: options.quota } : {}), seed: options.seed, clock, ledger, products: options.products, customers: options.customers, pastOrders: options.pastOrders });
     store = [...sim.sim.stores.values()][0]!;
     mocks = await stage.startMocks({
       port: 0,

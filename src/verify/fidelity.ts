@@ -7,7 +7,7 @@
  * verdict wins"), with what to change.
  */
 
-export type FidelityProblemKind = 'load-threshold' | 'dropped-arrivals' | 'load-short' | 'receiver-latency' | 'harness-lag' | 'rate-limit-precision' | 'drain-cut-short' | 'lost-under-compression' | 'unreadable-input';
+export type FidelityProblemKind = 'load-threshold' | 'dropped-arrivals' | 'load-short' | 'receiver-latency' | 'harness-lag' | 'rate-limit-precision' | 'drain-cut-short' | 'lost-under-compression' | 'unreadable-input' | 'interception-failed';
 
 export interface FidelityProblem {
   kind: FidelityProblemKind;
@@ -50,6 +50,13 @@ export interface FidelityInput {
   judges429s?: boolean;
   /** The drain stopped on a real-time cap that shortened its simulated wait, with records outstanding. */
   drainCutShort?: { waitedSimMs: number; configuredSimMs: number; outstanding: number };
+  /**
+   * TLS handshakes with the simulator's HTTPS front that failed while the harness routed an
+   * unchanged integration to it: the integration did not trust the run's CA (it pins a
+   * certificate or ships its own bundle) or asked for a platform name the harness does not serve.
+   * Its requests never reached the simulator, so whatever it failed to sync says nothing about it.
+   */
+  interceptFailures?: { handshakes: number; names: string[] };
 }
 
 /** A tenth of the quota window: the share of it that the harness may take without changing what is judged. */
@@ -110,6 +117,15 @@ export function judgeFidelity(input: FidelityInput): FidelityProblem[] {
       kind: 'drain-cut-short',
       text: `The drain stopped after ${(d.waitedSimMs / 60_000).toFixed(1)} simulated minutes instead of the configured ${(d.configuredSimMs / 60_000).toFixed(1)} (the harness caps its real-time wait at this scale) with ${d.outstanding} record(s) outstanding: the integration was not given its full time (a periodic sweep, say) to deliver them.`,
       fix: `Give it a drain the cap covers at this scale (--drain-quiet or --drain-deadline of at most ${Math.max(1, Math.floor(d.waitedSimMs / 60_000))}m), or a higher --time-scale if the run stays faithful.`,
+    });
+  }
+  if (input.interceptFailures && input.interceptFailures.handshakes > 0) {
+    const f = input.interceptFailures;
+    const names = f.names.length > 0 ? ` (asked for ${f.names.join(', ')})` : '';
+    problems.push({
+      kind: 'interception-failed',
+      text: `${f.handshakes} TLS handshake(s) between the integration and the simulator failed${names}: the integration did not accept the harness's stand-in for the platform (it pins a certificate, ships its own CA bundle, or calls a platform host the harness does not serve), so some of its requests never reached the simulator.`,
+      fix: "Give the integration the run's CA (its config for a CA bundle, or NODE_EXTRA_CA_CERTS / SSL_CERT_FILE / REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE), or run it with --no-intercept and give it BIGCOMMERCE_API_URL. integration.log and run.json's intercept.tlsFailures show each failure.",
     });
   }
   if (input.malformedLines > 0) {

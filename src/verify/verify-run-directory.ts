@@ -82,6 +82,11 @@ export const runRecordSchema = z.looseObject({
   load: z.looseObject({ exitCode: z.number(), runner: z.string().nullable() }).nullable(),
   /** The orchestrator's own event-loop lag during load and drain (real ms). */
   harness: z.looseObject({ eventLoopLagP99Ms: z.number(), eventLoopLagMaxMs: z.number() }).nullable().optional(),
+  /** How an unchanged integration was routed to the simulator (src/intercept); null when it was not. */
+  intercept: z
+    .looseObject({ tlsFailures: z.object({ handshakes: z.number(), names: z.array(z.string()) }).optional() })
+    .nullable()
+    .optional(),
   realStartedAt: z.string(),
   realSeconds: z.number().optional(),
   /** How the time scale was chosen; with `--time-scale auto`, the calibration (src/uat/calibrate-time-scale.ts). Informative: a record it cannot read is ignored. */
@@ -195,6 +200,7 @@ export async function verifyRunDirectory(runDir: string, options: { specs?: Comp
       ...(run.harness ? { harnessLagP99RealMs: run.harness.eventLoopLagP99Ms } : {}),
       drainReason: run.drain.reason,
       ...(run.drain.drainRealMs !== undefined ? { drainRealMs: run.drain.drainRealMs } : {}),
+      ...(run.intercept?.tlsFailures && run.intercept.tlsFailures.handshakes > 0 ? { interceptFailures: run.intercept.tlsFailures } : {}),
       ...(run.drain.cutShort && (run.drain.outstanding ?? 0) > 0 ? { drainCutShort: { ...run.drain.cutShort, outstanding: run.drain.outstanding ?? 0 } } : {}),
       ...(run.load
         ? {

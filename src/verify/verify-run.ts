@@ -61,6 +61,8 @@ export interface RunFacts {
   drainCutShort?: FidelityInput['drainCutShort'];
   /** The real time the drain's ending wait lasted (quiet: without progress; deadline: since the load). */
   drainRealMs?: number;
+  /** Failed TLS handshakes while the integration was routed to the simulator (fidelity.ts). */
+  interceptFailures?: FidelityInput['interceptFailures'];
 }
 
 export interface Fidelity {
@@ -259,6 +261,7 @@ export function verifyRun(input: VerifyRunInput): Verification {
     ...(input.run?.load ? { load: input.run.load } : {}),
     malformedLines: input.ledger.malformed + input.journals.malformed + (input.published?.malformed ?? 0),
     ...(input.run?.drainCutShort ? { drainCutShort: input.run.drainCutShort } : {}),
+    ...(input.run?.interceptFailures ? { interceptFailures: input.run.interceptFailures } : {}),
   });
   // The drain's ending wait (quiet: "nothing reached a target for a while"; deadline: "long enough
   // after the load") is measured in real time. It shows the integration had its full time only

@@ -16,10 +16,10 @@ afterAll(cleanupTempDirs);
 
 const VENDOR_APP = 'node test/intercept/fixtures/hardcoded-vendor-app.cjs';
 
-function options(out: string, intercept?: false) {
+function options(out: string, intercept?: false, integration = VENDOR_APP) {
   const flags: UatFlags = {
     scenario: 'doorbuster',
-    integration: VENDOR_APP,
+    integration,
     plan: 'standard',
     timeScale: 30,
     volumeScale: 0.05,
@@ -56,6 +56,7 @@ describe('uat with a command integration that hard-codes https://api.bigcommerce
     expect(run.intercept.requests.preload).toBeGreaterThanOrEqual(2);
     expect(run.intercept.requests.proxy).toBe(1);
     expect(run.intercept.requests.direct).toBe(0);
+    expect(run.intercept.tlsFailures).toEqual({ handshakes: 0, names: [] });
     expect(run.intercept.proxyStats.refused).toEqual({ 'telemetry.example.com:443': 1 });
     expect(log.join('\n')).toMatch(/refused CONNECT telemetry\.example\.com:443/);
     expect(run.notes.join('\n')).toMatch(/Management API requests by route: 1 through the harness's proxy .*, \d+ over HTTPS without it \(the Node preload\), 0 over HTTP/);
@@ -68,5 +69,16 @@ describe('uat with a command integration that hard-codes https://api.bigcommerce
     const line = firstLine(result.runDir!);
     expect(line.https).toMatch(/^error/);
     expect(run.intercept).toBeNull();
+  }, 120_000);
+
+  it('calls a run inconclusive, not failed, when the integration does not accept the harness as the platform (a pinned CA)', async () => {
+    const result = await runUat(options(join(tempDir(), 'run'), undefined, 'node test/intercept/fixtures/pinned-vendor-app.cjs'), { log: () => {}, stages: { runLoad: briefLoad, drain: noDrain } });
+    const run = JSON.parse(readFileSync(join(result.runDir!, 'run.json'), 'utf8'));
+    expect(firstLine(result.runDir!).https).toMatch(/^error/);
+    expect(run.intercept.tlsFailures.handshakes).toBeGreaterThanOrEqual(1);
+    expect(run.intercept.tlsFailures.names).toContain('api.bigcommerce.com');
+    expect(result.verdict).toBe('inconclusive');
+    const uat = JSON.parse(readFileSync(join(result.runDir!, 'report.json'), 'utf8'));
+    expect(JSON.stringify(uat)).toMatch(/interception-failed/);
   }, 120_000);
 });

@@ -4,7 +4,7 @@
  * integration: proxy variables to the harness's CONNECT proxy, the run's CA for every TLS stack
  * that reads one from the environment, and the Node preload, so a program that hard-codes
  * https://api.bigcommerce.com reaches the simulator unchanged. It exits with the program's exit
- * code. See docs/decisions/0011-intercepting-unchanged-integrations.md.
+ * code. See docs/decisions/0012-intercepting-unchanged-integrations.md.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
