@@ -138,7 +138,12 @@ function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
 function setAt(value: unknown, path: Path, next: unknown | typeof DELETE): unknown {
   const copy = structuredClone(value);
   let cursor = copy as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) cursor = cursor[key] as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) {
+    // An earlier change replaced a container on the way with a scalar: nothing left to change there.
+    if (typeof cursor !== 'object' || cursor === null) return copy;
+    cursor = cursor[key] as Record<string | number, unknown>;
+  }
+  if (typeof cursor !== 'object' || cursor === null) return copy;
   const last = path.at(-1)!;
   if (next === DELETE) {
     if (Array.isArray(cursor)) cursor.splice(Number(last), 1);
@@ -186,7 +191,7 @@ export function keepOnLoopback(value: unknown): unknown {
   return value;
 }
 
-const INVALID_JSON = [
+export const INVALID_JSON = [
   '{', '{"a":', '[1,2', 'nul', "{'a':1}", '\u0000', '\uFEFF{"a":1}', '{"a":1}garbage', '"unterminated', 'NaN', '1e999', '{"a":1,}', '{"a" 1}', ' ', '',
   '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":1}}}', '\uD800', '{"a":"\\uD800"}', '{"a":"\\u00"}',
 ];

@@ -23,6 +23,16 @@ export interface FuzzAnswer {
 
 export type SendResult = { ok: true; answer: FuzzAnswer } | { ok: false; error: string; timedOut: boolean };
 
+/** Node's default limit on a request's line and headers (--max-http-header-size, 16 KiB). */
+export const NODE_MAX_HEADER_BYTES = 16 * 1024;
+
+/** About how many bytes the request line and headers take on the wire. */
+export function headBytes(req: FuzzRequest): number {
+  let n = Buffer.byteLength(`${req.method} ${req.path} HTTP/1.1\r\n`);
+  for (const [k, v] of Object.entries(req.headers)) n += Buffer.byteLength(`${k}: ${v}\r\n`);
+  return n;
+}
+
 /** A body over this many characters is printed as its start and its length. */
 const PRINT_LIMIT = 300;
 

@@ -1,5 +1,6 @@
 /** Every surface by the name `--surface` takes. */
 import type { Surface, SurfaceName } from '../fuzz.ts';
+import { engineSurface } from './engine.ts';
 import { mocksSurface } from './mocks.ts';
 import { controlSurface, simulatorSurface } from './simulator.ts';
 
@@ -7,5 +8,5 @@ export const surfacesByName: Record<SurfaceName, Surface> = {
   simulator: simulatorSurface,
   control: controlSurface,
   mocks: mocksSurface,
-  engine: simulatorSurface,
+  engine: engineSurface,
 };

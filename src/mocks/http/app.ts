@@ -375,6 +375,17 @@ export function createMocksApp(options: MocksAppOptions): Express {
       res.status(413).json({ errors: [{ field: 'body', message: 'payload too large (limit 5 MB)' }] });
       return;
     }
+    // The body could not be decoded (a charset other than UTF-8, an unknown or broken
+    // Content-Encoding, a body cut short): the client's request, a 4xx as the simulator answers.
+    const status = (error as { status?: unknown } | undefined)?.status;
+    if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+      res.status(415).json({ errors: [{ field: 'body', message: `unsupported body encoding: ${e.message}; send UTF-8 JSON` }] });
+      return;
+    }
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ errors: [{ field: 'body', message: `the body could not be read: ${e.message ?? 'bad request'}` }] });
+      return;
+    }
     console.error(`[mocks] Failed to handle ${req.method} ${req.originalUrl}:`, error);
     res.status(500).json({ errors: [{ field: 'server', message: 'internal mock error: a bug in the harness, not in the integration' }] });
   };
