@@ -25,7 +25,7 @@ import { destinationProblem } from './destinations.ts';
 import { DomainError, unprocessable } from './errors.ts';
 import type { Ledger } from './ledger.ts';
 import type { Hook } from './model.ts';
-import type { Store } from './store.ts';
+import { FULL_SCOPES, type Store } from './store.ts';
 
 export interface AppCallbacks {
   auth: string;
@@ -252,9 +252,12 @@ export function createAppRegistry(options: AppRegistryOptions) {
         const problem = url ? destinationProblem(url, options.strictDestinations) : undefined;
         if (problem) fields[`${name}CallbackUrl`] = problem;
       }
-      const scopes = input.scopes ?? [];
+      // Like `sim --app-url` without --app-scopes: an app that names no scopes asks for every full
+      // one. An empty list is refused: the install would carry scope="" and no exchange could succeed.
+      const scopes = input.scopes ?? [...FULL_SCOPES];
       const badScope = scopes.find((s) => !SCOPE_NAME.test(s));
-      if (badScope !== undefined) fields.scopes = `"${badScope}" is not an OAuth scope name such as store_v2_orders or store_v2_products_read_only`;
+      if (scopes.length === 0) fields.scopes = 'is empty: list the OAuth scopes the app asks for (such as store_v2_orders), or leave scopes out for every full scope';
+      else if (badScope !== undefined) fields.scopes = `"${badScope}" is not an OAuth scope name such as store_v2_orders or store_v2_products_read_only`;
       if (input.clientId !== undefined && apps.has(input.clientId)) fields.clientId = `an app with client id ${input.clientId} is already registered`;
       const first = Object.entries(fields)[0];
       if (first) throw unprocessable(`Failed to register the app: ${first[0]} ${first[1]}.`, fields);

@@ -158,6 +158,13 @@ describe('the single-click app lifecycle', () => {
     const ok = await sim.control('POST', '/apps', { authCallbackUrl: 'https://app.example.com/auth', scopes: 'store_v2_orders store_v2_products_read_only' });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ callbacks: { auth: 'https://app.example.com/auth' }, scopes: ['store_v2_orders', 'store_v2_products_read_only'], installedOn: [] });
+    // No scopes named: every full scope, as `sim --app-url` without --app-scopes; an empty list cannot install.
+    const noScopes = await sim.control('POST', '/apps', { authCallbackUrl: 'https://app.example.com/auth2' });
+    expect(noScopes.status).toBe(201);
+    expect(noScopes.body.scopes).toContain('store_v2_orders');
+    const empty = await sim.control('POST', '/apps', { authCallbackUrl: 'https://app.example.com/auth3', scopes: [] });
+    expect(empty.status).toBe(422);
+    expect(empty.body.errors.scopes).toMatch(/is empty/);
   });
 });
 
