@@ -22,10 +22,14 @@ export interface SeededCatalog {
   options: ProductOptionDef[];
   customerGroups: CustomerGroup[];
   customers: V3Customer[];
+  /** Brand ids products may name (0, no brand, is always valid too). */
+  brandIds: number[];
 }
 
 export const DEFAULT_PRODUCTS = 200;
 export const DEFAULT_CUSTOMERS = 100;
+/** Seeded products belong to brands 1..12, or to none (0). */
+export const SEEDED_BRAND_COUNT = 12;
 
 export function createSeededFaker(seed: number): Faker {
   const faker = new Faker({ locale: [en, base] });
@@ -80,7 +84,7 @@ export function generateCatalog(options: SeedOptions): SeededCatalog {
       product_tax_code: '',
       calculated_price: price,
       categories: [f.number.int({ min: 18, max: 40 })],
-      brand_id: f.number.int({ min: 0, max: 12 }),
+      brand_id: f.number.int({ min: 0, max: SEEDED_BRAND_COUNT }),
       inventory_level: 0,
       inventory_warning_level: 5,
       inventory_tracking: digital ? 'none' : hasOptions ? 'variant' : 'product',
@@ -220,5 +224,5 @@ export function generateCatalog(options: SeedOptions): SeededCatalog {
     });
   }
 
-  return { products, variants, options: optionDefs, customerGroups: CUSTOMER_GROUPS.map((g) => ({ ...g })), customers };
+  return { products, variants, options: optionDefs, customerGroups: CUSTOMER_GROUPS.map((g) => ({ ...g })), customers, brandIds: Array.from({ length: SEEDED_BRAND_COUNT }, (_, i) => i + 1) };
 }

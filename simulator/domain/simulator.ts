@@ -13,6 +13,8 @@ import { planQuota, type PlanName } from './plans.ts';
 import { createQuota, type QuotaAnchor } from './quota.ts';
 import { createRandom, deriveSeed } from './random.ts';
 import { createStore, randomToken, type Store, tokenFor } from './store.ts';
+import { familyContext, resetFamilyState } from '../families/state.ts';
+import { FAMILIES } from '../families/registry.ts';
 import { createDispatcher, type Deliver, type Dispatcher, type WebhookEvents } from './webhooks/dispatcher.ts';
 import type { DenylistOptions } from './webhooks/denylist.ts';
 
@@ -63,6 +65,24 @@ export interface SimulatorOptions {
   appCallbackTimeoutMs?: number;
   /** Who gets `store/app/uninstalled` on an app uninstall (default: the uninstalling app's own hooks). */
   appUninstalledWebhook?: AppUninstalledWebhook;
+  /**
+   * Simulated ms a `PUT /v3/customers` takes, holding one of the 3 concurrent-update slots all the
+   * while (default `DEFAULT_CUSTOMER_UPDATE_MS`; 0 on a manual clock, where time moves only when
+   * told and a held request would wait for the next jump). Not documented by the platform.
+   */
+  customerUpdateMs?: number;
+}
+
+/** A platform write of a batch of customers takes a few hundred ms; its exact time is not documented. */
+export const DEFAULT_CUSTOMER_UPDATE_MS = 250;
+
+/** The processing time of `PUT /v3/customers`: the option, or the default for this clock. */
+export function customerUpdateMsFor(scale: number, option: number | undefined): number {
+  if (option !== undefined) {
+    if (!Number.isFinite(option) || option < 0) throw new RangeError(`Failed to start the simulator: customerUpdateMs ${option} is not a duration >= 0 (simulated ms).`);
+    return option;
+  }
+  return scale === 0 ? 0 : DEFAULT_CUSTOMER_UPDATE_MS;
 }
 
 export type SimulatorEvents = WebhookEvents;
@@ -78,6 +98,8 @@ export interface Simulator {
   seed: number;
   controlToken: string;
   strictDestinations: boolean;
+  /** Simulated ms a `PUT /v3/customers` holds its concurrency slot (see `customerUpdateMsFor`). */
+  customerUpdateMs: number;
   faults(): FaultPlan;
   setFaults(plan: FaultPlan): void;
   store(hash: string): Store | undefined;
@@ -95,6 +117,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const seed = options.seed ?? 1;
   const plan = options.plan ?? 'standard';
   const clock = options.clock ?? createVirtualClock({ scale: options.timeScale ?? 1, ...(options.start !== undefined ? { start: options.start } : {}) });
+  const customerUpdateMs = customerUpdateMsFor(clock.scale, options.customerUpdateMs);
   const ledger = options.ledger ?? createLedger(options.ledgerPath ? { path: options.ledgerPath } : {});
   const bus = createEventBus<SimulatorEvents>();
   let faults: FaultPlan = NO_FAULTS;
@@ -151,7 +174,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         name: 'read-only',
         clientId: `client_${hash}_ro`,
         accessToken: token(hash, storeSeed, 'read-only'),
-        scopes: ['store_cart_read_only', 'store_v2_orders_read_only', 'store_v2_products_read_only', 'store_v2_customers_read_only', 'store_v2_transactions_read_only', 'store_inventory_read_only', 'store_v2_information_read_only'],
+        scopes: ['store_cart_read_only', 'store_v2_orders_read_only', 'store_v2_products_read_only', 'store_v2_customers_read_only', 'store_v2_transactions_read_only', 'store_inventory_read_only', 'store_v2_information_read_only', 'store_channel_settings_read_only', 'store_sites_read_only'],
       },
     ];
     const store = createStore({
@@ -172,6 +195,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       ...(options.pastOrders !== undefined ? { pastOrders: options.pastOrders } : {}),
     });
     stores.set(hash, store);
+    // The declared families (simulator/families) seed their records as of now, lazily on first use.
+    resetFamilyState(store, clock.now());
+    store.setBrandLookup((id) => familyContext(store, { seed, clock, families: FAMILIES }).collection('brand').find(id) !== undefined);
   }
 
   const controlToken = options.controlToken ?? token('control', seed, 'control-plane');
@@ -199,6 +225,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     seed,
     controlToken,
     strictDestinations: options.strictDestinations ?? false,
+    customerUpdateMs,
     faults: () => faults,
     setFaults(plan) {
       faults = faultPlanSchema.parse(plan);
@@ -214,6 +241,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       for (const s of stores.values()) {
         s.quota.setOtherAppsShare(0);
         s.reset();
+        resetFamilyState(s, clock.now());
       }
     },
     close() {

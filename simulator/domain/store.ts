@@ -33,6 +33,7 @@ import { statusById } from './order-statuses.ts';
 import type { PlanName } from './plans.ts';
 import type { Quota } from './quota.ts';
 import { createSeededFaker, generateCatalog } from './seed.ts';
+import { createSlots } from './slots.ts';
 import { buildWebhookPayload, type WebhookData } from './webhooks/payload.ts';
 import { redactHook } from './redact.ts';
 
@@ -47,7 +48,13 @@ export const FULL_SCOPES = [
   'store_v2_content',
   'store_v2_marketing',
   'store_cart',
+  // Channels and sites (channels.v3.yml, sites.v3.yml), served by the declared families.
+  'store_channel_settings',
+  'store_sites',
 ] as const;
+
+/** At most 3 concurrent `PUT /v3/customers` per store (customers.v3.yml); a fourth answers 429. */
+export const CUSTOMER_CONCURRENT_UPDATES = 3;
 
 export interface StoreOptions {
   hash: string;
@@ -84,7 +91,8 @@ export interface OrderFilter {
   maxDateCreated?: number;
   minDateModified?: number;
   maxDateModified?: number;
-  includeDeleted?: boolean;
+  /** true: only archived orders; false or absent: only live ones (`is_deleted` filter, not in the spec). */
+  deleted?: boolean;
   sort?: { field: 'id' | 'customer_id' | 'date_created' | 'date_modified' | 'status_id' | 'channel_id' | 'external_id'; dir: 'asc' | 'desc' };
 }
 
@@ -133,6 +141,9 @@ export function createStore(options: StoreOptions) {
   let productOptions: ProductOptionDef[] = [];
   let customerGroups: CustomerGroup[] = [];
   let customers = new Map<number, V3Customer>();
+  // Brands a product may name (0 = no brand). No brand collection is served yet, so the seed's ids.
+  let brandIds = new Set<number>();
+  let brandLookup: ((id: number) => boolean) | undefined;
   let orders = new Map<number, OrderAggregate>();
   const hooks = new Map<number, Hook>();
   const carts = new Map<string, Cart>();
@@ -152,7 +163,8 @@ export function createStore(options: StoreOptions) {
     refund: idCounter(1),
   };
   const notifications: { at: string; hookId: number; message: string; emails: string[] }[] = [];
-  let adminEmails: string[] = [];
+  // Notification emails per API account: /hooks/admin lists and sets those of the calling account (webhooks.v3.yml).
+  const adminEmails = new Map<string, string[]>();
 
   const nowIso = () => new Date(clock.now()).toISOString();
   // `kind` first, then `at`: readers can filter lines by prefix without parsing them.
@@ -185,6 +197,7 @@ export function createStore(options: StoreOptions) {
     }
     productOptions = catalog.options;
     customerGroups = catalog.customerGroups;
+    brandIds = new Set(catalog.brandIds);
     customers = new Map(catalog.customers.map((c) => [c.id, c]));
     orders = new Map();
     absoluteBaseline = new Set(catalog.variants.map((v) => `variant:${v.id}`).concat(catalog.products.map((p) => `product:${p.id}`)));
@@ -272,6 +285,9 @@ export function createStore(options: StoreOptions) {
     return agg;
   };
 
+  const unknownBrand = (id: number, field: string) =>
+    conflict(`Failed to save the product: brand ${id} does not exist. Use the id of an existing brand, or 0 for no brand.`, { [field]: `brand ${id} not found` });
+
   const stockKey = (kind: 'variant' | 'product', id: number) => `${kind}:${id}`;
 
   const applyStock = (variant: V3Variant, newLevel: number, method: 'absolute' | 'relative', byOrder: boolean) => {
@@ -331,6 +347,20 @@ export function createStore(options: StoreOptions) {
     get productOptions() {
       return productOptions;
     },
+    /** Whether a product may name this brand: 0 (no brand) or a brand the store has. */
+    hasBrand(id: number): boolean {
+      return id === 0 || (brandLookup ? brandLookup(id) : brandIds.has(id));
+    },
+    /**
+     * Where brands live once the brands family serves them (simulator.ts wires it), so a brand
+     * created or deleted through /v3/catalog/brands is what a product may name; until then, the
+     * seeded ids.
+     */
+    setBrandLookup(lookup: (id: number) => boolean): void {
+      brandLookup = lookup;
+    },
+    /** Slots of the 3-concurrent-updates rule on `PUT /v3/customers`; not reset with the store, since requests may still hold them. */
+    customerUpdates: createSlots(CUSTOMER_CONCURRENT_UPDATES),
     get orders() {
       return orders;
     },
@@ -338,6 +368,8 @@ export function createStore(options: StoreOptions) {
     carts,
     notifications,
     record,
+    /** Raise a webhook scope to every active hook that matches it (the declared families in simulator/families raise theirs here). */
+    emit,
 
     findAccount(token: string): ApiAccount | undefined {
       return accounts.find((a) => a.accessToken === token);
@@ -361,7 +393,7 @@ export function createStore(options: StoreOptions) {
       const result: OrderAggregate[] = [];
       for (const agg of orders.values()) {
         const o = agg.order;
-        if (o.is_deleted && !filter.includeDeleted) continue;
+        if (o.is_deleted !== (filter.deleted ?? false)) continue;
         if (filter.minId !== undefined && o.id < filter.minId) continue;
         if (filter.maxId !== undefined && o.id > filter.maxId) continue;
         if (filter.customerId !== undefined && o.customer_id !== filter.customerId) continue;
@@ -594,9 +626,22 @@ export function createStore(options: StoreOptions) {
       return shell;
     },
 
-    updateOrder(id: number, patch: { status_id?: number; customer_message?: string; staff_notes?: string; external_id?: string | null; external_source?: string | null; external_order_id?: string; payment_status?: string; billing_address?: Partial<Address> }): OrderAggregate {
-      const agg = getOrder(id, false);
+    updateOrder(id: number, patch: { status_id?: number; customer_message?: string; staff_notes?: string; external_id?: string | null; external_source?: string | null; external_order_id?: string; payment_status?: string; billing_address?: Partial<Address>; is_deleted?: boolean }): OrderAggregate {
+      const { is_deleted: deleted, ...fields } = patch;
+      const agg = getOrder(id);
       const o = agg.order;
+      // An archived order stays readable; changing it takes `is_deleted` in the same request
+      // (false restores it, true leaves it archived), so a stray update cannot revive it unseen.
+      if (o.is_deleted && deleted === undefined) {
+        throw new DomainError('not-found', `Failed to update order ${id}: it is archived. Restore it with PUT /v2/orders/${id} {"is_deleted": false} first.`, { is_deleted: 'order is archived' });
+      }
+      // `is_deleted: true` has the same result as DELETE (orders.v2.oas2.yml, order is_deleted).
+      if (deleted === true && Object.keys(fields).length === 0) {
+        if (!o.is_deleted) store.archiveOrder(id);
+        return agg;
+      }
+      // Restoring is not documented; the simulator raises store/order/updated for it.
+      if (deleted === false) o.is_deleted = false;
       if (patch.customer_message !== undefined) o.customer_message = patch.customer_message;
       if (patch.staff_notes !== undefined) o.staff_notes = patch.staff_notes;
       if (patch.external_id !== undefined) o.external_id = patch.external_id;
@@ -608,6 +653,7 @@ export function createStore(options: StoreOptions) {
       if (patch.status_id !== undefined) setStatus(agg, patch.status_id);
       changed('resource:updated', 'order', id, orderSnapshot(agg));
       emit('store/order/updated', { type: 'order', id });
+      if (deleted === true && !o.is_deleted) store.archiveOrder(id);
       return agg;
     },
 
@@ -786,6 +832,8 @@ export function createStore(options: StoreOptions) {
         if (item.name !== undefined && item.name !== p.name && [...products.values()].some((o) => o.name === item.name)) {
           throw conflict(`The product name "${item.name}" is already in use.`, { [`[${i}].name`]: 'duplicate name' });
         }
+        // A missing brand is a 409 like a duplicate name (products_catalog.v3.yml, 409 of every product write).
+        if (item.brand_id !== undefined && !store.hasBrand(item.brand_id)) throw unknownBrand(item.brand_id, `[${i}].brand_id`);
         if (item.inventory_level !== undefined && p.inventory_tracking === 'variant') {
           throw unprocessable(`Product ${p.id} tracks inventory by variant; update the variants' inventory instead.`, { [`[${i}].inventory_level`]: 'product tracks inventory by variant' });
         }
@@ -859,9 +907,10 @@ export function createStore(options: StoreOptions) {
       return { transaction_id: randomUUID() };
     },
 
-    createProduct(input: { name: string; type: 'physical' | 'digital'; weight: number; price: number; sku?: string; inventory_level?: number; inventory_tracking?: 'none' | 'product' | 'variant' }): V3Product {
+    createProduct(input: { name: string; type: 'physical' | 'digital'; weight: number; price: number; sku?: string; inventory_level?: number; inventory_tracking?: 'none' | 'product' | 'variant'; brand_id?: number }): V3Product {
       if ([...products.values()].some((p) => p.name === input.name)) throw conflict(`The product name "${input.name}" is a duplicate.`, { name: 'duplicate name' });
       if (input.sku && [...variants.values()].some((v) => v.sku === input.sku)) throw conflict(`The SKU "${input.sku}" is a duplicate.`, { sku: 'duplicate sku' });
+      if (input.brand_id !== undefined && !store.hasBrand(input.brand_id)) throw unknownBrand(input.brand_id, 'brand_id');
       const template = products.values().next().value as V3Product;
       const id = ids.product.next();
       const now = iso(clock.now());
@@ -875,6 +924,8 @@ export function createStore(options: StoreOptions) {
         calculated_price: input.price,
         cost_price: 0,
         sku: input.sku ?? '',
+        // Not the template's brand: a new product belongs to the brand it names, or to none.
+        brand_id: input.brand_id ?? 0,
         inventory_level: 0,
         inventory_tracking: input.inventory_tracking ?? 'none',
         date_created: now,
@@ -1063,8 +1114,8 @@ export function createStore(options: StoreOptions) {
       hook.updated_at = Math.floor(clock.now() / 1000);
       record({ kind: 'hook:deactivated', id, reason, body: hook });
       changed('resource:updated', 'hook', id, hook);
-      // The platform emails the app's address (or the /hooks/admin emails).
-      const notification = { at: nowIso(), hookId: id, message: reason === 'retries-exhausted' ? 'Webhook deactivated: retries exhausted' : 'Webhook deactivated: 90 days without events', emails: adminEmails };
+      // The platform emails the app's address (or the /hooks/admin emails of the hook's account).
+      const notification = { at: nowIso(), hookId: id, message: reason === 'retries-exhausted' ? 'Webhook deactivated: retries exhausted' : 'Webhook deactivated: 90 days without events', emails: adminEmails.get(hook.client_id) ?? [] };
       notifications.push(notification);
       record({ kind: 'hook:notification', ...notification });
       return hook;
@@ -1096,18 +1147,20 @@ export function createStore(options: StoreOptions) {
       if (targets.length > 0) options.onWebhook(store, targets, payload);
     },
 
-    get adminEmails() {
-      return adminEmails;
+    /** The notification emails of one API account (`GET /v3/hooks/admin`). */
+    adminEmails(clientId: string): string[] {
+      return adminEmails.get(clientId) ?? [];
     },
-    setAdminEmails(emails: string[]) {
-      adminEmails = emails;
+    /** Set one API account's notification emails (`PUT /v3/hooks/admin`); other accounts keep theirs. */
+    setAdminEmails(clientId: string, emails: string[]) {
+      adminEmails.set(clientId, emails);
     },
 
     reset() {
       hooks.clear();
       carts.clear();
       notifications.length = 0;
-      adminEmails = [];
+      adminEmails.clear();
       ids.hook.set(1);
       options.quota.reset();
       seedState();

@@ -7,6 +7,7 @@ import type { Simulator } from '../domain/simulator.ts';
 import { errorMiddleware, HttpError, messages } from './errors.ts';
 import { createApiPipeline } from './middleware.ts';
 import { createControlRouter } from './routes/control.ts';
+import { createFamilyRouters } from './routes/families.ts';
 import { createOAuthRouter } from './routes/oauth.ts';
 import { createV2OrdersRouter } from './routes/v2-orders.ts';
 import { createV3CartsRouter } from './routes/v3-carts.ts';
@@ -37,8 +38,10 @@ export function createSimulatorApp(sim: Simulator): Express {
   const api = express.Router({ mergeParams: true });
   api.use(createApiPipeline(sim));
   api.use(json);
-  api.use('/v2', createV2OrdersRouter(sim));
-  api.use('/v3', createV3CatalogRouter(sim), createV3CustomersRouter(sim), createV3HooksRouter(sim), createV3OrdersRouter(sim), createV3CartsRouter(sim));
+  // The declared families (simulator/families) after the hand-written routers: a hand-written route wins.
+  const families = createFamilyRouters(sim);
+  api.use('/v2', createV2OrdersRouter(sim), families.v2);
+  api.use('/v3', createV3CatalogRouter(sim), createV3CustomersRouter(sim), createV3HooksRouter(sim), createV3OrdersRouter(sim), createV3CartsRouter(sim), families.v3);
   api.use((_req, _res, next) => next(new HttpError(404, messages.routeNotFound)));
   app.use('/stores/:storeHash', api);
 

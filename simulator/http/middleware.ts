@@ -24,7 +24,7 @@ export function locals(res: Response): ApiLocals {
 }
 
 /** OAuth scope families (bigcommerce-facts.md section a); each has a `_read_only` twin. */
-export type ScopeArea = 'store_cart' | 'store_v2_orders' | 'store_v2_transactions' | 'store_v2_products' | 'store_v2_customers' | 'store_inventory' | 'store_v2_information' | 'default';
+export type ScopeArea = 'store_cart' | 'store_v2_orders' | 'store_v2_transactions' | 'store_v2_products' | 'store_v2_customers' | 'store_inventory' | 'store_v2_information' | 'store_channel_settings' | 'store_sites' | 'default';
 
 export function requireScope(area: ScopeArea): RequestHandler {
   return (req, res, next) => {
@@ -40,6 +40,17 @@ export function requireScope(area: ScopeArea): RequestHandler {
 }
 
 const realSeconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
+
+/** The quota headers every charged response carries (bigcommerce-facts.md section b). */
+export const RATE_LIMIT_HEADERS = ['X-Rate-Limit-Time-Window-Ms', 'X-Rate-Limit-Time-Reset-Ms', 'X-Rate-Limit-Requests-Quota', 'X-Rate-Limit-Requests-Left', 'X-BC-ApiLimit-Remaining'] as const;
+
+/**
+ * Take the quota headers off a response: a 429 without them means "busy, retry later" rather than
+ * "quota used up, wait for the reset" (facts section b), which is what a concurrency limit is.
+ */
+export function clearRateHeaders(res: Response): void {
+  for (const name of RATE_LIMIT_HEADERS) res.removeHeader(name);
+}
 
 function setRateHeaders(res: Response, sim: Simulator, d: QuotaDecision): void {
   // Header times are real units so a program that sleeps on them behaves in compressed time.

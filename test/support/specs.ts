@@ -30,6 +30,17 @@ export type Schema = Record<string, any>;
 
 export const specsDir = path.resolve(process.cwd(), '../shared/bigcommerce-specs/current');
 export const haveSpecs = fs.existsSync(specsDir);
+/** The wider set of official files (same snapshot as `current`): store information, catalog families, channels, ... */
+export const moreSpecsDir = path.resolve(process.cwd(), '../shared/bigcommerce-specs/more');
+
+/** Where a spec file lives: `current` first, then `more`; a missing file is an error naming both folders. */
+export function specFilePath(file: string): string {
+  for (const dir of [specsDir, moreSpecsDir]) {
+    const candidate = path.join(dir, file);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error(`No spec file ${file} in ${specsDir} or ${moreSpecsDir}. Check the file name in the conformance row.`);
+}
 
 const specCache = new Map<string, Promise<Schema>>();
 
@@ -45,11 +56,11 @@ export async function dereferenceSpec(doc: Schema): Promise<Schema> {
   }
 }
 
-/** One spec file from the specs folder, parsed and dereferenced once per test file. */
+/** One spec file from the specs folders (`current`, then `more`), parsed and dereferenced once per test file. */
 export function loadSpec(file: string): Promise<Schema> {
   let loaded = specCache.get(file);
   if (!loaded) {
-    const doc = YAML.parse(fs.readFileSync(path.join(specsDir, file), 'utf8')) as Schema;
+    const doc = YAML.parse(fs.readFileSync(specFilePath(file), 'utf8')) as Schema;
     loaded = dereferenceSpec(doc);
     specCache.set(file, loaded);
   }

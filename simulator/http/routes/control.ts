@@ -10,6 +10,9 @@ import { faultPlanSchema } from '../../domain/faults.ts';
 import { orderProfileSchema } from '../../domain/order-profiles.ts';
 import type { Simulator } from '../../domain/simulator.ts';
 import type { Store } from '../../domain/store.ts';
+import { FAMILIES } from '../../families/registry.ts';
+import { familyContext } from '../../families/state.ts';
+import { storeProfilePatch, updateStoreProfile } from '../../families/store-information.ts';
 import { HttpError } from '../errors.ts';
 import { handle } from '../middleware.ts';
 import { createControlAppsRouter } from './control-apps.ts';
@@ -149,6 +152,16 @@ export function createControlRouter(sim: Simulator, json: RequestHandler, bodyLi
       const body = parseBody(countBody, req.body ?? {});
       const ids = await generate(body.count, res, () => store.registerShopperCustomers(1)[0]!.id);
       if (ids) res.status(201).json({ ids });
+    }),
+  );
+
+  // A merchant's change of the store profile in the control panel: raises store/information/updated.
+  router.patch(
+    '/stores/:hash/information',
+    handle((req, res) => {
+      const store = storeOf(req.params.hash as string);
+      const patch = parseBody(storeProfilePatch, req.body ?? {});
+      res.json(updateStoreProfile(familyContext(store, { seed: sim.seed, clock: sim.clock, families: FAMILIES }), patch));
     }),
   );
 

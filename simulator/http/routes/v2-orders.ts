@@ -106,6 +106,7 @@ const updateOrderBody = z
     external_order_id: z.string().optional(),
     payment_status: z.string().optional(),
     billing_address: address.partial().optional(),
+    is_deleted: z.boolean().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
 
@@ -210,7 +211,7 @@ export function createV2OrdersRouter(sim: Simulator): Router {
         maxDateCreated: q.max_date_created,
         minDateModified: q.min_date_modified,
         maxDateModified: q.max_date_modified,
-        includeDeleted: q.is_deleted === 'true',
+        deleted: q.is_deleted === 'true',
         sort: { field, dir: dir ?? 'asc' },
       });
       const page = list.slice((q.page - 1) * q.limit, q.page * q.limit);
@@ -237,7 +238,8 @@ export function createV2OrdersRouter(sim: Simulator): Router {
     orders,
     handle((req, res) => {
       const q = parseQuery(orderQuery, req.query, 400);
-      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'), false);
+      // An archived order stays readable, with is_deleted true (orders.v2.oas2.yml, order is_deleted).
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
       const include = (q.include ?? '').split(',').filter(Boolean);
       res.json(renderOrder(req, agg, include, q.consignment_structure === 'object'));
     }),

@@ -8,6 +8,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { renameFields } from '../../domain/faults.ts';
 import type { V3Product } from '../../domain/model.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { Simulator } from '../../domain/simulator.ts';
 import { HttpError } from '../errors.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
@@ -58,6 +59,7 @@ const productCreate = z.object({
   sku: z.string().max(255).optional(),
   inventory_level: z.number().int().min(0).optional(),
   inventory_tracking: z.enum(['none', 'product', 'variant']).optional(),
+  brand_id: z.number().int().min(0).optional(),
 });
 
 const variantUpdate = z
@@ -244,7 +246,14 @@ export function createV3CatalogRouter(sim: Simulator): Router {
       const id = idParam(req.params.id as string, 'product');
       const body = parseBody(productUpdate.omit({ id: true }), req.body);
       if (!locals(res).store.products.has(id)) throw new HttpError(404, 'The requested product was not found.');
-      const [updated] = locals(res).store.updateProducts([{ ...body, id }]);
+      let updated;
+      try {
+        [updated] = locals(res).store.updateProducts([{ ...body, id }]);
+      } catch (error) {
+        // The store validates a batch; a single product's errors name its fields, not `[0].field`.
+        if (error instanceof DomainError) throw new DomainError(error.kind, error.message, Object.fromEntries(Object.entries(error.fields).map(([k, v]) => [k.replace(/^\[0\]\./, ''), v])));
+        throw error;
+      }
       res.json({ data: updated, meta: {} });
     }),
   );

@@ -1,20 +1,23 @@
 /**
  * Customers V3 (customers.v3.yml): list with filters, batch create and update of at most 10 per
- * call, and at most 3 concurrent updates (`PUT /customers`). What the platform answers to a
- * fourth concurrent update is not documented; the simulator answers 429 without rate-limit
- * headers, which clients already treat as "retry later".
+ * call, and at most 3 concurrent updates (`PUT /customers`). An update holds its slot for the
+ * simulator's `customerUpdateMs` of simulated time and is applied when that is over, so a client
+ * that sends more than 3 at once meets the rule. What the platform answers to a fourth concurrent
+ * update is not documented; the simulator answers 429 without rate-limit headers, which clients
+ * already treat as "retry later".
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import { renameFields } from '../../domain/faults.ts';
 import type { Simulator } from '../../domain/simulator.ts';
+import { CUSTOMER_CONCURRENT_UPDATES } from '../../domain/store.ts';
 import { HttpError } from '../errors.ts';
-import { handle, locals, requireScope } from '../middleware.ts';
+import { clearRateHeaders, handle, locals, requireScope } from '../middleware.ts';
 import { intList, paginate } from '../pagination.ts';
 import { parseBody, parseQuery } from '../validation.ts';
 
 export const CUSTOMER_BATCH_LIMIT = 10;
-export const CUSTOMER_CONCURRENT_UPDATES = 3;
+export { CUSTOMER_CONCURRENT_UPDATES };
 
 const customerCreate = z.object({
   email: z.email().max(255),
@@ -58,7 +61,6 @@ const dateOf = (value: string | undefined, field: string) => {
 export function createV3CustomersRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
   const scope = requireScope('store_v2_customers');
-  const updatesInFlight = new Map<string, number>();
 
   router.get(
     '/customers',
@@ -123,20 +125,39 @@ export function createV3CustomersRouter(sim: Simulator): Router {
   );
 
   router.put('/customers', scope, (req, res, next) => {
-    const key = locals(res).store.info.hash;
-    const inFlight = updatesInFlight.get(key) ?? 0;
-    if (inFlight >= CUSTOMER_CONCURRENT_UPDATES) {
-      return next(new HttpError(429, `Too many concurrent customer updates: at most ${CUSTOMER_CONCURRENT_UPDATES} PUT /v3/customers may run at once. Wait for one to finish.`));
+    const { store } = locals(res);
+    const release = store.customerUpdates.take();
+    if (!release) {
+      clearRateHeaders(res);
+      return next(new HttpError(429, `Too many concurrent customer updates: at most ${CUSTOMER_CONCURRENT_UPDATES} PUT /v3/customers may run at once. Wait for one to finish, then retry.`));
     }
-    updatesInFlight.set(key, inFlight + 1);
-    res.on('close', () => updatesInFlight.set(key, (updatesInFlight.get(key) ?? 1) - 1));
-    handle((r, s) => {
-      if (Array.isArray(r.body) && r.body.length > CUSTOMER_BATCH_LIMIT) {
+    // The slot is free again when the answer is sent, or when the client hangs up while waiting.
+    res.on('close', release);
+    let batch: z.infer<typeof customerUpdate>[];
+    try {
+      if (Array.isArray(req.body) && req.body.length > CUSTOMER_BATCH_LIMIT) {
         throw new HttpError(413, `The request payload is too large. The maximum items allowed in the array is ${CUSTOMER_BATCH_LIMIT}.`, { body: `at most ${CUSTOMER_BATCH_LIMIT} customers per request` });
       }
-      const batch = parseBody(z.array(customerUpdate).min(1, 'at least one customer is required'), r.body);
-      s.json({ data: locals(s).store.updateCustomers(batch), meta: {} });
-    })(req, res, next);
+      batch = parseBody(z.array(customerUpdate).min(1, 'at least one customer is required'), req.body);
+    } catch (error) {
+      release();
+      return next(error);
+    }
+    const apply = () => {
+      if (res.writableEnded || res.destroyed) return;
+      try {
+        res.json({ data: store.updateCustomers(batch), meta: {} });
+      } catch (error) {
+        next(error);
+      } finally {
+        release();
+      }
+    };
+    if (sim.customerUpdateMs <= 0) return apply();
+    // Processing time on the simulated clock: a test jumps it, a scaled run waits it out. A client
+    // that hangs up first changes nothing.
+    const timer = sim.clock.setTimer(sim.customerUpdateMs, apply);
+    res.on('close', () => timer.cancel());
   });
 
   return router;

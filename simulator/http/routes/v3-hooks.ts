@@ -1,15 +1,16 @@
 /**
- * Webhooks V3 (webhooks.v3.yml): CRUD on `/hooks` and the admin endpoint. Hooks are visible only
- * to the client that created them. `POST` answers 200 (not 201) and `DELETE` 200 with the deleted
- * hook, as the spec says. The platform demands https on port 443; the simulator accepts loopback
- * http destinations unless strict mode is on.
+ * Webhooks V3 (webhooks.v3.yml): CRUD on `/hooks` and the admin endpoint. Hooks and the admin
+ * notification emails belong to the API account: each client sees and changes only its own.
+ * `POST` answers 200 (not 201) and `DELETE` 200 with the deleted hook, as the spec says. The
+ * platform demands https on port 443; the simulator accepts loopback http destinations unless
+ * strict mode is on.
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import { destinationProblem } from '../../domain/destinations.ts';
 import type { Simulator } from '../../domain/simulator.ts';
 import { HttpError } from '../errors.ts';
-import { handle, locals } from '../middleware.ts';
+import { handle, locals, requireScope } from '../middleware.ts';
 import { paginate } from '../pagination.ts';
 import { idParam, parseBody, parseQuery } from '../validation.ts';
 
@@ -28,11 +29,16 @@ const headersSchema = z.record(z.string().max(64), z.string().max(8192)).nullabl
 
 export function createV3HooksRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
+  // Webhooks need no OAuth scope beyond the default one every account has, read-only accounts
+  // included (webhooks.v3.yml: "None required"); each account sees and changes only its own hooks
+  // and notification emails.
+  const anyAccount = requireScope('default');
   const createBody = z.object({ scope: scopeSchema, destination: destinationSchema(sim.strictDestinations), is_active: z.boolean().optional(), headers: headersSchema.optional() });
   const updateBody = createBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
 
   router.get(
     '/hooks',
+    anyAccount,
     handle((req, res) => {
       const q = parseQuery(
         z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(250).default(50), is_active: z.enum(['true', 'false']).optional(), scope: z.string().optional(), destination: z.string().optional() }).loose(),
@@ -48,12 +54,13 @@ export function createV3HooksRouter(sim: Simulator): Router {
 
   router.get(
     '/hooks/admin',
+    anyAccount,
     handle((_req, res) => {
       const { store, account } = locals(res);
       const now = sim.clock.now();
       res.json({
         data: {
-          emails: store.adminEmails,
+          emails: store.adminEmails(account.clientId),
           hooks_list: store.listHooks(account.clientId).map((h) => ({ ...h, status: h.is_active ? 'active' : 'deactivated' })),
           blocked_domains: sim.dispatcher
             .denylisted(now)
@@ -67,15 +74,18 @@ export function createV3HooksRouter(sim: Simulator): Router {
 
   router.put(
     '/hooks/admin',
+    anyAccount,
     handle((req, res) => {
       const body = parseBody(z.object({ emails: z.array(z.email()) }), req.body);
-      locals(res).store.setAdminEmails(body.emails);
+      const { store, account } = locals(res);
+      store.setAdminEmails(account.clientId, body.emails);
       res.status(204).end();
     }),
   );
 
   router.post(
     '/hooks',
+    anyAccount,
     handle((req, res) => {
       const body = parseBody(createBody, req.body);
       const { store, account } = locals(res);
@@ -85,6 +95,7 @@ export function createV3HooksRouter(sim: Simulator): Router {
 
   router.get(
     '/hooks/:id',
+    anyAccount,
     handle((req, res) => {
       const { store, account } = locals(res);
       res.json({ data: store.getHook(account.clientId, idParam(req.params.id as string, 'webhook')), meta: {} });
@@ -93,6 +104,7 @@ export function createV3HooksRouter(sim: Simulator): Router {
 
   router.put(
     '/hooks/:id',
+    anyAccount,
     handle((req, res) => {
       const id = idParam(req.params.id as string, 'webhook');
       const body = parseBody(updateBody, req.body);
@@ -105,6 +117,7 @@ export function createV3HooksRouter(sim: Simulator): Router {
 
   router.delete(
     '/hooks/:id',
+    anyAccount,
     handle((req, res) => {
       const { store, account } = locals(res);
       res.json({ data: store.deleteHook(account.clientId, idParam(req.params.id as string, 'webhook')), meta: {} });

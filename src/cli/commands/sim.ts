@@ -9,7 +9,9 @@ import type { Command } from 'commander';
 import { destinationProblem } from '../../../simulator/domain/destinations.ts';
 import { planNames, type PlanName } from '../../../simulator/domain/plans.ts';
 import { FULL_SCOPES } from '../../../simulator/domain/store.ts';
+import { countByFamily, listServedOperations } from '../../../simulator/http/operations.ts';
 import { startSimulator, type RunningSimulator } from '../../../simulator/http/server.ts';
+import type { OperationRow } from '../../../simulator/families/registry.ts';
 import { CertificateError, prepareTls, SERVED_NAMES } from '../../intercept/certificates.ts';
 import { UsageError } from '../exit-codes.ts';
 import { intOption, numberOption } from '../options.ts';
@@ -27,6 +29,7 @@ export interface SimFlags {
   products?: number;
   customers?: number;
   pastOrders?: number;
+  customerUpdateMs?: number;
   strictDestinations?: boolean;
   sign?: boolean;
   fixedTokens?: boolean;
@@ -35,6 +38,8 @@ export interface SimFlags {
   tls?: boolean;
   httpsPort?: number;
   ca?: string;
+  /** Print the table of served operations (with --json: as JSON) and exit. */
+  listOperations?: boolean;
 }
 
 /** The CA file of a simulator started with --tls (for its ready line). */
@@ -99,6 +104,7 @@ export async function startFromFlags(flags: SimFlags): Promise<RunningSimulator>
     ...(flags.products !== undefined ? { products: flags.products } : {}),
     ...(flags.customers !== undefined ? { customers: flags.customers } : {}),
     ...(flags.pastOrders !== undefined ? { pastOrders: flags.pastOrders } : {}),
+    ...(flags.customerUpdateMs !== undefined ? { customerUpdateMs: flags.customerUpdateMs } : {}),
     strictDestinations: flags.strictDestinations ?? false,
     signWebhooks: flags.sign ?? false,
     deterministicTokens: flags.fixedTokens ?? false,
@@ -106,6 +112,24 @@ export async function startFromFlags(flags: SimFlags): Promise<RunningSimulator>
   });
   if (tls) caFiles.set(running, tls.ca.certFile);
   return running;
+}
+
+/** `sim --list-operations`: a table (or one JSON document) of every operation served, with the count per family. */
+export function printOperations(rows: readonly OperationRow[], json: boolean, log: (line: string) => void): void {
+  const byFamily = countByFamily(rows);
+  if (json) {
+    log(JSON.stringify({ count: rows.length, byFamily, operations: rows }));
+    return;
+  }
+  const width = (pick: (r: OperationRow) => string) => Math.max(...rows.map((r) => pick(r).length));
+  const [wf, wm, wp] = [width((r) => r.family), width((r) => r.method), width((r) => r.path)];
+  for (const r of rows) {
+    const doc = r.specFile ? `${r.specFile} ${r.specPath}` : '(hand-written; see test/simulator/conformance.test.ts)';
+    log(`${r.family.padEnd(wf)}  ${r.method.padEnd(wm)}  ${r.path.padEnd(wp)}  ${doc}`);
+  }
+  log('');
+  for (const [family, n] of Object.entries(byFamily)) log(`${String(n).padStart(4)}  ${family}`);
+  log(`${String(rows.length).padStart(4)}  operations in all`);
 }
 
 export function printHuman(running: RunningSimulator, log: (line: string) => void): void {
@@ -155,6 +179,7 @@ export function registerSim(program: Command, run: (action: () => Promise<number
     .option('--products <n>', 'products per store', intOption('--products', 1, 100_000))
     .option('--customers <n>', 'customers per store', intOption('--customers', 1, 1_000_000))
     .option('--past-orders <n>', 'past orders per store', intOption('--past-orders', 0, 1_000_000))
+    .option('--customer-update-ms <n>', 'simulated ms a PUT /v3/customers takes, holding one of its 3 concurrent slots (default 250)', intOption('--customer-update-ms', 0, 600_000))
     .option('--run-dir <dir>', 'write the ledger to <dir>/ledger.jsonl')
     .option('--strict-destinations', 'demand https on port 443 for webhook destinations, as the platform does')
     .option('--sign', 'sign webhook callbacks with Standard Webhooks headers')
@@ -165,6 +190,7 @@ export function registerSim(program: Command, run: (action: () => Promise<number
     .option('--ca <dir-or-files>', 'with --tls, sign with this CA: a directory holding ca.pem and ca-key.pem, one PEM file holding both, or CERT.pem,KEY.pem (implies --tls)')
     .option('--fixed-tokens', 'derive the tokens from --seed, the same every run (for tests; anyone who knows the seed knows them). Default: random tokens')
     .option('--json', 'print one JSON ready line on stdout and nothing else')
+    .option('--list-operations', 'print every Management API operation the simulator serves (family, method, path, official document) and exit; with --json, as JSON')
     .addHelpText(
       'after',
       `
@@ -174,10 +200,15 @@ Examples:
   $ bc-harness sim --plan enterprise --quota 900    # Enterprise with a configured quota
   $ bc-harness sim --stores 3 --seed 42 --run-dir runs/demo
   $ bc-harness sim --json --seed 7 --fixed-tokens   # the same tokens every run, for a test fixture
+  $ bc-harness sim --list-operations                # every operation served, by family, with its official document
   $ bc-harness sim --json --tls --run-dir runs/demo > runs/demo/sim.json   # also HTTPS as api.bigcommerce.com (see bc-harness run)`,
     )
     .action((flags: SimFlags) =>
       run(async () => {
+        if (flags.listOperations) {
+          printOperations(listServedOperations(), flags.json ?? false, (l) => console.log(l));
+          return 0;
+        }
         const running = await startFromFlags(flags);
         if (flags.json) process.stdout.write(`${JSON.stringify(readyLine(running))}\n`);
         else printHuman(running, (l) => console.log(l));

@@ -1,0 +1,170 @@
+/**
+ * Metafields: the key/value records integrations keep their own data in (an ERP's external id on a
+ * category, a PIM's sync hash on a brand). One table for every owner type, as on the platform (ids
+ * are unique across owners), served under each owner's family with the owner's document:
+ * `/catalog/categories/{category_id}/metafields`, `/catalog/brands/...`, `/channels/...` and the
+ * store's own `/store/metafields` (store_information.v3.yml).
+ *
+ * Platform rules kept: `namespace` and `key` (1-64 characters), `value` (1-65,535) and
+ * `permission_set` are required; one key per namespace, owner and client (409); at most 250
+ * metafields per owner and client; an `app_only` metafield is invisible to other clients; the
+ * batch endpoints take at most 50 records (the platform's documented batch size for metafields is
+ * not stated; 50 is the catalog's usual one). Lists page by offset, or by `before`/`after`
+ * cursors when sent. Deleting the owner deletes its metafields.
+ */
+import { z } from 'zod';
+import { DomainError } from '../domain/errors.ts';
+import { integerId } from './engine.ts';
+import { intFilters, textFilters } from './filters.ts';
+import type { FamilyContext, FamilyScope, Item, OperationRequest, ResourceDecl, RouteDecl } from './model.ts';
+
+export const METAFIELDS_PER_OWNER = 250;
+export const METAFIELD_BATCH_LIMIT = 50;
+
+const PERMISSIONS = ['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access'] as const;
+
+export type MetafieldOwner = 'category' | 'brand' | 'channel' | 'store';
+
+export interface Metafield extends Item {
+  id: number;
+  namespace: string;
+  key: string;
+  value: string;
+  description: string;
+  permission_set: (typeof PERMISSIONS)[number];
+  resource_type: MetafieldOwner;
+  resource_id: number;
+  date_created: string;
+  date_modified: string;
+  owner_client_id: string;
+}
+
+const fields = {
+  namespace: z.string().min(1, 'is required').max(64, 'must be at most 64 characters'),
+  key: z.string().min(1, 'is required').max(64, 'must be at most 64 characters'),
+  value: z.string().min(1, 'is required').max(65_535, 'must be at most 65,535 characters'),
+  permission_set: z.enum(PERMISSIONS),
+  description: z.string().max(255).optional(),
+};
+const createBody = z.object(fields);
+const updateBody = createBody.partial();
+
+export const metafieldResource: ResourceDecl<Metafield> = {
+  name: 'metafield',
+  label: 'metafield',
+  id: 'sequence',
+  batchLimit: METAFIELD_BATCH_LIMIT,
+  create: (input, ctx) => {
+    const now = ctx.nowIso();
+    return { description: '', ...(input as Partial<Metafield>), date_created: now, date_modified: now } as Omit<Metafield, 'id'>;
+  },
+  update: (item, patch, ctx) => ({ ...item, ...patch, id: item.id, resource_type: item.resource_type, resource_id: item.resource_id, owner_client_id: item.owner_client_id, date_modified: ctx.nowIso() }) as Metafield,
+  check(next, ctx, previous) {
+    const all = ctx.collection<Metafield>('metafield').all();
+    const sameOwner = all.filter((m) => m.resource_type === next.resource_type && m.resource_id === next.resource_id && m.owner_client_id === next.owner_client_id && m.id !== next.id);
+    const clash = sameOwner.find((m) => m.namespace === next.namespace && m.key === next.key);
+    if (clash) throw new DomainError('conflict', `Failed to save the metafield: ${next.resource_type} ${next.resource_id} already has key "${next.key}" in namespace "${next.namespace}" (metafield ${clash.id}). Update that one instead.`, { key: 'already used in this namespace' });
+    if (!previous && sameOwner.length >= METAFIELDS_PER_OWNER) throw new DomainError('unprocessable', `Failed to create the metafield: ${next.resource_type} ${next.resource_id} already has ${METAFIELDS_PER_OWNER} metafields of this client, the platform's limit.`, { resource_id: `at most ${METAFIELDS_PER_OWNER} metafields per client` });
+  },
+  filters: {
+    ...intFilters<Metafield>('id', (m) => m.id, ['eq', 'in', 'not_in', 'min', 'max', 'greater', 'less']),
+    ...textFilters<Metafield>('key', (m) => m.key, ['eq', 'in']),
+    ...textFilters<Metafield>('namespace', (m) => m.namespace, ['eq', 'in']),
+  },
+};
+
+/** Delete an owner's metafields with it (call from the owner resource's onDelete). */
+export function deleteMetafieldsOf(type: MetafieldOwner, id: number, ctx: FamilyContext): void {
+  const metafields = ctx.collection<Metafield>('metafield');
+  for (const m of metafields.all()) if (m.resource_type === type && m.resource_id === id) metafields.remove(m.id);
+}
+
+export interface MetafieldOwnerDecl {
+  type: MetafieldOwner;
+  /** The owner's collection (`category`); absent for the store. */
+  resource?: string;
+  /** The owner's collection path (`/catalog/categories`), without the id. */
+  base: string;
+  /** The owner's id parameter (`category_id`); absent for the store. */
+  param?: string;
+  /** The single metafield's parameter name in the owner's document (`metafield_id`, `metafieldId`). */
+  metafieldParam: string;
+  file: string;
+  scope: FamilyScope;
+  envelope?: 'v3';
+}
+
+/**
+ * The metafield routes of one owner type: five per owner record (`/{base}/{id}/metafields...`) and
+ * four batch ones (`/{base}/metafields`); the store has no owner id, so its seven are the batch
+ * four plus get, update and delete of one.
+ */
+export function metafieldRoutes(owner: MetafieldOwnerDecl): RouteDecl[] {
+  const visible = (m: Metafield, req: OperationRequest) => m.resource_type === owner.type && (m.permission_set !== 'app_only' || m.owner_client_id === req.clientId);
+  const ownerId = (req: OperationRequest) => (owner.param ? Number(req.params[owner.param]) : 0);
+  /** The owner in the path must exist (404) before its metafields are read or written. */
+  const requireOwner = (req: OperationRequest, ctx: FamilyContext) => {
+    if (!owner.resource || !owner.param) return;
+    if (!/^\d+$/.test(req.params[owner.param] ?? '')) throw new DomainError('not-found', `The requested ${owner.type} was not found.`);
+    ctx.collection(owner.resource).require(Number(req.params[owner.param]));
+  };
+  const ofOwner = (item: Item, req: OperationRequest, ctx: FamilyContext) => {
+    requireOwner(req, ctx);
+    const m = item as Metafield;
+    return visible(m, req) && m.resource_id === ownerId(req);
+  };
+  const ofType = (item: Item, req: OperationRequest) => visible(item as Metafield, req);
+  const stamp = (req: OperationRequest, ctx: FamilyContext, resourceId?: number) => {
+    if (owner.resource && resourceId !== undefined) {
+      ctx.collection(owner.resource).find(resourceId) ??
+        (() => {
+          throw new DomainError('unprocessable', `Failed to create the metafield: ${owner.type} ${resourceId} does not exist.`, { resource_id: `${owner.type} ${resourceId} not found` });
+        })();
+    }
+    return { resource_type: owner.type, resource_id: resourceId ?? 0, owner_client_id: req.clientId };
+  };
+  // The store's metafields answer their id and resource_id (the store id) as strings: the document
+  // says so and its example answer shows `id: '69'`, `resource_id: '1001197568'`.
+  const storeView = (item: Item, ctx: FamilyContext) => ({ ...item, id: String(item.id), resource_id: ctx.store.info.storeId });
+  const common = { resource: 'metafield', scope: owner.scope, spec: { file: owner.file }, ...(owner.envelope ? { envelope: owner.envelope } : {}), ...(owner.type === 'store' ? { view: storeView } : {}) } as const;
+  const one = `${owner.base}${owner.param ? `/{${owner.param}}` : ''}/metafields`;
+  const batch = `${owner.base}/metafields`;
+  const label = owner.type === 'store' ? 'the store' : `a ${owner.type}`;
+  const perOwner: RouteDecl[] = owner.param
+    ? [
+        { ...common, method: 'GET', path: one, op: 'list', scopeTo: ofOwner, cursor: true, summary: `List ${label}'s metafields` },
+        {
+          ...common,
+          method: 'POST',
+          path: one,
+          op: 'create',
+          body: createBody,
+          fromPath: (req, ctx) => {
+            requireOwner(req, ctx);
+            return stamp(req, ctx, ownerId(req));
+          },
+          summary: `Create a metafield on ${label}`,
+        },
+      ]
+    : [];
+  const single = `${one}/{${owner.metafieldParam}}`;
+  return [
+    ...perOwner,
+    { ...common, method: 'GET', path: single, op: 'get', scopeTo: ofOwner, summary: `Get one of ${label}'s metafields` },
+    { ...common, method: 'PUT', path: single, op: 'update', scopeTo: ofOwner, body: updateBody, summary: `Update one of ${label}'s metafields` },
+    { ...common, method: 'DELETE', path: single, op: 'delete', scopeTo: ofOwner, summary: `Delete one of ${label}'s metafields` },
+    { ...common, method: 'GET', path: batch, op: 'list', scopeTo: ofType, cursor: true, summary: `List the metafields of every ${owner.type}` },
+    {
+      ...common,
+      method: 'POST',
+      path: batch,
+      op: 'batch-create',
+      body: owner.param ? createBody.extend({ resource_id: z.number().int().positive() }) : createBody,
+      fromPath: (req, ctx, input) => stamp(req, ctx, owner.param ? Number(input.resource_id) : undefined),
+      batchAnswer: 'data+errors',
+      summary: `Create metafields on several ${owner.type === 'store' ? 'keys of the store' : `${owner.type} records`}`,
+    },
+    { ...common, method: 'PUT', path: batch, op: 'batch-update', scopeTo: ofType, body: updateBody.extend({ id: integerId }), batchAnswer: 'data+errors', summary: `Update several ${owner.type} metafields` },
+    { ...common, method: 'DELETE', path: batch, op: 'batch-delete', scopeTo: ofType, summary: `Delete several ${owner.type} metafields by id` },
+  ];
+}
