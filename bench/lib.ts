@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { startSimulator, type RunningSimulator, type StartOptions } from '../simulator/http/server.ts';
+import { parseProcStat } from './uat-profile-lib.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULTS_DIR = join(ROOT, 'bench', 'results');
@@ -155,12 +156,7 @@ export async function listOrderIds(sim: SimTarget): Promise<number[]> {
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux only). */
 export function processCpuSeconds(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return (utime + stime) / 100; // USER_HZ is 100 on Linux
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.cpuSeconds;
   } catch {
     return undefined;
   }
