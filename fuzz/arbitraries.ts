@@ -128,20 +128,35 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
 
 type Path = (string | number)[];
 
-/** Every path into a JSON value, containers included (the root excluded). */
+/**
+ * Paths into a JSON value, containers included (the root excluded), down to `MAX_PATH_DEPTH`
+ * levels: the hostile values include 2,000-level nesting, which recursion must not follow.
+ */
+const MAX_PATH_DEPTH = 32;
 function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
+  if (prefix.length >= MAX_PATH_DEPTH) return out;
   if (Array.isArray(value)) value.forEach((v, i) => (out.push([...prefix, i]), pathsOf(v, [...prefix, i], out)));
   else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) (out.push([...prefix, k]), pathsOf(v, [...prefix, k], out));
   return out;
 }
 
+/** A one-level copy: own keys (a `__proto__` key parsed from JSON included) stay own data properties. */
+const shallow = (v: unknown): unknown => (Array.isArray(v) ? [...v] : typeof v === 'object' && v !== null ? { ...(v as object) } : v);
+
+/**
+ * `value` with `next` at `path` (or the key removed). Only the containers along the path are
+ * copied, so the template is never changed and a deeply nested value is never walked whole
+ * (structuredClone of 2,000 levels overflowed the stack inside fast-check's generators).
+ */
 function setAt(value: unknown, path: Path, next: unknown | typeof DELETE): unknown {
-  const copy = structuredClone(value);
+  const copy = shallow(value);
   let cursor = copy as Record<string | number, unknown>;
   for (const key of path.slice(0, -1)) {
     // An earlier change replaced a container on the way with a scalar: nothing left to change there.
     if (typeof cursor !== 'object' || cursor === null) return copy;
-    cursor = cursor[key] as Record<string | number, unknown>;
+    const child = shallow(cursor[key]);
+    cursor[key] = child;
+    cursor = child as Record<string | number, unknown>;
   }
   if (typeof cursor !== 'object' || cursor === null) return copy;
   const last = path.at(-1)!;
