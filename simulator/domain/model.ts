@@ -482,6 +482,8 @@ export interface Cart {
   lastActivityAt: number;
   state: 'active' | 'abandoned' | 'converted';
   order_id?: number;
+  /** The token of the abandoned-cart email link (and of `store/cart/abandoned`), which `GET /v3/abandoned-carts/{token}` resolves. */
+  abandonedToken?: string;
 }
 
 export interface StoreInfo {

@@ -174,7 +174,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         name: 'read-only',
         clientId: `client_${hash}_ro`,
         accessToken: token(hash, storeSeed, 'read-only'),
-        scopes: ['store_cart_read_only', 'store_v2_orders_read_only', 'store_v2_products_read_only', 'store_v2_customers_read_only', 'store_v2_transactions_read_only', 'store_inventory_read_only', 'store_v2_information_read_only', 'store_channel_settings_read_only', 'store_sites_read_only'],
+        scopes: ['store_cart_read_only', 'store_v2_orders_read_only', 'store_v2_products_read_only', 'store_v2_customers_read_only', 'store_v2_transactions_read_only', 'store_inventory_read_only', 'store_v2_information_read_only', 'store_channel_settings_read_only', 'store_sites_read_only', 'store_locations_read_only'],
       },
     ];
     const store = createStore({
@@ -198,6 +198,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     // The declared families (simulator/families) seed their records as of now, lazily on first use.
     resetFamilyState(store, clock.now());
     store.setBrandLookup((id) => familyContext(store, { seed, clock, families: FAMILIES }).collection('brand').find(id) !== undefined);
+    store.setLocationLookup((id) => familyContext(store, { seed, clock, families: FAMILIES }).collection('location').find(id) !== undefined);
   }
 
   const controlToken = options.controlToken ?? token('control', seed, 'control-plane');

@@ -51,6 +51,8 @@ export const FULL_SCOPES = [
   // Channels and sites (channels.v3.yml, sites.v3.yml), served by the declared families.
   'store_channel_settings',
   'store_sites',
+  // Inventory locations (locations.v3.yml), served by the declared families.
+  'store_locations',
 ] as const;
 
 /** At most 3 concurrent `PUT /v3/customers` per store (customers.v3.yml); a fourth answers 429. */
@@ -144,6 +146,8 @@ export function createStore(options: StoreOptions) {
   // Brands a product may name (0 = no brand). No brand collection is served yet, so the seed's ids.
   let brandIds = new Set<number>();
   let brandLookup: ((id: number) => boolean) | undefined;
+  // Inventory locations an adjustment may name (the locations family); a store without it takes any, as before.
+  let locationLookup: ((id: number) => boolean) | undefined;
   let orders = new Map<number, OrderAggregate>();
   const hooks = new Map<number, Hook>();
   const carts = new Map<string, Cart>();
@@ -358,6 +362,10 @@ export function createStore(options: StoreOptions) {
      */
     setBrandLookup(lookup: (id: number) => boolean): void {
       brandLookup = lookup;
+    },
+    /** Where inventory locations live (the locations family; simulator.ts wires it), so an adjustment naming an unknown one is refused. */
+    setLocationLookup(lookup: (id: number) => boolean): void {
+      locationLookup = lookup;
     },
     /** Slots of the 3-concurrent-updates rule on `PUT /v3/customers`; not reset with the store, since requests may still hold them. */
     customerUpdates: createSlots(CUSTOMER_CONCURRENT_UPDATES),
@@ -884,6 +892,10 @@ export function createStore(options: StoreOptions) {
     },
 
     adjustInventory(method: 'absolute' | 'relative', items: InventoryItemInput[]): { transaction_id: string } {
+      const unknownLocations = [...new Set(items.map((i) => i.location_id))].filter((id) => locationLookup !== undefined && !locationLookup(id));
+      if (unknownLocations.length > 0) {
+        throw unprocessable(`Locations with id: [${unknownLocations.join(', ')}] were not found. Create them with POST /v3/inventory/locations first.`, { location_id: `unknown location ${unknownLocations.join(', ')}` });
+      }
       const resolved = items.map((item) => ({ item, variant: resolveItem(item) }));
       if (method === 'relative') {
         const missing = resolved.filter(({ variant }) => !absoluteBaseline.has(stockKey('variant', variant.id)) && !absoluteBaseline.has(stockKey('product', variant.product_id)));
@@ -1045,8 +1057,9 @@ export function createStore(options: StoreOptions) {
         clock.setTimer(abandonAfterMs, () => {
           if (cart.state !== 'active' || !carts.has(cart.id)) return;
           cart.state = 'abandoned';
+          cart.abandonedToken = randomBytes(16).toString('hex');
           record({ kind: 'cart:abandoned', id: cart.id, body: cart });
-          emit('store/cart/abandoned', { type: 'cart', id: cart.id, token: randomBytes(16).toString('hex') });
+          emit('store/cart/abandoned', { type: 'cart', id: cart.id, token: cart.abandonedToken });
         });
         made.push(cart);
       }

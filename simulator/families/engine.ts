@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
 import { paginate, projectFields } from '../http/pagination.ts';
+import { seededUuid } from './state.ts';
 import type { Envelope, FamilyContext, FamilyDecl, FilterDecl, Item, OperationAnswer, OperationRequest, ResourceDecl, RouteDecl } from './model.ts';
 
 /** Query parameters the engine reads itself; every other declared one is a filter. */
@@ -45,7 +46,7 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, envelo
   throw invalid(envelope, `JSON data is missing or invalid${first ? `: ${first[0]} ${first[1]}` : ''}`, fields);
 }
 
-function parseFilterValue(decl: FilterDecl<any>, name: string, raw: unknown, envelope: Envelope): unknown {
+export function parseFilterValue(decl: FilterDecl<any>, name: string, raw: unknown, envelope: Envelope): unknown {
   const text = String(raw);
   const int = (s: string) => {
     const t = s.trim();
@@ -80,7 +81,7 @@ function select(route: RouteDecl, resource: ResourceDecl<any>, req: OperationReq
     .collection(route.resource)
     .all()
     .filter((item) => (route.scopeTo ? route.scopeTo(item, req, ctx) : true))
-    .filter((item) => active.every(({ decl, value }) => decl.test(item as never, value as never)));
+    .filter((item) => active.every(({ decl, value }) => decl.test(item as never, value as never, ctx)));
   return { items, used: active.map((a) => a.name) };
 }
 
@@ -102,7 +103,8 @@ function sortItems(items: Item[], resource: ResourceDecl<any>, req: OperationReq
   });
 }
 
-function pageParams(req: OperationRequest, envelope: Envelope): { page: number; limit: number } {
+/** `max`: the route's largest page (`maxLimit`; the inventory lists take 1000). */
+export function pageParams(req: OperationRequest, envelope: Envelope, max = MAX_LIMIT): { page: number; limit: number } {
   const read = (name: 'page' | 'limit', fallback: number, max: number) => {
     const raw = req.query[name];
     if (raw === undefined) return fallback;
@@ -110,7 +112,7 @@ function pageParams(req: OperationRequest, envelope: Envelope): { page: number; 
     if (!/^\d+$/.test(String(raw)) || n < 1 || n > max) throw invalid(envelope, `Invalid query parameter ${name}: "${String(raw)}"`, { [name]: `must be an integer from 1 to ${max}` });
     return n;
   };
-  return { page: read('page', 1, Number.MAX_SAFE_INTEGER), limit: read('limit', DEFAULT_LIMIT, MAX_LIMIT) };
+  return { page: read('page', 1, Number.MAX_SAFE_INTEGER), limit: read('limit', DEFAULT_LIMIT, max) };
 }
 
 /** The path parameter naming the record: the last `{...}` of the path. */
@@ -151,6 +153,8 @@ function batchAnswer(route: RouteDecl, ctx: FamilyContext, items: Item[]): unkno
       return { meta: totals };
     case 'data+errors':
       return { data: items.map((i) => view(route, i, ctx)), errors: [], meta: totals };
+    case 'transaction':
+      return { transaction_id: seededUuid(ctx.random) };
   }
 }
 
@@ -172,7 +176,7 @@ export function runOperation(family: FamilyDecl, route: RouteDecl, req: Operatio
 
   switch (route.op) {
     case 'list': {
-      const { page, limit } = pageParams(req, envelope);
+      const { page, limit } = pageParams(req, envelope, route.maxLimit);
       const all = sortItems(select(route, resource, req, ctx, envelope).items, resource, req, envelope);
       const include = req.query.include_fields as string | undefined;
       const exclude = req.query.exclude_fields as string | undefined;
@@ -216,6 +220,7 @@ export function runOperation(family: FamilyDecl, route: RouteDecl, req: Operatio
         deleted++;
       }
       if (route.batchAnswer === 'totals') return { status: route.status ?? 200, body: { meta: { total: deleted, success: deleted, failed: 0 } } };
+      if (route.batchAnswer === 'transaction') return { status: route.status ?? 200, body: { transaction_id: seededUuid(ctx.random) } };
       return { status: route.status ?? 204 };
     }
     case 'batch-create': {

@@ -23,7 +23,7 @@ export const METAFIELD_BATCH_LIMIT = 50;
 
 const PERMISSIONS = ['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access'] as const;
 
-export type MetafieldOwner = 'category' | 'brand' | 'channel' | 'store';
+export type MetafieldOwner = 'category' | 'brand' | 'channel' | 'store' | 'location';
 
 export interface Metafield extends Item {
   id: number;

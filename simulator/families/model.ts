@@ -20,7 +20,7 @@ import type { Random } from '../domain/random.ts';
 import type { Store } from '../domain/store.ts';
 
 /** OAuth scope areas a family route can demand (bigcommerce-facts.md section a); each has a `_read_only` twin. */
-export type FamilyScope = 'store_v2_information' | 'store_v2_products' | 'store_channel_settings' | 'store_sites';
+export type FamilyScope = 'store_v2_information' | 'store_v2_products' | 'store_channel_settings' | 'store_sites' | 'store_v2_customers' | 'store_inventory' | 'store_locations';
 
 export type Envelope = 'v2' | 'v3';
 
@@ -68,7 +68,8 @@ export interface FamilyContext {
 export interface FilterDecl<T extends Item = Item> {
   /** Type of the parameter's value; a value that does not parse is a 422 (V3) or 400 (V2) naming it. */
   type: 'int' | 'string' | 'bool' | 'int-list' | 'string-list';
-  test(item: T, value: never): boolean;
+  /** `ctx` lets a filter read the store (a price record's `sku:in` reads the catalog's variants). */
+  test(item: T, value: never, ctx?: FamilyContext): boolean;
 }
 
 export interface SortDecl<T extends Item = Item> {
@@ -160,9 +161,12 @@ export interface RouteDecl {
   /**
    * Batch ops: the answer (default `data`: `{data, meta: {}}`; `data+totals` and `totals` add
    * `meta: {total, success, failed}`; `data+errors` adds that and an empty `errors`, as the
-   * metafield batches answer).
+   * metafield batches answer; `transaction` answers only `{transaction_id}`, as the locations
+   * batches and their delete-by-filter do).
    */
-  batchAnswer?: 'data' | 'data+totals' | 'totals' | 'data+errors';
+  batchAnswer?: 'data' | 'data+totals' | 'totals' | 'data+errors' | 'transaction';
+  /** Lists: the largest `limit` (default 250; the inventory documents allow 1000 items per page). */
+  maxLimit?: number;
   /** Lists: also page by `before`/`after` cursors when sent (metafields), answering `meta.cursor_pagination`. */
   cursor?: boolean;
   /** The API version when it differs from the family's (store metafields are V3 in the store-information family). */

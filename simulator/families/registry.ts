@@ -3,15 +3,23 @@
  * walks (it fails when a declared operation has no row), and `bc-harness sim --list-operations`
  * prints. Order matters only for seeding (channels before the sites and trees that name them).
  */
+import { abandonedCartsFamily } from './abandoned-carts.ts';
 import { brandsFamily } from './brands.ts';
 import { categoriesFamily } from './categories.ts';
 import { channelsFamily } from './channels.ts';
 import { currenciesFamily } from './currencies.ts';
+import { customerDetailsFamily } from './customer-details.ts';
+import { customerGroupsFamily } from './customer-groups.ts';
+import { inventoryFamily } from './inventory.ts';
+import { locationsFamily } from './locations.ts';
 import type { FamilyDecl, FamilyScope, OperationKind } from './model.ts';
+import { priceListsFamily } from './price-lists.ts';
+import { shippingFamily } from './shipping.ts';
 import { sitesFamily } from './sites.ts';
 import { storeInformationFamily } from './store-information.ts';
+import { subscribersFamily } from './subscribers.ts';
 
-export const FAMILIES: readonly FamilyDecl[] = [storeInformationFamily, currenciesFamily, channelsFamily, sitesFamily, categoriesFamily, brandsFamily];
+export const FAMILIES: readonly FamilyDecl[] = [storeInformationFamily, currenciesFamily, channelsFamily, sitesFamily, categoriesFamily, brandsFamily, locationsFamily, inventoryFamily, shippingFamily, abandonedCartsFamily, customerGroupsFamily, customerDetailsFamily, subscribersFamily, priceListsFamily];
 
 export interface OperationRow {
   method: string;
