@@ -168,6 +168,7 @@ export function runOperation(family: FamilyDecl, route: RouteDecl, req: Operatio
     if (!route.handler) throw new Error(`Family ${family.name}: custom route ${route.method} ${route.path} declares no handler.`);
     return route.handler(req, ctx);
   }
+  route.guard?.(req, ctx);
   // The resource may be declared by another family (metafields serve categories, brands, channels, the store).
   const collection = ctx.collection(route.resource);
   const { resource } = collection;

@@ -23,7 +23,7 @@ export const METAFIELD_BATCH_LIMIT = 50;
 
 const PERMISSIONS = ['app_only', 'read', 'write', 'read_and_sf_access', 'write_and_sf_access'] as const;
 
-export type MetafieldOwner = 'category' | 'brand' | 'channel' | 'store' | 'location';
+export type MetafieldOwner = 'category' | 'brand' | 'channel' | 'store' | 'location' | 'order' | 'customer' | 'product' | 'variant';
 
 export interface Metafield extends Item {
   id: number;
@@ -83,6 +83,10 @@ export interface MetafieldOwnerDecl {
   type: MetafieldOwner;
   /** The owner's collection (`category`); absent for the store. */
   resource?: string;
+  /** Whether owner `id` exists, when the owner is the store's own record rather than a family collection (orders, customers: read through ctx.store). */
+  exists?(id: number, ctx: FamilyContext, req?: OperationRequest): boolean;
+  /** The batch routes' collection path when it is not `base` (variants: `/catalog/variants`). */
+  batchBase?: string;
   /** The owner's collection path (`/catalog/categories`), without the id. */
   base: string;
   /** The owner's id parameter (`category_id`); absent for the store. */
@@ -103,10 +107,11 @@ export function metafieldRoutes(owner: MetafieldOwnerDecl): RouteDecl[] {
   const visible = (m: Metafield, req: OperationRequest) => m.resource_type === owner.type && (m.permission_set !== 'app_only' || m.owner_client_id === req.clientId);
   const ownerId = (req: OperationRequest) => (owner.param ? Number(req.params[owner.param]) : 0);
   /** The owner in the path must exist (404) before its metafields are read or written. */
+  const ownerExists = (id: number, ctx: FamilyContext, req?: OperationRequest) => (owner.exists ? owner.exists(id, ctx, req) : owner.resource ? ctx.collection(owner.resource).find(id) !== undefined : true);
   const requireOwner = (req: OperationRequest, ctx: FamilyContext) => {
-    if (!owner.resource || !owner.param) return;
-    if (!/^\d+$/.test(req.params[owner.param] ?? '')) throw new DomainError('not-found', `The requested ${owner.type} was not found.`);
-    ctx.collection(owner.resource).require(Number(req.params[owner.param]));
+    if (!owner.param || (!owner.resource && !owner.exists)) return;
+    const raw = req.params[owner.param] ?? '';
+    if (!/^\d+$/.test(raw) || !ownerExists(Number(raw), ctx, req)) throw new DomainError('not-found', `The requested ${owner.type} was not found: ${owner.type} ${raw} does not exist.`);
   };
   const ofOwner = (item: Item, req: OperationRequest, ctx: FamilyContext) => {
     requireOwner(req, ctx);
@@ -115,11 +120,8 @@ export function metafieldRoutes(owner: MetafieldOwnerDecl): RouteDecl[] {
   };
   const ofType = (item: Item, req: OperationRequest) => visible(item as Metafield, req);
   const stamp = (req: OperationRequest, ctx: FamilyContext, resourceId?: number) => {
-    if (owner.resource && resourceId !== undefined) {
-      ctx.collection(owner.resource).find(resourceId) ??
-        (() => {
-          throw new DomainError('unprocessable', `Failed to create the metafield: ${owner.type} ${resourceId} does not exist.`, { resource_id: `${owner.type} ${resourceId} not found` });
-        })();
+    if ((owner.resource || owner.exists) && resourceId !== undefined && !ownerExists(resourceId, ctx)) {
+      throw new DomainError('unprocessable', `Failed to create the metafield: ${owner.type} ${resourceId} does not exist.`, { resource_id: `${owner.type} ${resourceId} not found` });
     }
     return { resource_type: owner.type, resource_id: resourceId ?? 0, owner_client_id: req.clientId };
   };
@@ -128,11 +130,11 @@ export function metafieldRoutes(owner: MetafieldOwnerDecl): RouteDecl[] {
   const storeView = (item: Item, ctx: FamilyContext) => ({ ...item, id: String(item.id), resource_id: ctx.store.info.storeId });
   const common = { resource: 'metafield', scope: owner.scope, spec: { file: owner.file }, ...(owner.envelope ? { envelope: owner.envelope } : {}), ...(owner.type === 'store' ? { view: storeView } : {}) } as const;
   const one = `${owner.base}${owner.param ? `/{${owner.param}}` : ''}/metafields`;
-  const batch = `${owner.base}/metafields`;
+  const batch = `${owner.batchBase ?? owner.base}/metafields`;
   const label = owner.type === 'store' ? 'the store' : `a ${owner.type}`;
   const perOwner: RouteDecl[] = owner.param
     ? [
-        { ...common, method: 'GET', path: one, op: 'list', scopeTo: ofOwner, cursor: true, summary: `List ${label}'s metafields` },
+        { ...common, method: 'GET', path: one, op: 'list', guard: requireOwner, scopeTo: ofOwner, cursor: true, summary: `List ${label}'s metafields` },
         {
           ...common,
           method: 'POST',

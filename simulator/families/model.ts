@@ -20,7 +20,7 @@ import type { Random } from '../domain/random.ts';
 import type { Store } from '../domain/store.ts';
 
 /** OAuth scope areas a family route can demand (bigcommerce-facts.md section a); each has a `_read_only` twin. */
-export type FamilyScope = 'store_v2_information' | 'store_v2_products' | 'store_channel_settings' | 'store_sites' | 'store_v2_customers' | 'store_inventory' | 'store_locations';
+export type FamilyScope = 'store_v2_orders' | 'store_v2_transactions' | 'store_v2_information' | 'store_v2_products' | 'store_channel_settings' | 'store_sites' | 'store_v2_customers' | 'store_inventory' | 'store_locations';
 
 export type Envelope = 'v2' | 'v3';
 
@@ -150,6 +150,8 @@ export interface RouteDecl {
   view?(item: Item, ctx: FamilyContext): unknown;
   /** Which records the route sees (a path parameter scoping a sub-collection: a site's routes, a tree's categories). */
   scopeTo?(item: Item, req: OperationRequest, ctx: FamilyContext): boolean;
+  /** Checks the path's parents before any operation (a product's image list answers 404 for a product that does not exist, even when no image exists). */
+  guard?(req: OperationRequest, ctx: FamilyContext): void;
   /** Fields a create takes from the path or the caller (`{site_id}` -> `site_id`); `input` is the validated item. */
   fromPath?(req: OperationRequest, ctx: FamilyContext, input: Record<string, unknown>): Record<string, unknown>;
   /** List meta other than the standard V3 pagination (sites: `{offset, limit, total_items}`). */

@@ -10,16 +10,20 @@ import { channelsFamily } from './channels.ts';
 import { currenciesFamily } from './currencies.ts';
 import { customerDetailsFamily } from './customer-details.ts';
 import { customerGroupsFamily } from './customer-groups.ts';
+import { customerMetafieldsFamily } from './customer-metafields.ts';
 import { inventoryFamily } from './inventory.ts';
 import { locationsFamily } from './locations.ts';
 import type { FamilyDecl, FamilyScope, OperationKind } from './model.ts';
+import { orderSubResourcesFamily } from './order-sub-resources.ts';
 import { priceListsFamily } from './price-lists.ts';
+import { productDetailsFamily } from './product-details.ts';
+import { productOptionsFamily } from './product-options.ts';
 import { shippingFamily } from './shipping.ts';
 import { sitesFamily } from './sites.ts';
 import { storeInformationFamily } from './store-information.ts';
 import { subscribersFamily } from './subscribers.ts';
 
-export const FAMILIES: readonly FamilyDecl[] = [storeInformationFamily, currenciesFamily, channelsFamily, sitesFamily, categoriesFamily, brandsFamily, locationsFamily, inventoryFamily, shippingFamily, abandonedCartsFamily, customerGroupsFamily, customerDetailsFamily, subscribersFamily, priceListsFamily];
+export const FAMILIES: readonly FamilyDecl[] = [storeInformationFamily, currenciesFamily, channelsFamily, sitesFamily, categoriesFamily, brandsFamily, locationsFamily, inventoryFamily, shippingFamily, abandonedCartsFamily, customerGroupsFamily, customerDetailsFamily, subscribersFamily, priceListsFamily, orderSubResourcesFamily, customerMetafieldsFamily, productDetailsFamily, productOptionsFamily];
 
 export interface OperationRow {
   method: string;

@@ -16,7 +16,7 @@ import { BIN, cleanupTempDirs, expectVerdictOrInconclusive, runUat, tempDir, typ
 
 afterAll(cleanupTempDirs);
 
-const args = ['--scenario', 'doorbuster', '--drain-quiet', '5m', '--time-scale', '300', '--volume-scale', '0.1', '--quota', '10'];
+const args = ['--scenario', 'doorbuster', '--drain-quiet', '5m', '--time-scale', '300', '--volume-scale', '0.1', '--quota', '5'];
 let poller: UatRun;
 let reference: UatRun;
 const tco = (run: UatRun) => JSON.parse(fs.readFileSync(path.join(run.out, 'tco.json'), 'utf8')) as TcoReport;
@@ -66,8 +66,8 @@ describe('the cost-of-ownership report of a UAT run', () => {
       expect(t.measured.flowsTotal.perOrder).toBe(uat.api.callsPerOrder);
       expect(t.data.flows.reduce((s, f) => s + f.requests, 0)).toBe(uat.api.requests);
       expect(t.data.flows.reduce((s, f) => s + (f.perOrder ?? 0), 0)).toBeCloseTo(t.data.requestsPerOrder!, 9);
-      // --volume-scale 0.1 and --quota 10: said, and undone for the projection.
-      expect(t.run.scalingText).toContain("Measured at 0.1x the scenario's volume (--volume-scale 0.1) against a quota of 10 requests a window (--quota 10)");
+      // --volume-scale 0.1 and --quota 5: said, and undone for the projection.
+      expect(t.run.scalingText).toContain("Measured at 0.1x the scenario's volume (--volume-scale 0.1) against a quota of 5 requests a window (--quota 5)");
     }
   });
 

@@ -4,12 +4,17 @@
  * `PUT /catalog/products` (413 beyond), 50 variants per `PUT /catalog/variants`, 2,000 items per
  * inventory adjustment.
  */
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { renameFields } from '../../domain/faults.ts';
 import type { V3Product } from '../../domain/model.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Simulator } from '../../domain/simulator.ts';
+import type { Store } from '../../domain/store.ts';
+import { productSubResources } from '../../families/product-details.ts';
+import { productOptionsOf } from '../../families/product-options.ts';
+import { FAMILIES } from '../../families/registry.ts';
+import { familyContext } from '../../families/state.ts';
 import { HttpError } from '../errors.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
 import { intList, paginate, projectFields } from '../pagination.ts';
@@ -145,10 +150,26 @@ const isoDate = (value: string | undefined, field: string): number | undefined =
 export function createV3CatalogRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
   const products = requireScope('store_v2_products');
+  // `/catalog/products/metafields` is the product metafields' batch route (simulator/families), not product "metafields".
+  const toFamilies: RequestHandler = (req, _res, next) => next(req.params.id === 'metafields' ? 'route' : undefined);
   const inventory = requireScope('store_inventory');
 
-  const renderProduct = (p: V3Product, includeVariants: boolean, storeVariants: (id: number) => unknown[]) =>
-    renameFields(sim.faults(), 'product', includeVariants ? { ...p, variants: storeVariants(p.id) } : p);
+  /**
+   * `include=variants,images,custom_fields,bulk_pricing_rules,options,modifiers`: the variants are
+   * the store's; the rest are the declared families' records (simulator/families), read only when
+   * asked so a plain product read does not seed them.
+   */
+  const familyIncludes = ['images', 'custom_fields', 'bulk_pricing_rules', 'options', 'modifiers'] as const;
+  const renderProduct = (p: V3Product, include: string | undefined, store: Store) => {
+    const asked = new Set((include ?? '').split(','));
+    const out: Record<string, unknown> = asked.has('variants') ? { ...p, variants: store.variantsOf(p.id) } : { ...p };
+    if (familyIncludes.some((name) => asked.has(name))) {
+      const ctx = familyContext(store, { seed: sim.seed, clock: sim.clock, families: FAMILIES });
+      const records = { ...productSubResources(ctx, p.id), ...productOptionsOf(ctx, p.id) };
+      for (const name of familyIncludes) if (asked.has(name)) out[name] = records[name];
+    }
+    return renameFields(sim.faults(), 'product', out);
+  };
 
   router.get(
     '/catalog/products',
@@ -196,10 +217,9 @@ export function createV3CatalogRouter(sim: Simulator): Router {
           return (ka < kb ? -1 : ka > kb ? 1 : a.id - b.id) * dir;
         });
       }
-      const includeVariants = (q.include ?? '').split(',').includes('variants');
       const page = paginate(list, q.page, q.limit);
       res.json({
-        data: page.data.map((p) => projectFields(renderProduct(p, includeVariants, (id) => store.variantsOf(id)), q.include_fields, q.exclude_fields)),
+        data: page.data.map((p) => projectFields(renderProduct(p, q.include, store), q.include_fields, q.exclude_fields)),
         meta: page.meta,
       });
     }),
@@ -207,14 +227,14 @@ export function createV3CatalogRouter(sim: Simulator): Router {
 
   router.get(
     '/catalog/products/:id',
+    toFamilies,
     products,
     handle((req, res) => {
       const store = locals(res).store;
       const p = store.products.get(idParam(req.params.id as string, 'product'));
       if (!p) throw new HttpError(404, 'The requested product was not found.');
       const q = parseQuery(productQuery, req.query);
-      const includeVariants = (q.include ?? '').split(',').includes('variants');
-      res.json({ data: projectFields(renderProduct(p, includeVariants, (id) => store.variantsOf(id)), q.include_fields, q.exclude_fields), meta: {} });
+      res.json({ data: projectFields(renderProduct(p, q.include, store), q.include_fields, q.exclude_fields), meta: {} });
     }),
   );
 
@@ -241,6 +261,7 @@ export function createV3CatalogRouter(sim: Simulator): Router {
 
   router.put(
     '/catalog/products/:id',
+    toFamilies,
     products,
     handle((req, res) => {
       const id = idParam(req.params.id as string, 'product');
