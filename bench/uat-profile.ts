@@ -31,7 +31,7 @@ import { startMocks } from '../src/mocks/http/server.ts';
 import { startIntegration } from '../src/uat/integration-process.ts';
 import { runLoad } from '../src/uat/load-process.ts';
 import { verifyRunDirectory } from '../src/verify/verify-run-directory.ts';
-import type { Ledger } from '../simulator/domain/ledger.ts';
+import { tapLedger, type Ledger } from '../simulator/domain/ledger.ts';
 import { log, machineJiffies, report, RESULTS_DIR, ROOT, round } from './lib.ts';
 import { attributeProfile, bucketOfUrl, classifyProcess, parseProcStat, perOrder, summariseLatencies, type CpuProfile, type ProcessFigures, type ProcessRole, type UatProfileResult } from './uat-profile-lib.ts';
 
@@ -182,21 +182,12 @@ async function main() {
   let session: Session | undefined;
   let profile: CpuProfile | undefined;
 
-  const tap = (inner: Ledger): Ledger => ({
-    append(entry) {
+  const tap = (inner: Ledger): Ledger =>
+    tapLedger(inner, (entry) => {
       const e = entry as { kind: string; durationMs?: unknown; resource?: unknown };
       if (e.kind === 'api:request' && typeof e.durationMs === 'number') apiDurations.push(e.durationMs);
       else if (e.kind === 'resource:created' && e.resource === 'order') ordersPlaced++;
-      inner.append(entry);
-    },
-    get count() {
-      return inner.count;
-    },
-    flush: () => inner.flush(),
-    stream: () => inner.stream(),
-    path: inner.path,
-    close: () => inner.close(),
-  });
+    });
 
   const stages: Partial<UatStages> = {
     startSimulator: async (options) => {

@@ -128,3 +128,23 @@ export function createLedger(options: LedgerOptions = {}): Ledger {
     },
   };
 }
+
+/**
+ * `inner`, with `tap` seeing every entry just before it is appended: how a run watches the ledger
+ * as it is written (the UAT's counters, the whole-run profile) without a second reader.
+ */
+export function tapLedger(inner: Ledger, tap: (entry: LedgerEntry) => void): Ledger {
+  return {
+    append(entry) {
+      tap(entry);
+      inner.append(entry);
+    },
+    get count() {
+      return inner.count;
+    },
+    flush: () => inner.flush(),
+    stream: () => inner.stream(),
+    path: inner.path,
+    close: () => inner.close(),
+  };
+}

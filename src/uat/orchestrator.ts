@@ -19,7 +19,7 @@ import { HarnessError } from '../errors.ts';
 import { VERDICT_EXIT, type Verdict } from '../verify/verdict.ts';
 import { cartRenderer, verifyRunDirectory, writeNoVerdictJunit, type UatResult } from '../verify/verify-run-directory.ts';
 import { faultPlanSchema } from '../../simulator/domain/faults.ts';
-import { createLedger, type Ledger, type LedgerEntry } from '../../simulator/domain/ledger.ts';
+import { createLedger, tapLedger, type Ledger, type LedgerEntry } from '../../simulator/domain/ledger.ts';
 import type { Cart } from '../../simulator/domain/model.ts';
 import { planQuota } from '../../simulator/domain/plans.ts';
 import type { Store } from '../../simulator/domain/store.ts';
@@ -160,23 +160,6 @@ export async function prepareUat(options: UatOptions): Promise<Prepared> {
   return { scenario, ...(acceptance ? { acceptance } : {}), criteria, integration, specs: loaded.specs.map((s) => s.compiled) };
 }
 
-/** A ledger that also tells the progress counters what it records. */
-function tappedLedger(inner: Ledger, tap: (entry: LedgerEntry) => void): Ledger {
-  return {
-    append(entry) {
-      tap(entry);
-      inner.append(entry);
-    },
-    get count() {
-      return inner.count;
-    },
-    flush: () => inner.flush(),
-    stream: () => inner.stream(),
-    path: inner.path,
-    close: () => inner.close(),
-  };
-}
-
 function catalogOf(store: Store): CatalogSnapshot {
   return { storeHash: store.info.hash, products: [...store.products.values()].map((p) => ({ id: p.id, name: p.name, type: p.type, url: p.custom_url.url })) };
 }
@@ -287,7 +270,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     writeJson(runDir, 'run.json', runRecord());
     log(`UAT ${prepared.scenario.name} against ${label}: run directory ${relative(process.cwd(), runDir) || runDir}`);
     // ---- the world: simulator and mocks on one clock, and the alert sink ----
-    const ledger = tappedLedger(createLedger({ path: join(runDir, 'ledger.jsonl') }), (e) => {
+    const ledger = tapLedger(createLedger({ path: join(runDir, 'ledger.jsonl') }), (e) => {
       // Which way it came, decided now, while the proxy's socket that carried it is still open.
       if (e.kind === 'api:request') routes[routeOf(e, intercept?.proxy)]++;
       if (e.kind === 'resource:created' && e.resource === 'order') {

@@ -5,24 +5,12 @@
  * agree with the catalog, the groups and the currencies. Validation in the V2 and V3 shapes naming
  * the field, batch limits, delete-by-filter, ledger records and the webhook scopes each change raises.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestSim, type TestSim } from '../support/simulator.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestSim } from '../support/simulator.ts';
+import { ledgerOf, useFamilySim } from '../support/family-sim.ts';
 
-let sim: TestSim | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(): Promise<TestSim> {
-  sim = await startTestSim({ deliver: async () => ({ status: 200, durationMs: 0 }) });
-  return sim;
-}
-
-async function ledger(s: TestSim, kinds: string): Promise<any[]> {
-  const text = (await s.control('GET', `/ledger?kinds=${kinds}`)).text.trim();
-  return text ? text.split('\n').map((l) => JSON.parse(l)) : [];
-}
+const { start } = useFamilySim();
+const ledger = ledgerOf;
 
 const events = async (s: TestSim, prefix: string) => (await ledger(s, 'webhook:event')).filter((e) => e.scope.startsWith(prefix)).map((e) => [e.scope, e.data]);
 

@@ -5,24 +5,12 @@
  * order's payment status and raise its webhook, a quote changes nothing, and the ledger and OAuth
  * scopes apply.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestSim, type TestSim } from '../support/simulator.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestSim } from '../support/simulator.ts';
+import { ledgerOf, useFamilySim } from '../support/family-sim.ts';
 
-let sim: TestSim | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(): Promise<TestSim> {
-  sim = await startTestSim({ deliver: async () => ({ status: 200, durationMs: 0 }) });
-  return sim;
-}
-
-async function ledger(s: TestSim, kinds: string): Promise<any[]> {
-  const text = (await s.control('GET', `/ledger?kinds=${kinds}`)).text.trim();
-  return text ? text.split('\n').map((l) => JSON.parse(l)) : [];
-}
+const { start } = useFamilySim();
+const ledger = ledgerOf;
 
 async function orders(s: TestSim): Promise<any[]> {
   return (await s.api('GET', '/v2/orders?limit=250&sort=id:asc')).body;

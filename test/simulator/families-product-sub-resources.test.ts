@@ -5,24 +5,12 @@
  * validation naming the field, the 404 of a product that does not exist, the ledger records and
  * the `store/product/updated` each change raises.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { call, startTestSim, type TestSim } from '../support/simulator.ts';
+import { describe, expect, it } from 'vitest';
+import { call, type TestSim } from '../support/simulator.ts';
+import { ledgerOf, useFamilySim } from '../support/family-sim.ts';
 
-let sim: TestSim | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(): Promise<TestSim> {
-  sim = await startTestSim({ deliver: async () => ({ status: 200, durationMs: 0 }) });
-  return sim;
-}
-
-async function ledger(s: TestSim, kinds: string): Promise<any[]> {
-  const text = (await s.control('GET', `/ledger?kinds=${kinds}`)).text.trim();
-  return text ? text.split('\n').map((l) => JSON.parse(l)) : [];
-}
+const { start } = useFamilySim();
+const ledger = ledgerOf;
 const events = async (s: TestSim, scope: string) => (await ledger(s, 'webhook:event')).filter((e) => e.scope === scope).map((e) => e.data);
 
 const P = '/v3/catalog/products';

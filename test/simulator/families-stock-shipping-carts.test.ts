@@ -5,24 +5,12 @@
  * an abandoned cart), the ledger, OAuth scopes, seeded data that agrees with the store's orders and
  * carts, and reset.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestSim, type TestSim } from '../support/simulator.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestSim } from '../support/simulator.ts';
+import { ledgerOf, useFamilySim } from '../support/family-sim.ts';
 
-let sim: TestSim | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: Parameters<typeof startTestSim>[0] = {}): Promise<TestSim> {
-  sim = await startTestSim({ deliver: async () => ({ status: 200, durationMs: 0 }), ...options });
-  return sim;
-}
-
-async function ledger(s: TestSim, kinds: string): Promise<any[]> {
-  const text = (await s.control('GET', `/ledger?kinds=${kinds}`)).text.trim();
-  return text ? text.split('\n').map((l) => JSON.parse(l)) : [];
-}
+const { start } = useFamilySim();
+const ledger = ledgerOf;
 
 const warehouse = (code: string, extra: Record<string, unknown> = {}) => ({
   code,

@@ -7,26 +7,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateCatalog } from '../../simulator/domain/seed.ts';
 import { declaredOperations } from '../../simulator/families/registry.ts';
 import { startTestSim, type TestSim } from '../support/simulator.ts';
+import { ledgerOf, useFamilySim } from '../support/family-sim.ts';
 
-let sim: TestSim | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function start(options: Parameters<typeof startTestSim>[0] = {}): Promise<TestSim> {
-  sim = await startTestSim({ deliver: async () => ({ status: 200, durationMs: 0 }), ...options });
-  return sim;
-}
-
-async function ledger(s: TestSim, kinds: string): Promise<any[]> {
-  const text = (await s.control('GET', `/ledger?kinds=${kinds}`)).text.trim();
-  return text ? text.split('\n').map((l) => JSON.parse(l)) : [];
-}
+const { start } = useFamilySim();
+const ledger = ledgerOf;
 
 describe('declared families: validation', () => {
   it('answers a bad V3 body with 422 in the V3 shape, naming each field', async () => {
