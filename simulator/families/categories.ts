@@ -110,6 +110,19 @@ const fromLegacy = (input: Record<string, unknown>): Record<string, unknown> => 
   return custom_url ? { ...rest, url: { path: custom_url.url, is_customized: custom_url.is_customized ?? true } } : rest;
 };
 
+/** What a category's page has until someone sets it: the same for seeded and created categories. */
+const pageDefaults = (name: string) => ({
+  page_title: '',
+  meta_keywords: [] as string[],
+  meta_description: '',
+  layout_file: 'category.html',
+  image_url: '',
+  is_visible: true,
+  search_keywords: '',
+  default_product_sort: 'use_store_settings' as const,
+  url: { path: slug(name), is_customized: false },
+});
+
 export const categoryResource: ResourceDecl<Category> = {
   name: 'category',
   label: 'category',
@@ -125,15 +138,7 @@ export const categoryResource: ResourceDecl<Category> = {
       description: `<p>${name} at ${ctx.store.info.name}.</p>`,
       views: Math.floor(ctx.random() * 500),
       sort_order: i,
-      page_title: '',
-      meta_keywords: [],
-      meta_description: '',
-      layout_file: 'category.html',
-      image_url: '',
-      is_visible: true,
-      search_keywords: '',
-      default_product_sort: 'use_store_settings',
-      url: { path: slug(name), is_customized: false },
+      ...pageDefaults(name),
     }));
   },
   create: (input, ctx) => {
@@ -144,15 +149,7 @@ export const categoryResource: ResourceDecl<Category> = {
       description: '',
       views: 0,
       sort_order: 0,
-      page_title: '',
-      meta_keywords: [],
-      meta_description: '',
-      layout_file: 'category.html',
-      image_url: '',
-      is_visible: true,
-      search_keywords: '',
-      default_product_sort: 'use_store_settings',
-      url: { path: slug(name), is_customized: false },
+      ...pageDefaults(name),
       ...fromLegacy(input),
       tree_id: Number(input.tree_id ?? defaultTreeId(ctx)),
     } as Omit<Category, 'id'>;
