@@ -27,7 +27,9 @@ export function renderCart(store: Store, cart: Cart) {
         url: `https://store-${store.info.hash}.example${product?.custom_url.url ?? '/'}`,
         quantity: line.quantity,
         is_taxable: true,
-        image_url: '',
+        // carts.v3.yml types image_url as a URI, so an empty string is not allowed; the simulator keeps
+        // no cart images, so every line gets the store's placeholder picture.
+        image_url: `https://store-${store.info.hash}.example/images/ProductDefault.gif`,
         discount_amount: 0,
         coupon_amount: 0,
         original_price: line.list_price,
