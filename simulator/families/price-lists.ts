@@ -117,12 +117,12 @@ export const priceListResource: ResourceDecl<PriceList> = {
 const money = z.number('must be a number').nonnegative('must not be negative');
 const tier = z.object({ quantity_min: z.number().int().min(0), quantity_max: z.number().int().min(0), type: z.enum(['fixed', 'price', 'percent']), amount: money });
 const recordPrices = { price: money, sale_price: money.optional(), retail_price: money.optional(), map_price: money.optional(), bulk_pricing_tiers: z.array(tier).optional() };
-const recordItem = z
-  .object({ ...recordPrices, variant_id: z.number().int().positive().optional(), sku: z.string().min(1).optional(), currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code such as USD') })
-  .refine((r) => r.variant_id !== undefined || r.sku !== undefined, { message: 'either variant_id or sku is required', path: ['variant_id'] });
-const recordItemAnyList = z
-  .object({ ...recordPrices, price_list_id: z.number('must be a price list id').int().positive(), variant_id: z.number().int().positive().optional(), sku: z.string().min(1).optional(), currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code such as USD') })
-  .refine((r) => r.variant_id !== undefined || r.sku !== undefined, { message: 'either variant_id or sku is required', path: ['variant_id'] });
+const recordFields = { ...recordPrices, variant_id: z.number().int().positive().optional(), sku: z.string().min(1).optional(), currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code such as USD') };
+const namesVariant = (r: { variant_id?: number; sku?: string }) => r.variant_id !== undefined || r.sku !== undefined;
+const namesVariantError = { message: 'either variant_id or sku is required', path: ['variant_id'] };
+const recordItem = z.object(recordFields).refine(namesVariant, namesVariantError);
+// The upsert across lists: the same record, naming its list.
+const recordItemAnyList = z.object({ ...recordFields, price_list_id: z.number('must be a price list id').int().positive() }).refine(namesVariant, namesVariantError);
 const singleRecord = z.object(recordPrices);
 
 export const priceRecordResource: ResourceDecl<PriceRecord> = {

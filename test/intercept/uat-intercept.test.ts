@@ -7,33 +7,17 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { optionsFrom, type UatFlags } from '../../src/cli/commands/uat.ts';
+import { optionsFrom } from '../../src/cli/commands/uat.ts';
 import type { LoadRunResult } from '../../src/uat/load-process.ts';
 import { runUat, type UatStages } from '../../src/uat/orchestrator.ts';
-import { cleanupTempDirs, tempDir } from '../uat/support/run-uat.ts';
+import { cleanupTempDirs, shortUatFlags, tempDir } from '../uat/support/run-uat.ts';
 
 afterAll(cleanupTempDirs);
 
 const VENDOR_APP = 'node test/intercept/fixtures/hardcoded-vendor-app.cjs';
 
 function options(out: string, intercept?: false, integration = VENDOR_APP) {
-  const flags: UatFlags = {
-    scenario: 'doorbuster',
-    integration,
-    plan: 'standard',
-    timeScale: 30,
-    volumeScale: 0.05,
-    seed: 1,
-    out,
-    runner: 'embedded',
-    env: [],
-    readyTimeout: 30,
-    products: 40,
-    customers: 20,
-    pastOrders: 5,
-    progress: false,
-    ...(intercept === false ? { intercept } : {}),
-  };
+  const flags = shortUatFlags(integration, out, { products: 40, customers: 20, pastOrders: 5, ...(intercept === false ? { intercept } : {}) });
   return optionsFrom(flags);
 }
 

@@ -6,34 +6,17 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { optionsFrom, type UatFlags } from '../../src/cli/commands/uat.ts';
-import { DEFAULTS } from '../../src/uat/config.ts';
+import { optionsFrom } from '../../src/cli/commands/uat.ts';
 import type { LoadRunResult } from '../../src/uat/load-process.ts';
 import { runUat, type UatStages } from '../../src/uat/orchestrator.ts';
-import { cleanupTempDirs, tempDir } from './support/run-uat.ts';
+import { cleanupTempDirs, shortUatFlags, tempDir } from './support/run-uat.ts';
 
 afterAll(cleanupTempDirs);
 
 const WELL_BEHAVED = 'node --import tsx test/uat/fixtures/well-behaved-integration.ts';
 
 function options(out: string) {
-  const flags: UatFlags = {
-    scenario: 'doorbuster',
-    integration: WELL_BEHAVED,
-    plan: 'standard',
-    timeScale: 30,
-    volumeScale: 0.05,
-    seed: 1,
-    out,
-    runner: 'embedded',
-    env: [],
-    drainQuiet: '5m',
-    readyTimeout: 60,
-    products: DEFAULTS.products,
-    customers: DEFAULTS.customers,
-    pastOrders: DEFAULTS.pastOrders,
-    progress: false,
-  };
+  const flags = shortUatFlags(WELL_BEHAVED, out, { drainQuiet: '5m', readyTimeout: 60 });
   return optionsFrom(flags);
 }
 

@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { UatFlags } from '../../../src/cli/commands/uat.ts';
+import { DEFAULTS } from '../../../src/uat/config.ts';
 
 export const BIN = join(process.cwd(), 'bin/bc-harness.js');
 const dirs: string[] = [];
@@ -80,4 +82,12 @@ export function expectVerdictOrInconclusive(line: UatLine, expected: 'pass' | 'f
     throw new Error(`expected verdict ${expected} (or inconclusive on a busy machine), got ${line.verdict}: ${line.reason ?? ''} ${JSON.stringify(line.criteria.filter((c) => !c.passed))} ${JSON.stringify(line.fidelity ?? [])}`);
   }
   return line.faithful !== false;
+}
+
+/**
+ * The flags of a short in-process `runUat` in a test: doorbuster on Standard at 30x and a twentieth
+ * of its volume, seed 1, the default store, the embedded runner, no progress line; `overrides` for the rest.
+ */
+export function shortUatFlags(integration: string, out: string, overrides: Partial<UatFlags> = {}): UatFlags {
+  return { scenario: 'doorbuster', integration, plan: 'standard', timeScale: 30, volumeScale: 0.05, seed: 1, out, runner: 'embedded', env: [], readyTimeout: 30, products: DEFAULTS.products, customers: DEFAULTS.customers, pastOrders: DEFAULTS.pastOrders, progress: false, ...overrides };
 }
