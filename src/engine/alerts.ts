@@ -3,7 +3,11 @@
  * `silent-failure`). Raised when
  *
  * - `failure-rate`: the share of failed fetches, writes and polls over the alert window crosses
- *   the threshold (from a minimum number of attempts, so one failure in two is not an incident);
+ *   the threshold (from a minimum number of attempts, so one failure in two is not an incident),
+ *   or one system has failed that many attempts in a row however long they took. The second rule
+ *   is what catches a system that is down: the writers then send one probe at a time with a
+ *   backoff of up to a minute, so a whole window may hold fewer attempts than the minimum and
+ *   the rate alone would never speak;
  * - `quota-headroom`: the store's quota left drops below half of the engine's reserve (other apps
  *   are eating the headroom) or a 429 arrives;
  * - `hook-deactivated`: the monitor found a webhook off or gone and repaired it;
@@ -28,8 +32,8 @@ export type AlertKind = (typeof alertKinds)[number];
 
 export interface Alerts {
   raise(kind: AlertKind, message: string, details?: Record<string, unknown>): boolean;
-  /** Count an attempt toward the failure rate. */
-  outcome(ok: boolean): void;
+  /** Count an attempt toward the failure rate; `system` names what was called (a target, a lane). */
+  outcome(ok: boolean, system?: string): void;
   idle(): Promise<void>;
   stop(): void;
 }
@@ -60,6 +64,8 @@ export function createAlerts(options: AlertOptions): Alerts {
   const suppressed = new Map<AlertKind, number>();
   // Attempt outcomes in the window, oldest first (simulated time).
   const window: { at: number; ok: boolean }[] = [];
+  // Failures in a row per system, and when the streak began (simulated time).
+  const streaks = new Map<string, { failures: number; since: number }>();
   const insert = db.sqlite.prepare('INSERT INTO alerts (kind, message, details, at) VALUES (?, ?, ?, ?)');
   const undelivered = db.sqlite.prepare<[], { id: number; kind: string; message: string; details: string; at: number; attempts: number }>(
     `SELECT id, kind, message, details, at, attempts FROM alerts WHERE delivered = 0 AND attempts < ${DELIVERY_TRIES} ORDER BY id LIMIT 50`,
@@ -116,11 +122,22 @@ export function createAlerts(options: AlertOptions): Alerts {
     return true;
   };
 
-  const outcome = (ok: boolean) => {
+  const outcome = (ok: boolean, system = 'any') => {
     const now = clock.now();
     window.push({ at: now, ok });
     while (window.length > 0 && window[0]!.at < now - options.windowMs) window.shift();
-    if (ok || window.length < minAttempts) return;
+    if (ok) {
+      streaks.delete(system);
+      return;
+    }
+    const streak = streaks.get(system) ?? { failures: 0, since: now };
+    streak.failures++;
+    streaks.set(system, streak);
+    if (streak.failures >= minAttempts) {
+      const raised = raise('failure-rate', `${system}: the last ${streak.failures} attempts all failed, over ${Math.round((now - streak.since) / 1000)} simulated seconds`, { system, failures: streak.failures, since: new Date(streak.since).toISOString() });
+      if (raised) return;
+    }
+    if (window.length < minAttempts) return;
     const failures = window.filter((w) => !w.ok).length;
     const rate = failures / window.length;
     if (rate >= options.failureRate) {
@@ -129,10 +146,10 @@ export function createAlerts(options: AlertOptions): Alerts {
   };
 
   // Subscriptions: what the stages report, turned into alerts.
-  bus.on('write:succeeded', () => outcome(true));
-  bus.on('write:failed', () => outcome(false));
-  bus.on('fetch:completed', () => outcome(true));
-  bus.on('fetch:failed', () => outcome(false));
+  bus.on('write:succeeded', (e) => outcome(true, e.target));
+  bus.on('write:failed', (e) => outcome(false, e.target));
+  bus.on('fetch:completed', (e) => outcome(true, `bigcommerce ${e.lane}`));
+  bus.on('fetch:failed', (e) => outcome(false, `bigcommerce ${e.lane}`));
   bus.on('job:dead-lettered', (e) => {
     if (!e.isNew) return;
     const flow = options.flowOf?.(e.spec);

@@ -231,7 +231,7 @@ export async function createEngine(config: EngineConfig, overrides: Partial<Engi
     logger,
     ...(config.pollSeconds !== undefined ? { everyMs: config.pollSeconds * 1000 } : {}),
     onStaged: kickWriters,
-    onOutcome: (ok) => alerts.outcome(ok),
+    onOutcome: (ok, system) => alerts.outcome(ok, system),
   });
 
   const knownScopes = new Set([...selection.scopes, EXCEPTION_SCOPE]);

@@ -39,7 +39,7 @@ export function createFeedPoller(options: {
   everyMs?: number;
   onStaged: () => void;
   /** A poll failed or succeeded (for the failure-rate alert). */
-  onOutcome: (ok: boolean) => void;
+  onOutcome: (ok: boolean, system: string) => void;
 }): FeedPoller {
   const { clock, db, selection, clients, mapper, bus, logger } = options;
   const kv = createKv(db);
@@ -56,11 +56,11 @@ export function createFeedPoller(options: {
         result = await clients[feed.system].feed(feed.path, since, FEED_PAGE);
       } catch (error) {
         if (!(error instanceof TargetUnavailable)) throw error;
-        options.onOutcome(false);
+        options.onOutcome(false, `${feed.system} feed ${feed.name}`);
         logger.warn('feed poll failed; the next poll retries from the same watermark', { feed: feed.name, error: error.message });
         return;
       }
-      options.onOutcome(true);
+      options.onOutcome(true, `${feed.system} feed ${feed.name}`);
       const now = clock.now();
       db.tx(() => {
         for (const record of result.data) for (const route of routes) mapper.map(route, record, { observedAt: now, now });
