@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createVirtualClock } from '../simulator/domain/clock.ts';
+import { createVirtualClock } from '../lib/clock.ts';
 import { startMocks, type RunningMocks } from '../src/mocks/http/server.ts';
 import { control, log, mib, processCpuSeconds, processRss, report, ROOT, round, startInProcess, type InProcessSim } from './lib.ts';
 

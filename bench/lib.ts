@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { startSimulator, type RunningSimulator, type StartOptions } from '../simulator/http/server.ts';
+import { startSimulator, type RunningSimulator, type StartOptions } from '../simulator/index.ts';
 import { parseProcStat } from './uat-profile-lib.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -101,6 +101,8 @@ export function bucketOfUrl(url: string, root: string): string | undefined {
   if (path === '' || path.includes('/node_modules/') || path.startsWith('node:')) return undefined;
   const rel = path.startsWith(root) ? relative(root, path) : path;
   if (rel.startsWith('simulator/')) return 'simulator';
+  // The shared basics (clock, ledger writer, events) run in every process; charged to their own bucket.
+  if (rel.startsWith('lib/')) return 'shared basics (lib)';
   if (rel.startsWith('src/mocks/')) return 'mocks';
   if (rel.startsWith('src/intercept/')) return 'intercept';
   if (rel.startsWith('src/uat/')) return 'orchestrator (src/uat)';

@@ -26,12 +26,12 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { DEFAULTS, type UatOptions } from '../src/uat/config.ts';
 import { runUat, waitForQuiet, type UatStages } from '../src/uat/orchestrator.ts';
-import { startSimulator } from '../simulator/http/server.ts';
+import { startSimulator } from '../simulator/index.ts';
 import { startMocks } from '../src/mocks/http/server.ts';
 import { startIntegration } from '../src/uat/integration-process.ts';
 import { runLoad } from '../src/uat/load-process.ts';
 import { verifyRunDirectory } from '../src/verify/verify-run-directory.ts';
-import { tapLedger, type Ledger } from '../simulator/domain/ledger.ts';
+import { tapLedger, type Ledger } from '../lib/ledger.ts';
 import { log, machineJiffies, report, RESULTS_DIR, ROOT, round } from './lib.ts';
 import { attributeProfile, bucketOfUrl, classifyProcess, parseProcStat, perOrder, summariseLatencies, type CpuProfile, type ProcessFigures, type ProcessRole, type UatProfileResult } from './uat-profile-lib.ts';
 

@@ -20,10 +20,10 @@
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { destinationProblem } from './destinations.ts';
 import { DomainError, unprocessable } from './errors.ts';
-import type { Ledger } from './ledger.ts';
+import type { Ledger } from '../../lib/ledger.ts';
 import type { Hook } from './model.ts';
 import { FULL_SCOPES, type Store } from './store.ts';
 

@@ -5,7 +5,7 @@
  * delivery, and a ledger entry), so a report can tell a provoked failure from a real one.
  */
 import { z } from 'zod';
-import type { Random } from './random.ts';
+import type { Random } from '../../lib/random.ts';
 
 const probability = z.number().min(0).max(1);
 

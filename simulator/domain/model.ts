@@ -5,7 +5,7 @@
  * ../shared/bigcommerce-specs/current (orders.v2.oas2.yml order_Resp, orderProducts,
  * orderShippingAddress, orderShipment; products_catalog.v3.yml; customers.v3.yml; webhooks.v3.yml).
  */
-import type { PlanName } from './plans.ts';
+import type { PlanName } from '../../lib/plans.ts';
 
 export type Scope = string;
 

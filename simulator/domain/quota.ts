@@ -8,8 +8,8 @@
  * down from 30 s at a client's first call), and `anchor: 'epoch'` aligns windows to multiples of
  * 30 s instead. See docs/decisions/0002-quota-windows.md.
  */
-import type { Clock } from './clock.ts';
-import { HOUR_MS, type PlanQuota } from './plans.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { HOUR_MS, type PlanQuota } from '../../lib/plans.ts';
 
 export type QuotaAnchor = 'first-request' | 'epoch';
 

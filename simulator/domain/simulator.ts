@@ -4,14 +4,14 @@
  * test swaps exactly one (for example a fake `deliver` or a manual clock).
  */
 import { createAppRegistry, type AppInput, type AppRegistry, type AppUninstalledWebhook, type VisitApp } from './apps.ts';
-import { createVirtualClock, type Clock } from './clock.ts';
-import { createEventBus, type EventBus } from './events.ts';
+import { createVirtualClock, type Clock } from '../../lib/clock.ts';
+import { createEventBus, type EventBus } from '../../lib/events.ts';
 import { faultPlanSchema, type FaultPlan, NO_FAULTS } from './faults.ts';
-import { createLedger, type Ledger } from './ledger.ts';
+import { createLedger, type Ledger } from '../../lib/ledger.ts';
 import type { ApiAccount } from './model.ts';
-import { planQuota, type PlanName } from './plans.ts';
+import { planQuota, type PlanName } from '../../lib/plans.ts';
 import { createQuota, type QuotaAnchor } from './quota.ts';
-import { createRandom, deriveSeed } from './random.ts';
+import { createRandom, deriveSeed } from '../../lib/random.ts';
 import { createStore, randomToken, type Store, tokenFor } from './store.ts';
 import { familyContext, resetFamilyState } from '../families/state.ts';
 import { FAMILIES } from '../families/registry.ts';

@@ -8,10 +8,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Faker } from '@faker-js/faker';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { DomainError, conflict, notFound, unprocessable } from './errors.ts';
 import { cents, iso, money, rfc2822 } from './format.ts';
-import type { Ledger, LedgerEntry } from './ledger.ts';
+import type { Ledger, LedgerEntry } from '../../lib/ledger.ts';
 import type {
   Address,
   ApiAccount,
@@ -30,7 +30,7 @@ import type {
 } from './model.ts';
 import { generateOrder, type OrderProfile } from './order-profiles.ts';
 import { statusById } from './order-statuses.ts';
-import type { PlanName } from './plans.ts';
+import type { PlanName } from '../../lib/plans.ts';
 import type { Quota } from './quota.ts';
 import { createSeededFaker, generateCatalog } from './seed.ts';
 import { createSlots } from './slots.ts';

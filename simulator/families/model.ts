@@ -15,8 +15,8 @@
  * quota, ledger, error envelopes), like every hand-written route.
  */
 import type { z } from 'zod';
-import type { Clock } from '../domain/clock.ts';
-import type { Random } from '../domain/random.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Random } from '../../lib/random.ts';
 import type { Store } from '../domain/store.ts';
 
 /** OAuth scope areas a family route can demand (bigcommerce-facts.md section a); each has a `_read_only` twin. */

@@ -7,10 +7,10 @@
  * the ledger (`resource:created|updated|deleted` with the full record, like the rest of the store)
  * and raises the resource's webhook scopes.
  */
-import type { Clock } from '../domain/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { DomainError, notFound } from '../domain/errors.ts';
 import { iso } from '../domain/format.ts';
-import { createRandom, deriveSeed } from '../domain/random.ts';
+import { createRandom, deriveSeed } from '../../lib/random.ts';
 import type { Store } from '../domain/store.ts';
 import type { Collection, FamilyContext, FamilyDecl, Item, ResourceDecl } from './model.ts';
 

@@ -11,7 +11,7 @@
 import type { RequestListener } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { createSecureContext, type TLSSocket } from 'node:tls';
-import { listen } from './listen.ts';
+import { listen } from '../../lib/listen.ts';
 
 export interface HttpsFrontOptions {
   /** PEM server certificate (with its chain) and key, e.g. from src/intercept/certificates.ts. */

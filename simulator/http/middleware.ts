@@ -9,7 +9,7 @@ import type { ApiAccount } from '../domain/model.ts';
 import type { QuotaDecision } from '../domain/quota.ts';
 import type { Simulator } from '../domain/simulator.ts';
 import type { Store } from '../domain/store.ts';
-import { createRandom, deriveSeed } from '../domain/random.ts';
+import { createRandom, deriveSeed } from '../../lib/random.ts';
 import { HttpError, messages, sendError, versionOf } from './errors.ts';
 
 export interface ApiLocals {

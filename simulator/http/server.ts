@@ -6,7 +6,7 @@ import { createSimulator, type Simulator, type SimulatorOptions } from '../domai
 import { createSimulatorApp } from './app.ts';
 import { createUndiciDeliver } from './deliver.ts';
 import { startHttpsFront, type HttpsFront, type HttpsFrontOptions } from './https-front.ts';
-import { listen } from './listen.ts';
+import { listen } from '../../lib/listen.ts';
 import { createUndiciVisitApp } from './visit-app.ts';
 
 export interface RunningSimulator {

@@ -20,7 +20,7 @@
  * window. Both are stored in SQLite before they are sent and sent with a few retries, so one
  * raised just before a crash is still delivered after the restart.
  */
-import type { Clock } from '../../simulator/domain/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { EngineDb } from './db.ts';
 import type { EngineBus } from './events.ts';
 import type { HttpTransport } from './http.ts';

@@ -5,8 +5,8 @@
  * `ApiUnavailable` (the caller keeps the work and tries again later). Any other answer is returned
  * as is: a 404 for an archived order is information, not an error.
  */
-import type { Clock } from '../../simulator/domain/clock.ts';
-import type { Random } from '../../simulator/domain/random.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Random } from '../../lib/random.ts';
 import type { EngineBus } from './events.ts';
 import { header, NetworkError, parseJson, type HttpTransport } from './http.ts';
 import type { ApiLane, Limiter, QuotaObservation } from './limiter.ts';

@@ -11,7 +11,7 @@
  */
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { makePrivateDir, preparePrivateFile } from '../../simulator/domain/private-files.ts';
+import { makePrivateDir, preparePrivateFile } from '../../lib/private-files.ts';
 
 export type Sqlite = Database.Database;
 

@@ -14,8 +14,8 @@
 import { createServer, type Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
-import { createVirtualClock, type Clock } from '../../simulator/domain/clock.ts';
-import { createRandom, type Random } from '../../simulator/domain/random.ts';
+import { createVirtualClock, type Clock } from '../../lib/clock.ts';
+import { createRandom, type Random } from '../../lib/random.ts';
 import type { CompiledSpec } from '../mappings/compile.ts';
 import { loadSpecs, MappingSpecError } from '../mappings/load-spec.ts';
 import { createAlerts, type Alerts } from './alerts.ts';

@@ -2,7 +2,7 @@
  * The engine's typed events, named `noun:verb` (DESIGN.md section 7). Stages emit them; metrics,
  * alerts and the log subscribe, so no stage calls the others to report what it did.
  */
-import { createEventBus, type EventBus } from '../../simulator/domain/events.ts';
+import { createEventBus, type EventBus } from '../../lib/events.ts';
 import type { DeadLetterKind } from './dlq.ts';
 import type { ApiLane } from './limiter.ts';
 import type { Target } from './outbox.ts';

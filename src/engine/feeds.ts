@@ -7,7 +7,7 @@
  * Feeds compare `updatedAt >= since`, so each poll sees the last record of the previous one again;
  * that is harmless for the same reason. A full page is followed at once by the next.
  */
-import type { Clock } from '../../simulator/domain/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { createKv, type EngineDb } from './db.ts';
 import type { EngineBus } from './events.ts';
 import type { FlowSelection } from './flows/index.ts';

@@ -10,7 +10,7 @@
  * update. Time is the engine's virtual clock; the header values are real milliseconds (DESIGN.md
  * section 3), converted with the clock's scale.
  */
-import type { Clock, TimerHandle } from '../../simulator/domain/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 
 export const apiLanes = ['monitor', 'orders', 'inventory', 'customers', 'carts', 'catalog'] as const;
 export type ApiLane = (typeof apiLanes)[number];

@@ -2,7 +2,7 @@
  * One JSON line per log record on stderr (stdout carries only the ready line under --json), with
  * simulated time, so a log read next to the simulator's ledger lines up.
  */
-import type { Clock } from '../../simulator/domain/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -25,7 +25,7 @@
  * the events the platform dropped while the hook was off are backfilled from the API.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../../simulator/domain/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { ApiUnavailable, type BcClient } from './bc-client.ts';
 import { UnexpectedAnswer } from './bc-sources.ts';
 import { createKv, type EngineDb } from './db.ts';

@@ -14,8 +14,8 @@
  * spin on it; a run that finds more to do now starts the next one from a fresh event-loop turn, so
  * the receiver and /healthz are served in between whatever happens.
  */
-import type { Clock } from '../../simulator/domain/clock.ts';
-import type { Random } from '../../simulator/domain/random.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Random } from '../../lib/random.ts';
 import { ApiUnavailable, type BcClient } from './bc-client.ts';
 import { fetchCart, fetchCustomers, fetchOrdersByIds, fetchRefunds, PAGE_LIMIT, planIdRanges, UnexpectedAnswer } from './bc-sources.ts';
 import type { EngineDb } from './db.ts';

@@ -16,7 +16,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { Clock } from '../../simulator/domain/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { EngineBus, ReceiveOutcome } from './events.ts';
 import { routeWebhook } from './ids.ts';
 import type { Inbox } from './inbox.ts';

@@ -12,7 +12,7 @@
  * that has not been read. On the very first start the watermark is just past the newest order:
  * the engine syncs from now on, an initial import is a separate job.
  */
-import type { Clock } from '../../simulator/domain/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { ApiUnavailable, type BcClient } from './bc-client.ts';
 import { completeOrders, dateMs, ORDER_INCLUDE, PAGE_LIMIT, UnexpectedAnswer } from './bc-sources.ts';
 import { createKv, type EngineDb } from './db.ts';

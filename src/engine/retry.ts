@@ -12,7 +12,7 @@
  *   it goes to the dead-letter queue with the reason.
  * - A connected system's 429 carries Retry-After (seconds); it is honoured as a minimum wait.
  */
-import type { Random } from '../../simulator/domain/random.ts';
+import type { Random } from '../../lib/random.ts';
 
 export type Outcome = 'ok' | 'rate-limited' | 'transient' | 'permanent';
 

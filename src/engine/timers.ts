@@ -3,7 +3,7 @@
  * goes through these, so at TIME_SCALE 60 "five minutes" takes five real seconds and a test never
  * sleeps on real time for simulated time.
  */
-import type { Clock, TimerHandle } from '../../simulator/domain/clock.ts';
+import type { Clock, TimerHandle } from '../../lib/clock.ts';
 
 /** Resolve after `ms` simulated milliseconds. */
 export function sleep(clock: Clock, ms: number): Promise<void> {

@@ -15,7 +15,7 @@ import { createPrivateKey, randomBytes, webcrypto, X509Certificate, type KeyObje
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
-import { makePrivateDir, writePrivateFile } from '../../simulator/domain/private-files.ts';
+import { makePrivateDir, writePrivateFile } from '../../lib/private-files.ts';
 
 /** The platform's API and OAuth hosts (bigcommerce-facts.md: API base `https://api.bigcommerce.com/stores/{hash}`, OAuth at `https://login.bigcommerce.com`). */
 export const PLATFORM_HOSTS = ['api.bigcommerce.com', 'login.bigcommerce.com'] as const;

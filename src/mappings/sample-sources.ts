@@ -11,13 +11,10 @@
  * companions: oversold stock, unknown carriers and warehouses, over-long tracking numbers, split
  * credit memos, notes at the limits.
  */
-import { createVirtualClock } from '../../simulator/domain/clock.ts';
-import { createLedger } from '../../simulator/domain/ledger.ts';
-import type { OrderAggregate, V2OrderProduct, V3Customer } from '../../simulator/domain/model.ts';
-import type { OrderProfile } from '../../simulator/domain/order-profiles.ts';
-import { planQuota } from '../../simulator/domain/plans.ts';
-import { createQuota } from '../../simulator/domain/quota.ts';
-import { createStore, type Store } from '../../simulator/domain/store.ts';
+import { createVirtualClock } from '../../lib/clock.ts';
+import { createLedger } from '../../lib/ledger.ts';
+import { type OrderAggregate, type V2OrderProduct, type V3Customer, type OrderProfile, createQuota, createStore, type Store } from '../../simulator/index.ts';
+import { planQuota } from '../../lib/plans.ts';
 
 export const SAMPLE_EPOCH = Date.UTC(2026, 10, 27, 12);
 

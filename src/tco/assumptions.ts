@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { planNameSchema, planNames } from '../../simulator/domain/plans.ts';
+import { planNameSchema, planNames } from '../../lib/plans.ts';
 import { closest, knownKeys, valueAt } from '../suggest.ts';
 import { formatYamlPath, type YamlPath } from '../mappings/compile.ts';
 import { projectRoot } from '../mappings/contracts.ts';

@@ -1,11 +1,11 @@
 /**
  * The capacity model: what a measured integration (requests per order, scheduled requests, what it
  * does when the quota runs out) costs the store's API quota as the store grows, against each
- * plan's quota from simulator/domain/plans.ts. Pure functions, each a formula of
+ * plan's quota from lib/plans.ts. Pure functions, each a formula of
  * docs/decisions/0009-capacity-and-cost-model.md; units are requests and orders per 30-second
  * window unless a name says per day or per hour.
  */
-import { planNames, planQuota, type PlanName, type PlanQuota } from '../../simulator/domain/plans.ts';
+import { planNames, planQuota, type PlanName, type PlanQuota } from '../../lib/plans.ts';
 import type { SaturationBehaviour } from './measure-run.ts';
 
 export const WINDOWS_PER_HOUR = 120;

@@ -4,7 +4,7 @@
  * integration forces; and a recommendation whose every reason is computed from these numbers.
  * Pure functions (docs/decisions/0009-capacity-and-cost-model.md).
  */
-import type { PlanName } from '../../simulator/domain/plans.ts';
+import type { PlanName } from '../../lib/plans.ts';
 import { methodIds, type Assumptions, type CostBasis, type CostItem, type MethodId } from './assumptions.ts';
 import { formatPerOrder } from '../verify/figures.ts';
 import { yearVolumeFactor, type CapacityProjection } from './capacity-model.ts';

@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { planNameSchema, planQuota, type PlanName } from '../../simulator/domain/plans.ts';
+import { planNameSchema, planQuota, type PlanName } from '../../lib/plans.ts';
 import { readAlertLines, readJsonLines } from '../uat/run-directory.ts';
 import { normalizeReports } from '../verify/dead-letters.ts';
 import { figuresFromMeasures, formatPerOrder, formatShare, perSyncedOrder, quotaContact, quotaContactText, requestsPerOrderParts, type QuotaContact } from '../verify/figures.ts';

@@ -4,10 +4,10 @@
  * arrived, in memory and as JSON Lines in the run directory. It answers 202 at once, so an
  * integration's alerting is never slowed down by the harness.
  */
-import { appendPrivateFile, writePrivateFile } from '../../simulator/domain/private-files.ts';
+import { appendPrivateFile, writePrivateFile } from '../../lib/private-files.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '../../simulator/domain/clock.ts';
+import type { Clock } from '../../lib/clock.ts';
 import type { AlertLine } from '../verify/inputs.ts';
 
 export interface AlertSink {

@@ -11,7 +11,7 @@ import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createPrivateWriteStream } from '../../simulator/domain/private-files.ts';
+import { createPrivateWriteStream } from '../../lib/private-files.ts';
 import { closest, didYouMean } from '../suggest.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createPrivateWriteStream } from '../../simulator/domain/private-files.ts';
+import { createPrivateWriteStream } from '../../lib/private-files.ts';
 import { BIN, PROJECT_ROOT } from './integration-process.ts';
 
 export interface LoadRunOptions {

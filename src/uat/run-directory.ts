@@ -17,7 +17,7 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { makePrivateDir, writePrivateFile } from '../../simulator/domain/private-files.ts';
+import { makePrivateDir, writePrivateFile } from '../../lib/private-files.ts';
 import { alertLineSchema, quotaSnapshotSchema, type AlertLine, type QuotaSnapshot } from '../verify/inputs.ts';
 import { createJournalIndex, createLedgerIndex, createPublishedIndex, type JournalIndex, type LedgerIndex, type PublishedIndex } from '../verify/ledger-index.ts';
 

@@ -8,10 +8,8 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { Cart } from '../../simulator/domain/model.ts';
-import { writePrivateFile } from '../../simulator/domain/private-files.ts';
-import type { Store } from '../../simulator/domain/store.ts';
-import { renderCart } from '../../simulator/http/routes/v3-carts.ts';
+import { type Cart, type Store, renderCart } from '../../simulator/index.ts';
+import { writePrivateFile } from '../../lib/private-files.ts';
 import { HarnessError } from '../errors.ts';
 import { acceptanceSchema } from '../load/acceptance.ts';
 import type { CompiledSpec } from '../mappings/compile.ts';

@@ -80,7 +80,8 @@ describe('attributeProfile', () => {
   });
 
   it('buckets files by where they live in the project', () => {
-    expect(bucketOfUrl('file:///w/simulator/domain/ledger.ts', root)).toBe('simulator');
+    expect(bucketOfUrl('file:///w/simulator/domain/store.ts', root)).toBe('simulator');
+    expect(bucketOfUrl('file:///w/lib/ledger.ts', root)).toBe('shared basics (lib)');
     expect(bucketOfUrl('file:///w/src/uat/orchestrator.ts', root)).toBe('orchestrator (src/uat)');
     expect(bucketOfUrl('file:///w/src/verify/verify-run.ts', root)).toBe('verify and reports');
     expect(bucketOfUrl('file:///w/node_modules/undici/index.js', root)).toBeUndefined();

@@ -5,7 +5,7 @@
  * system raises it too; failures spread over systems with successes in between do not.
  */
 import { afterEach, expect, it } from 'vitest';
-import { createVirtualClock, type Clock } from '../../simulator/domain/clock.ts';
+import { createVirtualClock, type Clock } from '../../lib/clock.ts';
 import { createAlerts, type Alerts } from '../../src/engine/alerts.ts';
 import { openEngineDb, type EngineDb } from '../../src/engine/db.ts';
 import { createEngineBus, type EngineBus } from '../../src/engine/events.ts';

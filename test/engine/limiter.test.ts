@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../../simulator/domain/clock.ts';
+import { createVirtualClock } from '../../lib/clock.ts';
 import { createLimiter, type ApiLane, type Release } from '../../src/engine/limiter.ts';
 
 /** A limiter on a manual clock; `acquire` resolves are collected in order. */

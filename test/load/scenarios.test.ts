@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { planQuota } from '../../simulator/domain/plans.ts';
+import { planQuota } from '../../lib/plans.ts';
 import { rampingArrivalOffsets } from '../../src/load/executors/arrival-rate.ts';
 import { consolidateOptions, type RampingArrivalRateConfig } from '../../src/load/options.ts';
 import { type RunResult, runK6Script } from '../../src/load/runner.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../../simulator/domain/clock.ts';
+import { createVirtualClock } from '../../lib/clock.ts';
 
 describe('virtual clock', () => {
   it('moves only when advanced in manual mode', () => {

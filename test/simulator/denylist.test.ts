@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../../simulator/domain/clock.ts';
-import { createEventBus } from '../../simulator/domain/events.ts';
+import { createVirtualClock } from '../../lib/clock.ts';
+import { createEventBus } from '../../lib/events.ts';
 import { NO_FAULTS } from '../../simulator/domain/faults.ts';
 import type { Hook } from '../../simulator/domain/model.ts';
-import { createRandom } from '../../simulator/domain/random.ts';
+import { createRandom } from '../../lib/random.ts';
 import { createDenylist } from '../../simulator/domain/webhooks/denylist.ts';
 import { createDispatcher, type DeliveryRequest, type WebhookEvents } from '../../simulator/domain/webhooks/dispatcher.ts';
 import { buildWebhookPayload } from '../../simulator/domain/webhooks/payload.ts';

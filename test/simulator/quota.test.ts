@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../../simulator/domain/clock.ts';
-import { planQuota, type PlanName } from '../../simulator/domain/plans.ts';
+import { createVirtualClock } from '../../lib/clock.ts';
+import { planQuota, type PlanName } from '../../lib/plans.ts';
 import { createQuota, UNLIMITED_QUOTA_HEADER } from '../../simulator/domain/quota.ts';
 
 const setup = (plan: PlanName = 'standard', otherAppsShare = 0) => {

@@ -10,12 +10,12 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLedger } from '../../simulator/domain/ledger.ts';
+import { createLedger } from '../../lib/ledger.ts';
 import { redactHook } from '../../simulator/domain/redact.ts';
 import { openEngineDb } from '../../src/engine/db.ts';
 import { createAlertSink } from '../../src/uat/alert-sink.ts';
 import { createRunDirectory, writeJson } from '../../src/uat/run-directory.ts';
-import { createVirtualClock } from '../../simulator/domain/clock.ts';
+import { createVirtualClock } from '../../lib/clock.ts';
 import type { TestSim } from '../support/simulator.ts';
 import { useWebhookWorld } from '../support/webhook-world.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../../simulator/domain/clock.ts';
-import { createLedger } from '../../simulator/domain/ledger.ts';
+import { createVirtualClock } from '../../lib/clock.ts';
+import { createLedger } from '../../lib/ledger.ts';
 import { CARRIABLE_LIMITS, MAX_LENGTHS, ORDER_OPTION_TYPES, UNCARRIABLE_WORST_CASE_EVERY } from '../../simulator/domain/order-profiles.ts';
-import { planQuota } from '../../simulator/domain/plans.ts';
+import { planQuota } from '../../lib/plans.ts';
 import { createQuota } from '../../simulator/domain/quota.ts';
 import { generateCatalog } from '../../simulator/domain/seed.ts';
 import { createStore } from '../../simulator/domain/store.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { createVirtualClock, type Clock } from '../../simulator/domain/clock.ts';
+import { createVirtualClock, type Clock } from '../../lib/clock.ts';
 import { parseEngineConfig, type EngineConfig, type RawConfig } from '../../src/engine/config.ts';
 import { createEngine, type Engine, type EngineReady } from '../../src/engine/engine.ts';
 import { createLogger } from '../../src/engine/logger.ts';

@@ -20,7 +20,7 @@ import {
   type CapacityInput,
 } from '../../src/tco/capacity-model.ts';
 import { backlogDrain, judgeSaturation, slidingMax } from '../../src/tco/measure-run.ts';
-import { planQuota } from '../../simulator/domain/plans.ts';
+import { planQuota } from '../../lib/plans.ts';
 
 const standard = windowCapacity(planQuota('standard'));
 

@@ -10,11 +10,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { Clock, TimerHandle } from '../clock.ts';
-import type { EventBus } from '../events.ts';
+import type { Clock, TimerHandle } from '../../../lib/clock.ts';
+import type { EventBus } from '../../../lib/events.ts';
 import { decideWebhookFaults, type FaultPlan, type WebhookFaultDecision } from '../faults.ts';
 import type { Hook } from '../model.ts';
-import type { Random } from '../random.ts';
+import type { Random } from '../../../lib/random.ts';
 import { createFifo, type Fifo } from '../fifo.ts';
 import { createDenylist, DEFAULT_DENYLIST, type DenylistOptions } from './denylist.ts';
 import { destinationDomain, type WebhookPayload } from './payload.ts';

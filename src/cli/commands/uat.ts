@@ -7,7 +7,7 @@
  */
 import { relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { planNames } from '../../../simulator/domain/plans.ts';
+import { planNames } from '../../../lib/plans.ts';
 import { ConfigFileError, DEFAULTS, loadConfigFile, parseDuration, runnerChoices, type UatOptions } from '../../uat/config.ts';
 import { resolveScenario, unknownScenarioMessage } from '../../load/scenario-catalog.ts';
 import { checkIntegrationName, IntegrationStartError, NAIVE_INTEGRATIONS } from '../../uat/integration-process.ts';

@@ -5,7 +5,7 @@
  * source-derived eventId. 422 and the other 4xx are permanent (dead-letter queue), 429 waits at
  * least its Retry-After, 5xx and network errors are transient.
  */
-import type { Clock } from '../../../simulator/domain/clock.ts';
+import type { Clock } from '../../../lib/clock.ts';
 import { realToSim } from '../bc-client.ts';
 import { describeError, header, NetworkError, parseJson, type HttpResponse, type HttpTransport } from '../http.ts';
 import type { Outbox, OutboxRow, Target } from '../outbox.ts';

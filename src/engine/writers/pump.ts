@@ -10,8 +10,8 @@
  * A batch the target rejects as a whole (one poison item in 2,000) is split in halves until the
  * poison is alone, so one bad record never blocks its neighbours.
  */
-import type { Clock } from '../../../simulator/domain/clock.ts';
-import type { Random } from '../../../simulator/domain/random.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import type { Random } from '../../../lib/random.ts';
 import type { DeadLetters } from '../dlq.ts';
 import type { EngineBus } from '../events.ts';
 import type { Logger } from '../logger.ts';

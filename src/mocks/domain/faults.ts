@@ -3,7 +3,7 @@
  * with Retry-After, and downtime. Validated with zod so a bad plan is a 422 naming the field.
  */
 import { z } from 'zod';
-import type { Random } from '../../../simulator/domain/random.ts';
+import type { Random } from '../../../lib/random.ts';
 
 export const systemFaultsSchema = z
   .object({

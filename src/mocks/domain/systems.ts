@@ -7,10 +7,10 @@
  * contacts. No HTTP here; the express edge is in ../http.
  */
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../../simulator/domain/clock.ts';
-import type { Ledger } from '../../../simulator/domain/ledger.ts';
-import { createRandom, deriveSeed, type Random } from '../../../simulator/domain/random.ts';
-import type { SeededCatalog } from '../../../simulator/domain/seed.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import type { Ledger } from '../../../lib/ledger.ts';
+import { createRandom, deriveSeed, type Random } from '../../../lib/random.ts';
+import type { SeededCatalog } from '../../../simulator/index.ts';
 import type { TargetValidator } from '../../mappings/target-validator.ts';
 
 export const systemNames = ['erp', '3pl', 'crm', 'marketing'] as const;

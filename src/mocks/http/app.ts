@@ -8,9 +8,9 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { request } from 'undici';
 import { z } from 'zod';
-import type { Clock } from '../../../simulator/domain/clock.ts';
-import type { Ledger } from '../../../simulator/domain/ledger.ts';
-import { createRandom, deriveSeed } from '../../../simulator/domain/random.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import type { Ledger } from '../../../lib/ledger.ts';
+import { createRandom, deriveSeed } from '../../../lib/random.ts';
 import { decideSystemFault, NO_SYSTEM_FAULTS, systemFaultsSchema, type SystemFaults } from '../domain/faults.ts';
 import { RejectedWrite, systemNames, type Systems, type SystemName } from '../domain/systems.ts';
 

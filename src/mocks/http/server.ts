@@ -5,15 +5,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { createVirtualClock, type Clock } from '../../../simulator/domain/clock.ts';
-import { createLedger, type Ledger, type LedgerEntry } from '../../../simulator/domain/ledger.ts';
-import { deriveSeed, createRandom } from '../../../simulator/domain/random.ts';
-import { generateCatalog } from '../../../simulator/domain/seed.ts';
-import { storeHashFor } from '../../../simulator/domain/simulator.ts';
-import { randomToken, tokenFor } from '../../../simulator/domain/store.ts';
+import { createVirtualClock, type Clock } from '../../../lib/clock.ts';
+import { createLedger, type Ledger, type LedgerEntry } from '../../../lib/ledger.ts';
+import { deriveSeed, createRandom } from '../../../lib/random.ts';
+import { generateCatalog, storeHashFor, randomToken, tokenFor } from '../../../simulator/index.ts';
 import { createTargetValidator } from '../../mappings/target-validator.ts';
 import { createSystems, systemNames, type BackOfficeTiming, type PublishedEntry, type Systems, type SystemName } from '../domain/systems.ts';
-import { listen } from '../../../simulator/http/listen.ts';
+import { listen } from '../../../lib/listen.ts';
 import { createMocksApp } from './app.ts';
 
 export interface MocksOptions {

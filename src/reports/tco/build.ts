@@ -300,7 +300,7 @@ export function buildTcoReport(input: BuildTcoInput): TcoReport {
     notes: [
       'Measured, from the run directory alone: requests per order by flow, scheduled requests, the busiest window, webhook deliveries, the backlog and what happened at the quota. Assumed, from the assumptions file: the store (orders, growth, busiest hour, flash sale) and every price.',
       FIGURE_DEFINITIONS.requestsPerOrder,
-      'The projection multiplies the store\'s orders by the order-driven requests per order and adds the scheduled requests a day; one-off requests are left out. Plan quotas are the published ones (simulator/domain/plans.ts), whatever quota the run used.',
+      'The projection multiplies the store\'s orders by the order-driven requests per order and adds the scheduled requests a day; one-off requests are left out. Plan quotas are the published ones (lib/plans.ts), whatever quota the run used.',
       'Plan upgrades count only those the API quota forces; BigCommerce also moves stores up by online sales, which this report does not model.',
       'The model and its limits: docs/decisions/0009-capacity-and-cost-model.md.',
     ],

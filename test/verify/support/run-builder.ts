@@ -4,10 +4,10 @@
  * journal lines and API-request lines itself: correct ones, or exactly the defect under test.
  */
 import path from 'node:path';
-import { createVirtualClock, type Clock } from '../../../simulator/domain/clock.ts';
-import type { Ledger, LedgerEntry } from '../../../simulator/domain/ledger.ts';
+import { createVirtualClock, type Clock } from '../../../lib/clock.ts';
+import type { Ledger, LedgerEntry } from '../../../lib/ledger.ts';
 import type { OrderProfile } from '../../../simulator/domain/order-profiles.ts';
-import { planQuota } from '../../../simulator/domain/plans.ts';
+import { planQuota } from '../../../lib/plans.ts';
 import { createQuota } from '../../../simulator/domain/quota.ts';
 import { createStore, type Store } from '../../../simulator/domain/store.ts';
 import { applyMapping } from '../../../src/mappings/apply-mapping.ts';
