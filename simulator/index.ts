@@ -8,12 +8,13 @@
 export { startSimulator, type RunningSimulator, type StartOptions } from './http/server.ts';
 export { listServedOperations, countByFamily } from './http/operations.ts';
 export type { OperationRow } from './families/registry.ts';
-export { renderCart } from './http/routes/v3-carts.ts';
+export { renderCart } from './families/carts.ts';
 export { createStore, FULL_SCOPES, randomToken, tokenFor, type Store } from './domain/store.ts';
 export { storeHashFor } from './domain/simulator.ts';
 export { destinationProblem } from './domain/destinations.ts';
 export { faultPlanSchema } from './domain/faults.ts';
 export { createQuota } from './domain/quota.ts';
 export { generateCatalog, type SeededCatalog } from './domain/seed.ts';
+export { CATALOG_PROFILES, type CatalogProfile } from './domain/worst-case-catalog.ts';
 export type { OrderProfile } from './domain/order-profiles.ts';
 export type { Cart, OrderAggregate, V2OrderProduct, V3Customer } from './domain/model.ts';

@@ -114,7 +114,41 @@ export interface V2Order {
   tax_provider_id: string;
   customer_locale: string;
   billing_address: BillingAddress;
-  fees: unknown[];
+  fees: OrderFee[];
+}
+
+/** An order-level fee (orders.v2.oas2.yml `orderFees_Resp`): money as 4-decimal strings, like the order's. */
+export interface OrderFee {
+  id: number;
+  type: 'custom_fee';
+  display_name_customer: string;
+  display_name_merchant: string;
+  source: string;
+  base_cost: string;
+  cost_ex_tax: string;
+  cost_inc_tax: string;
+  cost_tax: string;
+  tax_class_id: number | null;
+}
+
+/**
+ * A shipping quote persisted on an order for one shipping address (consignment), as the storefront
+ * checkout leaves it (orders.v2.oas2.yml `shippingQuotes_Base`). Orders made through the API or
+ * the control panel have none (the quote endpoints answer 204).
+ */
+export interface ShippingQuote {
+  id: string;
+  uuid: string;
+  timestamp: string;
+  shipping_provider_id: string;
+  shipping_provider_quote: Record<string, unknown>[];
+  provider_code: string;
+  carrier_code: string;
+  rate_code: string;
+  rate_id: string;
+  method_id: number;
+  /** The shipping address (consignment) it was quoted for; not part of the answer. */
+  address_id: number;
 }
 
 export interface ProductOption {
@@ -277,6 +311,8 @@ export interface OrderAggregate {
   shipments: V2Shipment[];
   transactions: Transaction[];
   refunds: Refund[];
+  /** Quotes the storefront checkout persisted, one per shipping address (none for API orders). */
+  shippingQuotes: ShippingQuote[];
   /** Simulated epoch ms, for filters and sorting without parsing the RFC-2822 strings. */
   createdAt: number;
   modifiedAt: number;
@@ -475,7 +511,11 @@ export interface Cart {
   currency: string;
   base_amount: number;
   cart_amount: number;
-  line_items: { product_id: number; variant_id: number; sku: string; quantity: number; list_price: number }[];
+  line_items: CartLine[];
+  /** Items not in the catalog (`custom_items` of `POST /v3/carts`); absent on shopper carts. */
+  custom_items?: CartCustomItem[];
+  gift_certificates?: CartGiftCertificate[];
+  locale?: string;
   created_time: string;
   updated_time: string;
   /** Simulated epoch ms of the last activity, for the abandonment rule (>= 1 h idle). */
@@ -484,6 +524,41 @@ export interface Cart {
   order_id?: number;
   /** The token of the abandoned-cart email link (and of `store/cart/abandoned`), which `GET /v3/abandoned-carts/{token}` resolves. */
   abandonedToken?: string;
+}
+
+/** One catalog line of a cart. `id` is the line item's uuid, stable while the line lives. */
+export interface CartLine {
+  /** Ledger bodies written before line items had ids have none (renderCart falls back to the position). */
+  id: string;
+  product_id: number;
+  variant_id: number;
+  sku: string;
+  quantity: number;
+  list_price: number;
+  /** The catalog price when the line was priced (`original_price`); absent on shopper carts, where it is `list_price`. */
+  original_price?: number;
+  /** Option (and modifier) selections as sent: `{option_id, option_value}`. */
+  option_selections?: { option_id: number; option_value: number | string }[];
+}
+
+export interface CartCustomItem {
+  id: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  list_price: number;
+  image_url?: string;
+}
+
+export interface CartGiftCertificate {
+  id: string;
+  name: string;
+  theme: string;
+  amount: number;
+  quantity: number;
+  sender: { name?: string; email?: string };
+  recipient: { name?: string; email?: string };
+  message?: string;
 }
 
 export interface StoreInfo {

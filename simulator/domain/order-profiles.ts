@@ -31,6 +31,7 @@ import type {
   V3Variant,
 } from './model.ts';
 import { ORDER_STATUSES } from './order-statuses.ts';
+import { shippingQuoteFor } from './shipping-quotes.ts';
 
 export const orderProfiles = ['typical', 'b2b', 'worst-case'] as const;
 export type OrderProfile = (typeof orderProfiles)[number];
@@ -616,6 +617,8 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
       shipments: [],
       transactions: [],
       refunds: [],
+      // The storefront checkout persists the quote it shipped each address with.
+      shippingQuotes: shippingAddresses.map((a) => shippingQuoteFor(a, ctx.now)),
       createdAt: ctx.now,
       modifiedAt: ctx.now,
     },

@@ -7,6 +7,7 @@
 import { Faker, base, en } from '@faker-js/faker';
 import { iso } from './format.ts';
 import type { CustomerAddress, CustomerGroup, OptionValue, ProductOptionDef, V3Customer, V3Product, V3Variant } from './model.ts';
+import { type CatalogProfile, generateWorstCase, type WorstCaseExtras, worstCaseSeed } from './worst-case-catalog.ts';
 
 export interface SeedOptions {
   seed: number;
@@ -14,6 +15,8 @@ export interface SeedOptions {
   now: number;
   products?: number;
   customers?: number;
+  /** `typical` (the default) or `worst-case`: the typical records plus worst-case-catalog.ts's. */
+  catalog?: CatalogProfile;
 }
 
 export interface SeededCatalog {
@@ -24,6 +27,8 @@ export interface SeededCatalog {
   customers: V3Customer[];
   /** Brand ids products may name (0, no brand, is always valid too). */
   brandIds: number[];
+  /** Only for the worst-case profile: what the families add (the deep category chain, the big product). */
+  worstCase?: WorstCaseExtras;
 }
 
 export const DEFAULT_PRODUCTS = 200;
@@ -224,5 +229,23 @@ export function generateCatalog(options: SeedOptions): SeededCatalog {
     });
   }
 
-  return { products, variants, options: optionDefs, customerGroups: CUSTOMER_GROUPS.map((g) => ({ ...g })), customers, brandIds: Array.from({ length: SEEDED_BRAND_COUNT }, (_, i) => i + 1) };
+  const catalog: SeededCatalog = { products, variants, options: optionDefs, customerGroups: CUSTOMER_GROUPS.map((g) => ({ ...g })), customers, brandIds: Array.from({ length: SEEDED_BRAND_COUNT }, (_, i) => i + 1) };
+  if ((options.catalog ?? 'typical') === 'typical') return catalog;
+  // The worst case comes after every typical record, from its own stream: the typical part stays
+  // the same, byte for byte, whatever the profile.
+  const worst = generateWorstCase({
+    faker: createSeededFaker(worstCaseSeed(options.seed)),
+    now: options.now,
+    next: { product: productCount + 1, variant: variantId, option: optionId, optionValue: optionValueId, customer: customerCount + 1, address: customerCount + 1 },
+    leafCategory: 40,
+    brandId: 1,
+  });
+  return {
+    ...catalog,
+    products: [...products, ...worst.products],
+    variants: [...variants, ...worst.variants],
+    options: [...optionDefs, ...worst.options],
+    customers: [...customers, ...worst.customers],
+    worstCase: worst.extras,
+  };
 }

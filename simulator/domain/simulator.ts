@@ -17,6 +17,7 @@ import { familyContext, resetFamilyState } from '../families/state.ts';
 import { FAMILIES } from '../families/registry.ts';
 import { createDispatcher, type Deliver, type Dispatcher, type WebhookEvents } from './webhooks/dispatcher.ts';
 import type { DenylistOptions } from './webhooks/denylist.ts';
+import type { CatalogProfile } from './worst-case-catalog.ts';
 
 export interface SimulatorOptions {
   seed?: number;
@@ -38,6 +39,8 @@ export interface SimulatorOptions {
   products?: number;
   customers?: number;
   pastOrders?: number;
+  /** The catalog profile of every store: `typical` (default) or `worst-case` (worst-case-catalog.ts). */
+  catalog?: CatalogProfile;
   webhookTimeoutMs?: number;
   ladderSeconds?: readonly number[];
   denylist?: DenylistOptions;
@@ -174,7 +177,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
         name: 'read-only',
         clientId: `client_${hash}_ro`,
         accessToken: token(hash, storeSeed, 'read-only'),
-        scopes: ['store_cart_read_only', 'store_v2_orders_read_only', 'store_v2_products_read_only', 'store_v2_customers_read_only', 'store_v2_transactions_read_only', 'store_inventory_read_only', 'store_v2_information_read_only', 'store_channel_settings_read_only', 'store_sites_read_only', 'store_locations_read_only'],
+        scopes: ['store_cart_read_only', 'store_v2_orders_read_only', 'store_v2_products_read_only', 'store_v2_customers_read_only', 'store_v2_transactions_read_only', 'store_inventory_read_only', 'store_v2_information_read_only', 'store_channel_settings_read_only', 'store_sites_read_only', 'store_locations_read_only', 'store_checkout_read_only'],
       },
     ];
     const store = createStore({
@@ -193,6 +196,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
       ...(options.products !== undefined ? { products: options.products } : {}),
       ...(options.customers !== undefined ? { customers: options.customers } : {}),
       ...(options.pastOrders !== undefined ? { pastOrders: options.pastOrders } : {}),
+      ...(options.catalog !== undefined ? { catalog: options.catalog } : {}),
     });
     stores.set(hash, store);
     // The declared families (simulator/families) seed their records as of now, lazily on first use.

@@ -24,15 +24,19 @@ import type {
   StoreInfo,
   Transaction,
   V2Shipment,
+  V2ShippingAddress,
   V3Customer,
   V3Product,
   V3Variant,
 } from './model.ts';
+import { feeTotals, replaceFees, type FeeInput } from './order-fees.ts';
 import { generateOrder, type OrderProfile } from './order-profiles.ts';
+import { shippingQuoteFor } from './shipping-quotes.ts';
 import { statusById } from './order-statuses.ts';
 import type { PlanName } from '../../lib/plans.ts';
 import type { Quota } from './quota.ts';
 import { createSeededFaker, generateCatalog } from './seed.ts';
+import type { CatalogProfile, WorstCaseExtras } from './worst-case-catalog.ts';
 import { createSlots } from './slots.ts';
 import { buildWebhookPayload, type WebhookData } from './webhooks/payload.ts';
 import { redactHook } from './redact.ts';
@@ -48,6 +52,8 @@ export const FULL_SCOPES = [
   'store_v2_content',
   'store_v2_marketing',
   'store_cart',
+  // Checkouts (checkouts.v3.yml), served by the declared carts and checkouts families.
+  'store_checkout',
   // Channels and sites (channels.v3.yml, sites.v3.yml), served by the declared families.
   'store_channel_settings',
   'store_sites',
@@ -71,6 +77,8 @@ export interface StoreOptions {
   products?: number;
   customers?: number;
   pastOrders?: number;
+  /** The catalog profile (seed.ts): `typical` by default, or `worst-case`. */
+  catalog?: CatalogProfile;
   /** Extra accounts beyond the default full-access one. */
   accounts?: ApiAccount[];
   /** The default account's access token; random when not given (see `deterministicTokens`). */
@@ -120,6 +128,9 @@ export interface InventoryItemInput {
 
 export type Store = ReturnType<typeof createStore>;
 
+/** A shipment's copy of an address: the address fields only, without the order address's counts and costs. */
+const bareAddress = ({ first_name, last_name, company, street_1, street_2, city, state, zip, country, country_iso2, phone, email }: Address): Address => ({ first_name, last_name, company, street_1, street_2, city, state, zip, country, country_iso2, phone, email });
+
 const idCounter = (start = 1) => {
   let next = start;
   return { next: () => next++, peek: () => next, set: (n: number) => (next = n) };
@@ -143,6 +154,7 @@ export function createStore(options: StoreOptions) {
   let productOptions: ProductOptionDef[] = [];
   let customerGroups: CustomerGroup[] = [];
   let customers = new Map<number, V3Customer>();
+  let worstCase: WorstCaseExtras | undefined;
   // Brands a product may name (0 = no brand). No brand collection is served yet, so the seed's ids.
   let brandIds = new Set<number>();
   let brandLookup: ((id: number) => boolean) | undefined;
@@ -165,6 +177,7 @@ export function createStore(options: StoreOptions) {
     customer: idCounter(1),
     transaction: idCounter(1),
     refund: idCounter(1),
+    fee: idCounter(1),
   };
   const notifications: { at: string; hookId: number; message: string; emails: string[] }[] = [];
   // Notification emails per API account: /hooks/admin lists and sets those of the calling account (webhooks.v3.yml).
@@ -190,7 +203,8 @@ export function createStore(options: StoreOptions) {
 
   const seedState = () => {
     faker = createSeededFaker(options.seed + 1);
-    const catalog = generateCatalog({ seed: options.seed, now: clock.now(), products: options.products, customers: options.customers });
+    const catalog = generateCatalog({ seed: options.seed, now: clock.now(), products: options.products, customers: options.customers, ...(options.catalog ? { catalog: options.catalog } : {}) });
+    worstCase = catalog.worstCase;
     products = new Map(catalog.products.map((p) => [p.id, p]));
     variants = new Map(catalog.variants.map((v) => [v.id, v]));
     variantsByProduct = new Map();
@@ -226,10 +240,42 @@ export function createStore(options: StoreOptions) {
         o.date_shipped = rfc2822(at + 86_400_000);
         o.items_shipped = o.items_total;
         for (const p of generated.aggregate.products) p.quantity_shipped = p.quantity;
+        // A shipped order has the shipments that shipped it: one per address, its physical lines.
+        for (const address of generated.aggregate.shippingAddresses) {
+          const shipment = seededShipment(generated.aggregate, address, at + 86_400_000, ids.shipment.next());
+          if (shipment) generated.aggregate.shipments.push(shipment);
+        }
       }
       generated.aggregate.transactions.push(purchaseTransaction(generated.aggregate, at));
       orders.set(o.id, generated.aggregate);
     }
+  };
+
+  /** The shipment a seeded shipped order was shipped with (no webhook, no ledger line: it predates the run). */
+  const seededShipment = (agg: OrderAggregate, address: V2ShippingAddress, at: number, id: number): V2Shipment | undefined => {
+    const lines = agg.products.filter((p) => p.order_address_id === address.id && p.type !== 'digital' && p.quantity_shipped > 0);
+    if (lines.length === 0) return undefined;
+    address.items_shipped = lines.reduce((sum, p) => sum + p.quantity_shipped, 0);
+    const tracking = `SIM${agg.order.id}${String(address.id).padStart(6, '0')}`;
+    return {
+      id,
+      order_id: agg.order.id,
+      customer_id: agg.order.customer_id,
+      order_address_id: address.id,
+      date_created: rfc2822(at),
+      tracking_number: tracking,
+      merchant_shipping_cost: address.cost_ex_tax,
+      shipping_method: address.shipping_method,
+      shipping_provider: '',
+      tracking_carrier: 'ups',
+      tracking_link: '',
+      generated_tracking_link: `https://track.example/ups/${tracking}`,
+      shipping_provider_display_name: 'Custom',
+      comments: '',
+      billing_address: bareAddress(agg.order.billing_address),
+      shipping_address: bareAddress(address),
+      items: lines.map((p) => ({ order_product_id: p.id, product_id: p.product_id, quantity: p.quantity_shipped })),
+    };
   };
 
   const orderContext = (at: number) => ({
@@ -281,6 +327,21 @@ export function createStore(options: StoreOptions) {
     agg.order.status = status.name;
     agg.order.custom_status = status.name;
     emit('store/order/statusUpdated', { type: 'order', id: agg.order.id, status: { previous_status_id: previous, new_status_id: statusId } });
+  };
+
+  /**
+   * Replace an order's fees (order-fees.ts rules) and move its totals by the difference: the order
+   * total includes its fees, so a refund can reach them.
+   */
+  const setFees = (agg: OrderAggregate, input: readonly FeeInput[]) => {
+    const next = replaceFees(agg.order.fees, input, ids.fee.next);
+    const before = feeTotals(agg.order.fees);
+    const after = feeTotals(next);
+    const o = agg.order;
+    o.total_ex_tax = money(cents(Number(o.total_ex_tax) + after.ex - before.ex));
+    o.total_inc_tax = money(cents(Number(o.total_inc_tax) + after.inc - before.inc));
+    o.total_tax = money(cents(Number(o.total_tax) + after.tax - before.tax));
+    o.fees = next;
   };
 
   const getOrder = (id: number, includeDeleted = true): OrderAggregate => {
@@ -350,6 +411,12 @@ export function createStore(options: StoreOptions) {
     },
     get productOptions() {
       return productOptions;
+    },
+    /** The catalog profile the store was seeded with. */
+    catalogProfile: (options.catalog ?? 'typical') as CatalogProfile,
+    /** The worst-case profile's extras (the deep category chain, the 600-variant product) for the families' seeds; undefined for `typical`. */
+    get worstCase(): WorstCaseExtras | undefined {
+      return worstCase;
     },
     /** Whether a product may name this brand: 0 (no brand) or a brand the store has. */
     hasBrand(id: number): boolean {
@@ -468,7 +535,7 @@ export function createStore(options: StoreOptions) {
         currency: agg.order.currency_code,
         base_amount: Number(agg.order.subtotal_ex_tax),
         cart_amount: Number(agg.order.total_inc_tax),
-        line_items: agg.products.map((p) => ({ product_id: p.product_id, variant_id: p.variant_id, sku: p.sku, quantity: p.quantity, list_price: Number(p.base_price) })),
+        line_items: agg.products.map((p) => ({ id: randomUUID(), product_id: p.product_id, variant_id: p.variant_id, sku: p.sku, quantity: p.quantity, list_price: Number(p.base_price) })),
         created_time: iso(at),
         updated_time: iso(at),
         lastActivityAt: at,
@@ -504,7 +571,8 @@ export function createStore(options: StoreOptions) {
       status_id?: number;
       billing_address: Address & { form_fields?: { name: string; value: string }[] };
       shipping_addresses?: Address[];
-      products: ({ product_id: number; quantity: number; variant_id?: number } | { name: string; quantity: number; price_inc_tax: number; price_ex_tax: number; sku?: string })[];
+      /** `list_price`: a cart line's price (a checkout's order keeps the cart's prices, which may be overridden); otherwise the catalog's. */
+      products: ({ product_id: number; quantity: number; variant_id?: number; list_price?: number } | { name: string; quantity: number; price_inc_tax: number; price_ex_tax: number; sku?: string })[];
       customer_message?: string;
       staff_notes?: string;
       external_source?: string;
@@ -512,6 +580,9 @@ export function createStore(options: StoreOptions) {
       external_order_id?: string;
       payment_method?: string;
       channel_id?: number;
+      /** A checkout's order (`POST /v3/checkouts/{id}/orders`): the cart it came from, its shipping and the storefront source. */
+      checkout?: { cart_id: string; shipping_method: string; shipping_cost: number; currency: string; exchange_rate: number };
+      fees?: FeeInput[];
     }): OrderAggregate {
       if (input.customer_id && input.customer_id > 0 && !customers.has(input.customer_id)) {
         throw unprocessable(`The customer_id ${input.customer_id} does not exist.`, { customer_id: 'unknown customer' });
@@ -528,7 +599,7 @@ export function createStore(options: StoreOptions) {
           if (!product) throw unprocessable(`The product_id ${line.product_id} does not exist.`, { [`products[${i}].product_id`]: 'unknown product' });
           const variant = line.variant_id !== undefined ? variants.get(line.variant_id) : variantsByProduct.get(product.id)?.[0];
           if (!variant || variant.product_id !== product.id) throw unprocessable(`The variant_id ${line.variant_id} does not belong to product ${product.id}.`, { [`products[${i}].variant_id`]: 'unknown variant' });
-          const price = variant.price ?? product.price;
+          const price = line.list_price ?? variant.price ?? product.price;
           return { product_id: product.id, variant_id: variant.id, name: product.name, sku: variant.sku, quantity: line.quantity, ex: price, inc: price, type: product.type };
         }
         return { product_id: 0, variant_id: 0, name: line.name, sku: line.sku ?? '', quantity: line.quantity, ex: line.price_ex_tax, inc: line.price_inc_tax, type: 'physical' as const };
@@ -568,6 +639,8 @@ export function createStore(options: StoreOptions) {
       });
       const subEx = cents(shell.products.reduce((s, p) => s + Number(p.total_ex_tax), 0));
       const subInc = cents(shell.products.reduce((s, p) => s + Number(p.total_inc_tax), 0));
+      // A checkout's order carries the selected shipping option's cost (tax on shipping is not modelled).
+      const shipping = cents(input.checkout?.shipping_cost ?? 0);
       shell.shippingAddresses = [
         {
           ...(shell.shippingAddresses[0] ?? ({} as never)),
@@ -576,26 +649,30 @@ export function createStore(options: StoreOptions) {
           order_id: o.id,
           items_total: lines.reduce((s, l) => s + l.quantity, 0),
           items_shipped: 0,
-          base_cost: money(0),
-          cost_ex_tax: money(0),
-          cost_inc_tax: money(0),
+          base_cost: money(shipping),
+          cost_ex_tax: money(shipping),
+          cost_inc_tax: money(shipping),
           cost_tax: money(0),
+          ...(input.checkout ? { shipping_method: input.checkout.shipping_method } : {}),
           form_fields: [],
         },
       ];
       shell.coupons = [];
+      // An order made through the API has no checkout quote: its quote endpoints answer 204
+      // (orders.v2.oas2.yml); a checkout's order keeps the quote of the shipping option chosen.
+      shell.shippingQuotes = input.checkout ? shell.shippingAddresses.map((a) => shippingQuoteFor(a, at)) : [];
       Object.assign(o, {
         customer_id: input.customer_id ?? 0,
         billing_address: { ...input.billing_address, form_fields: input.billing_address.form_fields ?? [] },
         subtotal_ex_tax: money(subEx),
         subtotal_inc_tax: money(subInc),
         subtotal_tax: money(subInc - subEx),
-        base_shipping_cost: money(0),
-        shipping_cost_ex_tax: money(0),
-        shipping_cost_inc_tax: money(0),
+        base_shipping_cost: money(shipping),
+        shipping_cost_ex_tax: money(shipping),
+        shipping_cost_inc_tax: money(shipping),
         shipping_cost_tax: money(0),
-        total_ex_tax: money(subEx),
-        total_inc_tax: money(subInc),
+        total_ex_tax: money(subEx + shipping),
+        total_inc_tax: money(subInc + shipping),
         total_tax: money(subInc - subEx),
         coupon_discount: money(0),
         store_credit_amount: money(0),
@@ -609,14 +686,15 @@ export function createStore(options: StoreOptions) {
         payment_method: input.payment_method ?? 'Manual',
         payment_provider_id: '',
         payment_status: '',
-        order_source: 'external',
+        order_source: input.checkout ? 'checkout_api' : 'external',
+        ...(input.checkout ? { cart_id: input.checkout.cart_id } : {}),
         channel_id: input.channel_id ?? 1,
         shipping_address_count: 1,
         order_is_digital: lines.every((l) => l.type === 'digital'),
         currency_id: 1,
-        currency_code: info.defaultCurrency,
+        currency_code: input.checkout?.currency ?? info.defaultCurrency,
         default_currency_code: info.defaultCurrency,
-        currency_exchange_rate: '1.0000000000',
+        currency_exchange_rate: (input.checkout?.exchange_rate ?? 1).toFixed(10),
         store_default_to_transactional_exchange_rate: '1.0000000000',
         customer_locale: 'en',
         tax_provider_id: '',
@@ -628,13 +706,30 @@ export function createStore(options: StoreOptions) {
       o.status_id = status.id;
       o.status = status.name;
       o.custom_status = status.name;
+      o.fees = [];
+      if (input.fees) setFees(shell, input.fees);
       orders.set(o.id, shell);
       changed('resource:created', 'order', o.id, orderSnapshot(shell));
       emit('store/order/created', { type: 'order', id: o.id });
       return shell;
     },
 
-    updateOrder(id: number, patch: { status_id?: number; customer_message?: string; staff_notes?: string; external_id?: string | null; external_source?: string | null; external_order_id?: string; payment_status?: string; billing_address?: Partial<Address>; is_deleted?: boolean }): OrderAggregate {
+    /**
+     * A checkout became an order (`POST /v3/checkouts/{id}/orders`): the cart is converted and, as
+     * webhooks.v3.yml says, "automatically deleted and no longer accessible". Like a shopper's
+     * converted cart, it lives on only in the ledger, so a long run keeps no converted cart in memory.
+     */
+    convertCart(cartId: string, orderId: number): void {
+      const cart = carts.get(cartId);
+      if (!cart) throw notFound('cart');
+      cart.state = 'converted';
+      cart.order_id = orderId;
+      carts.delete(cartId);
+      changed('resource:deleted', 'cart', cartId, cart);
+      emit('store/cart/converted', { type: 'cart', id: cartId, orderId });
+    },
+
+    updateOrder(id: number, patch: { status_id?: number; customer_message?: string; staff_notes?: string; external_id?: string | null; external_source?: string | null; external_order_id?: string; payment_status?: string; billing_address?: Partial<Address>; is_deleted?: boolean; fees?: FeeInput[] }): OrderAggregate {
       const { is_deleted: deleted, ...fields } = patch;
       const agg = getOrder(id);
       const o = agg.order;
@@ -648,6 +743,8 @@ export function createStore(options: StoreOptions) {
         if (!o.is_deleted) store.archiveOrder(id);
         return agg;
       }
+      // Fees first: a bad fee refuses the whole update before anything changed.
+      if (patch.fees !== undefined) setFees(agg, patch.fees);
       // Restoring is not documented; the simulator raises store/order/updated for it.
       if (deleted === false) o.is_deleted = false;
       if (patch.customer_message !== undefined) o.customer_message = patch.customer_message;
@@ -671,6 +768,28 @@ export function createStore(options: StoreOptions) {
       touchOrder(agg);
       changed('resource:deleted', 'order', id, orderSnapshot(agg));
       emit('store/order/archived', { type: 'order', id });
+    },
+
+    /** `DELETE /v2/orders`: archives every live order (orders.v2.oas2.yml "Archives all orders"), each raising store/order/archived. */
+    archiveAllOrders(): number[] {
+      const live = [...orders.values()].filter((a) => !a.order.is_deleted).map((a) => a.order.id);
+      for (const id of live) store.archiveOrder(id);
+      return live;
+    },
+
+    /**
+     * `PUT /v2/orders/{id}/shipping_addresses/{id}`: the address fields only; "updating a shipping
+     * address will NOT trigger the recalculation of shipping cost and tax" (orders.v2.oas2.yml).
+     */
+    updateShippingAddress(orderId: number, addressId: number, patch: Partial<Address> & { shipping_method?: string; form_fields?: { name: string; value: string }[] }): V2ShippingAddress {
+      const agg = getOrder(orderId);
+      const address = agg.shippingAddresses.find((a) => a.id === addressId);
+      if (!address) throw notFound('shipping address');
+      Object.assign(address, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
+      touchOrder(agg);
+      changed('resource:updated', 'order', orderId, orderSnapshot(agg));
+      emit('store/order/updated', { type: 'order', id: orderId });
+      return address;
     },
 
     countOrders(): { statuses: { id: number; name: string; system_label: string; custom_label: string; system_description: string; count: number; sort_order: number }[]; count: number } {
@@ -708,7 +827,6 @@ export function createStore(options: StoreOptions) {
       const shipped = lines.reduce((s, l) => s + l.quantity, 0);
       address.items_shipped += shipped;
       agg.order.items_shipped += shipped;
-      const strip = ({ first_name, last_name, company, street_1, street_2, city, state, zip, country, country_iso2, phone, email }: Address): Address => ({ first_name, last_name, company, street_1, street_2, city, state, zip, country, country_iso2, phone, email });
       const shipment: V2Shipment = {
         id: ids.shipment.next(),
         order_id: orderId,
@@ -724,8 +842,8 @@ export function createStore(options: StoreOptions) {
         generated_tracking_link: input.tracking_number && input.tracking_carrier ? `https://track.example/${input.tracking_carrier}/${encodeURIComponent(input.tracking_number)}` : '',
         shipping_provider_display_name: input.shipping_provider ? input.shipping_provider.toUpperCase() : 'Custom',
         comments: input.comments ?? '',
-        billing_address: strip(agg.order.billing_address),
-        shipping_address: strip(address),
+        billing_address: bareAddress(agg.order.billing_address),
+        shipping_address: bareAddress(address),
         items: lines.map(({ line, quantity }) => ({ order_product_id: line.id, product_id: line.product_id, quantity })),
       };
       agg.shipments.push(shipment);
@@ -773,7 +891,23 @@ export function createStore(options: StoreOptions) {
       emit('store/shipment/deleted', { type: 'shipment', id: shipmentId, orderId });
     },
 
+    /** `DELETE /v2/orders/{id}/shipments`: every shipment of the order, each as a single delete would. */
+    deleteShipments(orderId: number): number[] {
+      const shipmentIds = getOrder(orderId).shipments.map((s) => s.id);
+      for (const id of shipmentIds) store.deleteShipment(orderId, id);
+      return shipmentIds;
+    },
+
     // ----- refunds and transactions (V3) -----
+    /** One refund by id, whatever its order (`GET /v3/orders/payment_actions/refunds/{refund_id}`). */
+    getRefund(refundId: number): Refund {
+      for (const agg of orders.values()) {
+        const refund = agg.refunds.find((r) => r.id === refundId);
+        if (refund) return refund;
+      }
+      throw notFound('refund');
+    },
+
     createRefund(orderId: number, input: { items: { item_type: 'PRODUCT' | 'SHIPPING' | 'HANDLING' | 'ORDER' | 'GIFT_WRAPPING'; item_id: number; quantity?: number; amount?: number; reason?: string }[]; payments?: { provider_id: string; amount: number; offline?: boolean }[]; reason?: string }): Refund {
       const agg = getOrder(orderId, false);
       let total = 0;
@@ -1028,6 +1162,28 @@ export function createStore(options: StoreOptions) {
       return made;
     },
 
+    /**
+     * Abandon a cart after `abandonAfterMs` without activity (the platform: >= 1 h idle), once.
+     * Reads the cart from the map each time, since an API change replaces the record and moves
+     * `lastActivityAt` on (the carts family calls this for the carts it makes).
+     */
+    watchCart(id: string, abandonAfterMs = 3_600_000): void {
+      const check = () => {
+        const cart = carts.get(id);
+        if (!cart || cart.state !== 'active') return;
+        const idle = clock.now() - cart.lastActivityAt;
+        if (idle < abandonAfterMs) {
+          clock.setTimer(abandonAfterMs - idle, check);
+          return;
+        }
+        cart.state = 'abandoned';
+        cart.abandonedToken = randomBytes(16).toString('hex');
+        record({ kind: 'cart:abandoned', id: cart.id, body: cart });
+        emit('store/cart/abandoned', { type: 'cart', id: cart.id, token: cart.abandonedToken });
+      };
+      clock.setTimer(abandonAfterMs, check);
+    },
+
     /** A shopper fills a cart and leaves; the platform raises abandoned after >= 1 h idle. */
     createShopperCarts(count: number, abandonAfterMs = 3_600_000): Cart[] {
       const made: Cart[] = [];
@@ -1045,7 +1201,7 @@ export function createStore(options: StoreOptions) {
           currency: info.defaultCurrency,
           base_amount: product.price,
           cart_amount: product.price,
-          line_items: [{ product_id: product.id, variant_id: variant.id, sku: variant.sku, quantity: 1, list_price: product.price }],
+          line_items: [{ id: randomUUID(), product_id: product.id, variant_id: variant.id, sku: variant.sku, quantity: 1, list_price: product.price }],
           created_time: iso(at),
           updated_time: iso(at),
           lastActivityAt: at,
@@ -1054,13 +1210,7 @@ export function createStore(options: StoreOptions) {
         carts.set(cart.id, cart);
         changed('resource:created', 'cart', cart.id, cart);
         emit('store/cart/created', { type: 'cart', id: cart.id });
-        clock.setTimer(abandonAfterMs, () => {
-          if (cart.state !== 'active' || !carts.has(cart.id)) return;
-          cart.state = 'abandoned';
-          cart.abandonedToken = randomBytes(16).toString('hex');
-          record({ kind: 'cart:abandoned', id: cart.id, body: cart });
-          emit('store/cart/abandoned', { type: 'cart', id: cart.id, token: cart.abandonedToken });
-        });
+        store.watchCart(cart.id, abandonAfterMs);
         made.push(cart);
       }
       return made;

@@ -3,7 +3,7 @@
  * per channel, and `GET /v3/abandoned-carts/{token}`, which turns the token of an abandoned-cart
  * email link (the `token` of `store/cart/abandoned`) into the cart's id. The carts are the store's
  * own (the shopper activity of the control plane makes and abandons them; store.ts), read through
- * the Store: `GET /v3/carts/{id}` stays the hand-written route. A token resolves while its cart is
+ * the Store (the carts family serves them, carts.ts). A token resolves while its cart is
  * abandoned; a cart that became an order no longer exists (404), as `GET /v3/carts` says.
  *
  * The settings: the global ones are seeded as a new store has them (notifications on, merchant

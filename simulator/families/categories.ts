@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
+import { maxChars } from '../domain/text.ts';
 import { boolFilter, intFilters, textFilters } from './filters.ts';
 import { deleteMetafieldsOf, metafieldRoutes } from './metafields.ts';
 import { seededUuid } from './state.ts';
@@ -80,7 +81,7 @@ function depthOf(category: Pick<Category, 'parent_id'>, all: Map<number, Categor
 }
 
 const baseBody = {
-  name: z.string().min(1, 'is required').max(50, 'must be at most 50 characters'),
+  name: maxChars(50, 1),
   parent_id: z.number().int().min(0),
   description: z.string().max(65_535).optional(),
   views: z.number().int().min(0).optional(),
@@ -129,13 +130,19 @@ export const categoryResource: ResourceDecl<Category> = {
   id: 'sequence',
   batchLimit: CATEGORY_BATCH_LIMIT,
   seed(ctx) {
-    return TAXONOMY.map(([id, parent, name], i) => ({
+    // The worst-case profile's chain (worst-case-catalog.ts) hangs below the taxonomy, 8 levels deep.
+    const chain = (ctx.store.worstCase?.categories ?? []).map((c): [number, number, string, string?] => [c.id, c.parent_id, c.name, c.description]);
+    const clash = chain.find(([id]) => TAXONOMY.some(([taken]) => taken === id));
+    if (clash) throw new Error(`The worst-case category ${clash[0]} clashes with the seeded taxonomy; start its chain after ${TAXONOMY.length}.`);
+    const described = (name: string, description?: string) => description ?? `<p>${name} at ${ctx.store.info.name}.</p>`;
+    const rows: [number, number, string, string?][] = [...TAXONOMY, ...chain];
+    return rows.map(([id, parent, name, description], i) => ({
       id,
       uuid: seededUuid(ctx.random),
       tree_id: 1,
       parent_id: parent,
       name,
-      description: `<p>${name} at ${ctx.store.info.name}.</p>`,
+      description: described(name, description),
       views: Math.floor(ctx.random() * 500),
       sort_order: i,
       ...pageDefaults(name),

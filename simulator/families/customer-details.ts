@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
+import { maxChars } from '../domain/text.ts';
 import type { CustomerAddress, V3Customer } from '../domain/model.ts';
 import { parseWith } from './engine.ts';
 import { intFilters, textFilters } from './filters.ts';
@@ -34,16 +35,17 @@ export interface Address extends Item, Omit<CustomerAddress, 'id'> {
 const COUNTRIES: Record<string, string> = { US: 'United States', CA: 'Canada', GB: 'United Kingdom', DE: 'Germany', FR: 'France', NL: 'Netherlands', AU: 'Australia', MX: 'Mexico', JP: 'Japan', IE: 'Ireland', ES: 'Spain', IT: 'Italy' };
 
 const addressFields = {
-  first_name: z.string().min(1, 'is required').max(255),
-  last_name: z.string().min(1, 'is required').max(255),
-  company: z.string().max(255).optional(),
-  address1: z.string().min(1, 'is required').max(255),
-  address2: z.string().max(255).optional(),
-  city: z.string().min(1, 'is required').max(100),
-  state_or_province: z.string().max(100),
-  postal_code: z.string().max(30),
+  // Lengths in characters, as customers.v3.yml counts them (domain/text.ts).
+  first_name: maxChars(255, 1),
+  last_name: maxChars(255, 1),
+  company: maxChars(255).optional(),
+  address1: maxChars(255, 1),
+  address2: maxChars(255).optional(),
+  city: maxChars(100, 1),
+  state_or_province: maxChars(100),
+  postal_code: maxChars(30),
   country_code: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter ISO country code such as US'),
-  phone: z.string().max(50).optional(),
+  phone: maxChars(50).optional(),
   address_type: z.enum(['residential', 'commercial']).optional(),
 };
 const addressCreate = z.object({ ...addressFields, customer_id: z.number('must be a customer id').int().positive() });

@@ -49,11 +49,41 @@ const fields = {
 const createBody = z.object(fields);
 const updateBody = createBody.partial();
 
+/** The app that wrote the seeded metafields: an ERP connector installed before the integration under test. */
+export const SEEDED_METAFIELD_CLIENT = 'erp-connector';
+export const SEEDED_METAFIELD_NAMESPACE = 'erp_sync';
+
+/**
+ * Metafields an ERP connector left on some of the store's records, so an integration meets
+ * metafields that are not its own: every 10th product and customer, every 5th seeded order, and
+ * every record of the worst-case profile (whose keys and namespace are at the 64-character
+ * maximum and whose values are Unicode). Readable by other apps (`read`), as such keys usually
+ * are. Reads no random numbers, so the families seeded after it do not change.
+ */
+function seededMetafields(ctx: FamilyContext): Metafield[] {
+  const at = new Date(ctx.seededAt - 60 * 86_400_000).toISOString();
+  const worst = ctx.store.worstCase;
+  const out: Metafield[] = [];
+  const add = (resource_type: MetafieldOwner, resource_id: number, key: string, value: string, namespace = SEEDED_METAFIELD_NAMESPACE) =>
+    out.push({ id: out.length + 1, namespace, key, value, description: '', permission_set: 'read', resource_type, resource_id, date_created: at, date_modified: at, owner_client_id: SEEDED_METAFIELD_CLIENT });
+  for (const p of ctx.store.products.values()) if (p.id % 10 === 0) add('product', p.id, 'external_id', `ERP-${p.sku}`);
+  for (const c of ctx.store.customers.values()) if (c.id % 10 === 0) add('customer', c.id, 'account_ref', `ACC-${String(c.id).padStart(6, '0')}`);
+  for (const [i, o] of [...ctx.store.orders.values()].entries()) if (i % 5 === 0) add('order', o.order.id, 'sales_order', `SO-${o.order.id}`);
+  if (worst) {
+    const longNamespace = 'erp_sync_'.padEnd(64, 'x');
+    const longKey = 'k'.repeat(64);
+    for (const id of worst.productIds) add('product', id, longKey, `Größe 日本語 العربية 🎁 ${id}`, longNamespace);
+    for (const id of worst.customerIds) add('customer', id, longKey, `Kundennummer 顧客 عميل 👤 ${id}`, longNamespace);
+  }
+  return out;
+}
+
 export const metafieldResource: ResourceDecl<Metafield> = {
   name: 'metafield',
   label: 'metafield',
   id: 'sequence',
   batchLimit: METAFIELD_BATCH_LIMIT,
+  seed: seededMetafields,
   create: (input, ctx) => {
     const now = ctx.nowIso();
     return { description: '', ...(input as Partial<Metafield>), date_created: now, date_modified: now } as Omit<Metafield, 'id'>;
@@ -66,12 +96,54 @@ export const metafieldResource: ResourceDecl<Metafield> = {
     if (clash) throw new DomainError('conflict', `Failed to save the metafield: ${next.resource_type} ${next.resource_id} already has key "${next.key}" in namespace "${next.namespace}" (metafield ${clash.id}). Update that one instead.`, { key: 'already used in this namespace' });
     if (!previous && sameOwner.length >= METAFIELDS_PER_OWNER) throw new DomainError('unprocessable', `Failed to create the metafield: ${next.resource_type} ${next.resource_id} already has ${METAFIELDS_PER_OWNER} metafields of this client, the platform's limit.`, { resource_id: `at most ${METAFIELDS_PER_OWNER} metafields per client` });
   },
+  // Every change raises store/metafield/<change> and, for owner types that have their own family
+  // of scopes, the owner's one (metafieldScopes); a Collection raises one scope per change, so
+  // this lives here rather than in `webhooks`.
+  afterChange(when, item, ctx) {
+    const data = metafieldEventData(item, ctx);
+    for (const scope of metafieldScopes(item.resource_type, when)) ctx.store.emit(scope, data);
+  },
   filters: {
     ...intFilters<Metafield>('id', (m) => m.id, ['eq', 'in', 'not_in', 'min', 'max', 'greater', 'less']),
     ...textFilters<Metafield>('key', (m) => m.key, ['eq', 'in']),
     ...textFilters<Metafield>('namespace', (m) => m.namespace, ['eq', 'in']),
   },
 };
+
+/**
+ * The owner-specific metafield scope prefixes. `order`, `product`, `variant` and `cart` are the
+ * ones bigcommerce-facts.md lists (store/order/metafield/*, store/product/metafield/*,
+ * store/product/variant/metafield/*, store/cart/metafield/*); brand, category, channel and
+ * inventory location are the names the platform's webhook events page lists for those owners.
+ * Customer and store metafields have none: they raise only store/metafield/*. webhooks.v3.yml
+ * documents no metafield event at all.
+ */
+export const METAFIELD_OWNER_SCOPES: Readonly<Partial<Record<MetafieldOwner | 'cart', string>>> = {
+  order: 'store/order/metafield',
+  product: 'store/product/metafield',
+  variant: 'store/product/variant/metafield',
+  cart: 'store/cart/metafield',
+  brand: 'store/brand/metafield',
+  category: 'store/category/metafield',
+  channel: 'store/channel/metafield',
+  location: 'store/inventory/location/metafield',
+};
+
+/** Every scope one metafield change raises: the generic one first, then the owner's. */
+export function metafieldScopes(owner: string, when: 'created' | 'updated' | 'deleted'): string[] {
+  const own = METAFIELD_OWNER_SCOPES[owner as MetafieldOwner];
+  return [`store/metafield/${when}`, ...(own ? [`${own}/${when}`] : [])];
+}
+
+/**
+ * The event's `data`: `{metafield_id, resource_id, resource_type}` (bigcommerce-facts.md, "Metafield
+ * events"), after the `type` and `id` webhooks.v3.yml says every event's data carries (type
+ * `metafield`, the metafield's id: chosen, the platform shows no example). `resource_id` is what the
+ * API answers for the owner: the store's id (a string) for store metafields.
+ */
+export function metafieldEventData(m: Metafield, ctx: FamilyContext): { type: string; id: number; metafield_id: number; resource_id: number | string; resource_type: string } {
+  return { type: 'metafield', id: m.id, metafield_id: m.id, resource_id: m.resource_type === 'store' ? ctx.store.info.storeId : m.resource_id, resource_type: m.resource_type };
+}
 
 /** Delete an owner's metafields with it (call from the owner resource's onDelete). */
 export function deleteMetafieldsOf(type: MetafieldOwner, id: number, ctx: FamilyContext): void {

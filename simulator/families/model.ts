@@ -20,7 +20,7 @@ import type { Random } from '../../lib/random.ts';
 import type { Store } from '../domain/store.ts';
 
 /** OAuth scope areas a family route can demand (bigcommerce-facts.md section a); each has a `_read_only` twin. */
-export type FamilyScope = 'store_v2_orders' | 'store_v2_transactions' | 'store_v2_information' | 'store_v2_products' | 'store_channel_settings' | 'store_sites' | 'store_v2_customers' | 'store_inventory' | 'store_locations';
+export type FamilyScope = 'store_cart' | 'store_checkout' | 'store_v2_orders' | 'store_v2_transactions' | 'store_v2_information' | 'store_v2_products' | 'store_channel_settings' | 'store_sites' | 'store_v2_customers' | 'store_inventory' | 'store_locations';
 
 export type Envelope = 'v2' | 'v3';
 
@@ -100,6 +100,12 @@ export interface ResourceDecl<T extends Item = Item> {
   /** First id of a sequence (default 1). */
   firstId?: number;
   seed?(ctx: FamilyContext): T[];
+  /**
+   * Records the Store keeps itself (carts: shopper activity, order placement and abandonment use
+   * the same map), so the family and the store's own paths share one table instead of two copies.
+   * The collection neither seeds nor clears it: the store's reset does.
+   */
+  table?(ctx: FamilyContext): Map<number | string, T>;
   /** Input (validated by the route's body schema) -> a full record without its id: fill the platform's defaults. */
   create?(input: Record<string, unknown>, ctx: FamilyContext): Omit<T, 'id'>;
   /** Merge a validated patch into a record (default: a shallow merge). */

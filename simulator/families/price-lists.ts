@@ -132,7 +132,9 @@ export const priceRecordResource: ResourceDecl<PriceRecord> = {
   batchLimit: RECORD_BATCH_LIMIT,
   seed: (ctx) => {
     const at = new Date(ctx.seededAt - 90 * 86_400_000).toISOString();
-    const variants = [...ctx.store.variants.values()].filter((v) => v.product_id <= SEEDED_PRODUCTS);
+    // The worst-case profile's 600-variant product is priced too: a list with a record for every variant.
+    const big = ctx.store.worstCase?.bigProductId;
+    const variants = [...ctx.store.variants.values()].filter((v) => v.product_id <= SEEDED_PRODUCTS || v.product_id === big);
     const groups = ctx.collection<CustomerGroupRecord>('customer-group');
     const lists: { id: number; currency: string; factor: number }[] = [
       { id: 1, currency: 'usd', factor: 1 - discountPercentOf(groups.find(2)?.discount_rules ?? []) / 100 },

@@ -5,8 +5,10 @@
  */
 import { abandonedCartsFamily } from './abandoned-carts.ts';
 import { brandsFamily } from './brands.ts';
+import { cartsFamily } from './carts.ts';
 import { categoriesFamily } from './categories.ts';
 import { channelsFamily } from './channels.ts';
+import { checkoutsFamily } from './checkouts.ts';
 import { currenciesFamily } from './currencies.ts';
 import { customerDetailsFamily } from './customer-details.ts';
 import { customerGroupsFamily } from './customer-groups.ts';
@@ -14,6 +16,7 @@ import { customerMetafieldsFamily } from './customer-metafields.ts';
 import { inventoryFamily } from './inventory.ts';
 import { locationsFamily } from './locations.ts';
 import type { FamilyDecl, FamilyScope, OperationKind } from './model.ts';
+import { orderSettingsFamily } from './order-settings.ts';
 import { orderSubResourcesFamily } from './order-sub-resources.ts';
 import { priceListsFamily } from './price-lists.ts';
 import { productDetailsFamily } from './product-details.ts';
@@ -23,7 +26,7 @@ import { sitesFamily } from './sites.ts';
 import { storeInformationFamily } from './store-information.ts';
 import { subscribersFamily } from './subscribers.ts';
 
-export const FAMILIES: readonly FamilyDecl[] = [storeInformationFamily, currenciesFamily, channelsFamily, sitesFamily, categoriesFamily, brandsFamily, locationsFamily, inventoryFamily, shippingFamily, abandonedCartsFamily, customerGroupsFamily, customerDetailsFamily, subscribersFamily, priceListsFamily, orderSubResourcesFamily, customerMetafieldsFamily, productDetailsFamily, productOptionsFamily];
+export const FAMILIES: readonly FamilyDecl[] = [storeInformationFamily, currenciesFamily, channelsFamily, sitesFamily, categoriesFamily, brandsFamily, locationsFamily, inventoryFamily, shippingFamily, abandonedCartsFamily, customerGroupsFamily, customerDetailsFamily, subscribersFamily, priceListsFamily, orderSubResourcesFamily, orderSettingsFamily, customerMetafieldsFamily, productDetailsFamily, productOptionsFamily, cartsFamily, checkoutsFamily];
 
 export interface OperationRow {
   method: string;

@@ -12,7 +12,7 @@ import { DomainError, notFound } from '../domain/errors.ts';
 import { iso } from '../domain/format.ts';
 import { createRandom, deriveSeed } from '../../lib/random.ts';
 import type { Store } from '../domain/store.ts';
-import type { Collection, FamilyContext, FamilyDecl, Item, ResourceDecl } from './model.ts';
+import type { Collection, FamilyContext, FamilyDecl, Item, ResourceDecl, WebhookDecl } from './model.ts';
 
 interface StoreFamilies {
   ctx: FamilyContext;
@@ -83,23 +83,27 @@ export function seededUuid(random: () => number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** Raise a declared webhook scope for a change (collections do it for every change; a family raises the scopes of records it keeps inside another, such as a cart's line items, through this too). */
+export function raiseWebhook<T extends Item>(store: Store, hooks: WebhookDecl<T> | undefined, when: 'created' | 'updated' | 'deleted', item: T): void {
+  const scope = hooks?.[when];
+  if (!hooks || !scope) return;
+  store.emit(scope, { type: hooks.type, ...(hooks.omitId ? {} : { id: item.id }), ...(hooks.data?.(item) ?? {}) });
+}
+
 function createCollection<T extends Item>(resource: ResourceDecl<T>, ctx: FamilyContext): Collection<T> & { load(items: T[]): void } {
-  const items = new Map<number | string, T>();
+  const items = resource.table?.(ctx) ?? new Map<number | string, T>();
   let next = resource.firstId ?? 1;
   const { store } = ctx;
 
-  const raise = (when: 'created' | 'updated' | 'deleted', item: T) => {
-    const hooks = resource.webhooks;
-    const scope = hooks?.[when];
-    if (!hooks || !scope) return;
-    store.emit(scope, { type: hooks.type, ...(hooks.omitId ? {} : { id: item.id }), ...(hooks.data?.(item) ?? {}) });
-  };
+  const raise = (when: 'created' | 'updated' | 'deleted', item: T) => raiseWebhook(store, resource.webhooks, when, item);
   // Path parameters arrive as strings; integer ids are stored as numbers.
   const key = (id: number | string) => (resource.id !== 'uuid' && typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id);
 
   return {
     resource,
     load(records) {
+      // A store-kept table is the store's to clear (on reset), never the family's.
+      if (resource.table) return;
       items.clear();
       for (const r of records) {
         items.set(r.id, r);

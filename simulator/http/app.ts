@@ -9,8 +9,8 @@ import { createApiPipeline } from './middleware.ts';
 import { createControlRouter } from './routes/control.ts';
 import { createFamilyRouters } from './routes/families.ts';
 import { createOAuthRouter } from './routes/oauth.ts';
+import { createV2HooksRouter } from './routes/v2-hooks.ts';
 import { createV2OrdersRouter } from './routes/v2-orders.ts';
-import { createV3CartsRouter } from './routes/v3-carts.ts';
 import { createV3CatalogRouter } from './routes/v3-catalog.ts';
 import { createV3CustomersRouter } from './routes/v3-customers.ts';
 import { createV3HooksRouter } from './routes/v3-hooks.ts';
@@ -40,8 +40,8 @@ export function createSimulatorApp(sim: Simulator): Express {
   api.use(json);
   // The declared families (simulator/families) after the hand-written routers: a hand-written route wins.
   const families = createFamilyRouters(sim);
-  api.use('/v2', createV2OrdersRouter(sim), families.v2);
-  api.use('/v3', createV3CatalogRouter(sim), createV3CustomersRouter(sim), createV3HooksRouter(sim), createV3OrdersRouter(sim), createV3CartsRouter(sim), families.v3);
+  api.use('/v2', createV2OrdersRouter(sim), createV2HooksRouter(sim), families.v2);
+  api.use('/v3', createV3CatalogRouter(sim), createV3CustomersRouter(sim), createV3HooksRouter(sim), createV3OrdersRouter(sim), families.v3);
   api.use((_req, _res, next) => next(new HttpError(404, messages.routeNotFound)));
   app.use('/stores/:storeHash', api);
 

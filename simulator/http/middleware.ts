@@ -24,7 +24,7 @@ export function locals(res: Response): ApiLocals {
 }
 
 /** OAuth scope families (bigcommerce-facts.md section a); each has a `_read_only` twin. */
-export type ScopeArea = 'store_cart' | 'store_v2_orders' | 'store_v2_transactions' | 'store_v2_products' | 'store_v2_customers' | 'store_inventory' | 'store_locations' | 'store_v2_information' | 'store_channel_settings' | 'store_sites' | 'default';
+export type ScopeArea = 'store_cart' | 'store_checkout' | 'store_v2_orders' | 'store_v2_transactions' | 'store_v2_products' | 'store_v2_customers' | 'store_inventory' | 'store_locations' | 'store_v2_information' | 'store_channel_settings' | 'store_sites' | 'default';
 
 export function requireScope(area: ScopeArea): RequestHandler {
   return (req, res, next) => {

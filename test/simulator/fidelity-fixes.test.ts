@@ -125,7 +125,7 @@ describe('fidelity fixes on one store', () => {
     path
       .replace(/^\/v2\/order_statuses\/:id/, '/v2/order_statuses/1')
       .replace(/^\/v3\/catalog\/products\/:id/, `/v3/catalog/products/${productId}`)
-      .replace(/^\/v3\/hooks\/:id/, `/v3/hooks/${hookId}`)
+      .replace(/^\/(v2|v3)\/hooks\/:id/, `/$1/hooks/${hookId}`)
       .replace(/^\/(v2|v3)\/orders\/:id/, `/$1/orders/${orderId}`)
       .replace(':productId', String(orderProductId))
       .replace(':addressId', String(addressId))
@@ -208,7 +208,7 @@ describe('fidelity fixes on one store', () => {
      * own hooks and notification emails. Every other write route needs a scope, so a read-only
      * token gets 403 there, including routes added after this table was written.
      */
-    const defaultScopeWrites = ['PUT /v3/hooks/admin', 'POST /v3/hooks', 'PUT /v3/hooks/:id', 'DELETE /v3/hooks/:id'];
+    const defaultScopeWrites = ['PUT /v3/hooks/admin', 'POST /v3/hooks', 'PUT /v3/hooks/:id', 'DELETE /v3/hooks/:id', 'POST /v2/hooks', 'PUT /v2/hooks/:id', 'DELETE /v2/hooks/:id'];
     const writes = () => managementApiRoutes(sim.running.sim).filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
 
     it('answers a read-only token 403 on every write route that needs a scope, in the route version envelope', async () => {
@@ -229,12 +229,13 @@ describe('fidelity fixes on one store', () => {
       expect(open.map(key).sort()).toEqual([...defaultScopeWrites].sort());
       const problems: string[] = [];
       for (const route of open) {
-        const res = await sim.api(route.method, fill(route.path).path, route.path === '/v3/hooks/admin' ? { emails: ['ro@example.com'] } : {}, sim.readOnlyToken);
+        const res = await sim.api(route.method, fill(route.path).path, route.path.endsWith('/hooks/admin') ? { emails: ['ro@example.com'] } : {}, sim.readOnlyToken);
         if (res.status === 403 || res.status >= 500) problems.push(`${key(route)}: ${res.status} ${res.text.slice(0, 120)}`);
       }
       expect(problems).toEqual([]);
       // Another account's hook stays out of reach: 404, not someone else's data.
       expect((await sim.api('DELETE', `/v3/hooks/${hookId}`, undefined, sim.readOnlyToken)).status).toBe(404);
+      expect((await sim.api('DELETE', `/v2/hooks/${hookId}`, undefined, sim.readOnlyToken)).status).toBe(404);
     });
 
     it('keeps /v3/hooks/admin emails per API account: a read-only account cannot change the full account', async () => {

@@ -14,7 +14,9 @@
  * - boolean `exclusiveMinimum`/`exclusiveMaximum` (OpenAPI 3.0 / draft-04) become numbers;
  * - a `$ref` the dereferencer could not resolve (a missing fragment) and a reference cycle both
  *   become `{}` (accept anything there) rather than failing the whole file;
- * - formats ajv-formats does not know are registered as "accept anything".
+ * - formats ajv-formats does not know are registered as "accept anything";
+ * - a `pattern` that is not a valid (unicode) regular expression is dropped, rather than failing
+ *   the compile of the whole schema.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -83,6 +85,15 @@ const SCHEMA_MAPS = new Set(['properties', 'patternProperties', 'definitions', '
 const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf']);
 const SCHEMA_SINGLE = new Set(['items', 'additionalProperties', 'not', 'additionalItems', 'contains', 'propertyNames', 'if', 'then', 'else']);
 
+const compiles = (pattern: string): boolean => {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** OpenAPI 3.0 schema -> draft-07 JSON Schema. Cycles and unresolved `$ref`s become `{}`. */
 export function toJsonSchema(oas: unknown, formats: Set<string> = new Set()): Schema {
   const done = new WeakMap<object, Schema>();
@@ -112,6 +123,9 @@ export function toJsonSchema(oas: unknown, formats: Set<string> = new Set()): Sc
       } else if (key === 'format' && typeof value === 'string') {
         formats.add(value);
         out[key] = value;
+      } else if (key === 'pattern' && typeof value === 'string' && !compiles(value)) {
+        // A pattern that is not a regular expression (checkouts.v3.yml's phone: `\d{1-5}`) checks nothing.
+        continue;
       } else {
         out[key] = value;
       }

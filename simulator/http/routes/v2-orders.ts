@@ -3,13 +3,14 @@
  * and RFC-2822 dates. Lists take the platform's filters; `limit` is at most 250 (the older V2 docs;
  * the current spec states no maximum), default 50.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { renameFields } from '../../domain/faults.ts';
 import { parseDateFilter } from '../../domain/format.ts';
 import type { OrderAggregate, V2Shipment } from '../../domain/model.ts';
 import { ORDER_STATUSES, statusById } from '../../domain/order-statuses.ts';
 import type { Simulator } from '../../domain/simulator.ts';
+import { renderShippingQuote } from '../../domain/shipping-quotes.ts';
 import type { OrderFilter } from '../../domain/store.ts';
 import { HttpError } from '../errors.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
@@ -74,6 +75,23 @@ const address = z.object({
   email: z.string().max(255).default(''),
 });
 
+/** Money in a fee: a number or a numeric string ("Float, Float-As-String, Integer", orders.v2.oas2.yml). */
+const feeMoney = z.union([z.number(), z.string().regex(/^\s*-?\d+(\.\d+)?\s*$/, 'must be a number or a numeric string').transform(Number)]);
+
+/** One fee of a POST or PUT (orderFees_Post / orderFees_Put); the cross-field rules are in domain/order-fees.ts. */
+const feeBody = z.object({
+  id: z.number().int().positive().optional(),
+  type: z.literal('custom_fee', 'must be custom_fee').optional(),
+  display_name_customer: z.string().min(1).max(255).optional(),
+  display_name_merchant: z.string().min(1).max(255).optional(),
+  source: z.string().max(255).optional(),
+  cost_ex_tax: feeMoney.optional(),
+  cost_exc_tax: feeMoney.optional(),
+  cost_inc_tax: feeMoney.optional(),
+  cost_tax: feeMoney.optional(),
+  tax_class_id: z.number().int().min(0).nullable().optional(),
+});
+
 const createOrderBody = z.object({
   customer_id: z.number().int().min(0).optional(),
   status_id: z.number().int().min(0).max(14).optional(),
@@ -94,6 +112,8 @@ const createOrderBody = z.object({
   external_order_id: z.string().optional(),
   payment_method: z.string().optional(),
   channel_id: z.number().int().positive().optional(),
+  // A new order has no fee to update: a fee with an id is refused by the fee rules (domain/order-fees.ts).
+  fees: z.array(feeBody).optional(),
 });
 
 const updateOrderBody = z
@@ -107,6 +127,8 @@ const updateOrderBody = z
     payment_status: z.string().optional(),
     billing_address: address.partial().optional(),
     is_deleted: z.boolean().optional(),
+    // Fees replace the order's (PUT semantics): see domain/order-fees.ts.
+    fees: z.array(feeBody).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
 
@@ -124,6 +146,21 @@ const shipmentBody = z.object({
 
 const shipmentUpdateBody = shipmentBody.omit({ order_address_id: true, items: true }).partial();
 
+/** shippingAddress_Put: the address fields, `shipping_method` and `form_fields`; costs and counts are not writable. */
+const shippingAddressFields = address
+  .partial()
+  .extend({ zip: z.string().min(2, 'must be two or more characters').max(30).optional(), shipping_method: z.string().max(250).optional(), form_fields: z.array(z.object({ name: z.string(), value: z.string() })).optional() });
+const shippingAddressBody = shippingAddressFields.refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
+
+/** A field the document's address update does not take is refused with the platform's message (orders.v2.oas2.yml, 400 example). */
+function refuseUnwritable(body: unknown, writable: readonly string[]): void {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+  const field = Object.keys(body).find((k) => !writable.includes(k));
+  if (field) throw new HttpError(400, `The field '${field}' cannot be written to. Please remove it from your request before trying again.`, { [field]: 'cannot be written to' });
+}
+
+const consignmentsQuery = z.object({ include: z.string().optional() }).loose();
+
 function baseUrl(req: Request): string {
   return `${req.protocol}://${req.get('host')}/stores/${req.params.storeHash}/v2`;
 }
@@ -131,6 +168,54 @@ function baseUrl(req: Request): string {
 export function createV2OrdersRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
   const link = (req: Request, resource: string) => ({ url: `${baseUrl(req)}${resource}`, resource });
+
+  /**
+   * An order's consignments (orderConsignment_Get): one shipping consignment per shipping address
+   * (its id is the address id, so /consignments/shipping/{id}/shipping_quotes is that address's
+   * quote), the digital lines as one download consignment, no pickups (not modelled).
+   */
+  const renderConsignments = (req: Request, agg: OrderAggregate, withLines: boolean) => {
+    const o = agg.order;
+    const shipping = agg.shippingAddresses.map((a) => {
+      const lines = agg.products.filter((p) => p.order_address_id === a.id);
+      // Consignment line items are capped at 50 (bigcommerce/docs issue #960).
+      const capped = lines.slice(0, 50);
+      return {
+        ...a,
+        base_cost: Number(a.base_cost),
+        cost_ex_tax: Number(a.cost_ex_tax),
+        cost_inc_tax: Number(a.cost_inc_tax),
+        cost_tax: Number(a.cost_tax),
+        base_handling_cost: Number(a.base_handling_cost),
+        handling_cost_ex_tax: Number(a.handling_cost_ex_tax),
+        handling_cost_inc_tax: Number(a.handling_cost_inc_tax),
+        handling_cost_tax: Number(a.handling_cost_tax),
+        line_items: withLines ? capped : capped.map((p) => link(req, `/orders/${o.id}/products/${p.id}`)),
+        shipping_quotes: link(req, `/orders/${o.id}/consignments/shipping/${a.id}/shipping_quotes`),
+        ...(lines.length > 50 ? { __warning__: 'Consignment line items are limited to 50. Use /orders/{id}/products for the full list.' } : {}),
+      };
+    });
+    const downloads = agg.products.filter((p) => p.type === 'digital');
+    // With consignments.line_items the digital consignment carries the order products too
+    // (digitalConsignment_Get.line_items is links or orderProducts; the parameter "includes the
+    // response of /orders/{id}/products in consignments"), capped like the shipping ones.
+    const cappedDownloads = downloads.slice(0, 50);
+    return {
+      pickups: [],
+      shipping,
+      downloads:
+        downloads.length > 0
+          ? [
+              {
+                recipient_email: o.billing_address.email,
+                line_items: withLines ? cappedDownloads : cappedDownloads.map((p) => link(req, `/orders/${o.id}/products/${p.id}`)),
+                ...(downloads.length > 50 ? { __warning__: 'Consignment line items are limited to 50. Use /orders/{id}/products for the full list.' } : {}),
+              },
+            ]
+          : [],
+      email: { gift_certificates: [] },
+    };
+  };
 
   const renderOrder = (req: Request, agg: OrderAggregate, include: string[] = [], objectStructure = false) => {
     const o = agg.order;
@@ -142,48 +227,11 @@ export function createV2OrdersRouter(sim: Simulator): Router {
       coupons: { url: `${base}/orders/${o.id}/coupons`, resource: `/orders/${o.id}/coupons` },
     };
     if (include.includes('consignments') || include.includes('consignments.line_items')) {
-      const withLines = include.includes('consignments.line_items');
-      const shipping = agg.shippingAddresses.map((a) => {
-        const lines = agg.products.filter((p) => p.order_address_id === a.id);
-        // Consignment line items are capped at 50 (bigcommerce/docs issue #960).
-        const capped = lines.slice(0, 50);
-        return {
-          ...a,
-          base_cost: Number(a.base_cost),
-          cost_ex_tax: Number(a.cost_ex_tax),
-          cost_inc_tax: Number(a.cost_inc_tax),
-          cost_tax: Number(a.cost_tax),
-          base_handling_cost: Number(a.base_handling_cost),
-          handling_cost_ex_tax: Number(a.handling_cost_ex_tax),
-          handling_cost_inc_tax: Number(a.handling_cost_inc_tax),
-          handling_cost_tax: Number(a.handling_cost_tax),
-          line_items: withLines ? capped : capped.map((p) => link(req, `/orders/${o.id}/products/${p.id}`)),
-          ...(lines.length > 50 ? { __warning__: 'Consignment line items are limited to 50. Use /orders/{id}/products for the full list.' } : {}),
-        };
-      });
-      const downloads = agg.products.filter((p) => p.type === 'digital');
-      // With consignments.line_items the digital consignment carries the order products too
-      // (digitalConsignment_Get.line_items is links or orderProducts; the parameter "includes the
-      // response of /orders/{id}/products in consignments"), capped like the shipping ones.
-      const cappedDownloads = downloads.slice(0, 50);
-      const consignment = {
-        pickups: [],
-        shipping,
-        downloads:
-          downloads.length > 0
-            ? [
-                {
-                  recipient_email: o.billing_address.email,
-                  line_items: withLines ? cappedDownloads : cappedDownloads.map((p) => link(req, `/orders/${o.id}/products/${p.id}`)),
-                  ...(downloads.length > 50 ? { __warning__: 'Consignment line items are limited to 50. Use /orders/{id}/products for the full list.' } : {}),
-                },
-              ]
-            : [],
-        email: { gift_certificates: [] },
-      };
+      const consignment = renderConsignments(req, agg, include.includes('consignments.line_items'));
       body.consignments = objectStructure ? consignment : [consignment];
     }
-    if (include.includes('fees')) body.fees = o.fees;
+    // The fees are a link to /orders/{id}/fees unless asked for (order_RespOnly.fees: orderFees_Resource or the list).
+    body.fees = include.includes('fees') ? o.fees : link(req, `/orders/${o.id}/fees`);
     return renameFields(sim.faults(), 'order', body);
   };
 
@@ -268,6 +316,16 @@ export function createV2OrdersRouter(sim: Simulator): Router {
   );
 
   router.delete(
+    '/orders',
+    orders,
+    handle((_req, res) => {
+      // "Archives all orders" (orders.v2.oas2.yml deleteOrders): archived, still readable, each raising store/order/archived.
+      locals(res).store.archiveAllOrders();
+      res.status(204).end();
+    }),
+  );
+
+  router.delete(
     '/orders/:id',
     orders,
     handle((req, res) => {
@@ -318,6 +376,74 @@ export function createV2OrdersRouter(sim: Simulator): Router {
     }),
   );
 
+  router.put(
+    '/orders/:id/shipping_addresses/:addressId',
+    orders,
+    handle((req, res) => {
+      const orderId = idParam(req.params.id as string, 'order');
+      const addressId = idParam(req.params.addressId as string, 'shipping address');
+      refuseUnwritable(req.body, Object.keys(shippingAddressFields.shape));
+      const body = parseBody(shippingAddressBody, req.body, 400);
+      const a = locals(res).store.updateShippingAddress(orderId, addressId, body);
+      res.json({ ...a, shipping_quotes: link(req, `/orders/${a.order_id}/shipping_addresses/${a.id}/shipping_quotes`) });
+    }),
+  );
+
+  /**
+   * The quote persisted for one shipping address (= shipping consignment): 204 when the order has
+   * none, as for orders made through the API or control panel (orders.v2.oas2.yml).
+   */
+  const sendQuote = (res: Response, agg: OrderAggregate, addressId: number, what: string) => {
+    if (!agg.shippingAddresses.some((a) => a.id === addressId)) throw new HttpError(404, `The requested ${what} was not found.`);
+    const quote = agg.shippingQuotes.find((q) => q.address_id === addressId);
+    if (!quote) {
+      res.status(204).end();
+      return;
+    }
+    res.json(renderShippingQuote(quote));
+  };
+
+  router.get(
+    '/orders/:id/shipping_addresses/:addressId/shipping_quotes',
+    orders,
+    handle((req, res) => {
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      sendQuote(res, agg, idParam(req.params.addressId as string, 'shipping address'), 'shipping address');
+    }),
+  );
+
+  router.get(
+    '/orders/:id/consignments',
+    orders,
+    handle((req, res) => {
+      const q = parseQuery(consignmentsQuery, req.query, 400);
+      const include = (q.include ?? '').split(',').filter(Boolean);
+      const unknown = include.filter((i) => i !== 'consignments.line_items');
+      if (unknown.length > 0) throw new HttpError(400, `Invalid query parameter include: ${unknown.join(', ')} is not an include of consignments. Use include=consignments.line_items.`, { include: 'must be consignments.line_items' });
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      res.json(renderConsignments(req, agg, include.includes('consignments.line_items')));
+    }),
+  );
+
+  router.get(
+    '/orders/:id/consignments/shipping/:consignmentId/shipping_quotes',
+    orders,
+    handle((req, res) => {
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      sendQuote(res, agg, idParam(req.params.consignmentId as string, 'shipping consignment'), 'shipping consignment');
+    }),
+  );
+
+  router.get(
+    '/orders/:id/fees',
+    orders,
+    handle((req, res) => {
+      const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
+      // The document's example answers `{fees: [...]}` (its schema names a single fee): see the conformance row.
+      res.json({ fees: agg.order.fees });
+    }),
+  );
+
   router.get(
     '/orders/:id/coupons',
     orders,
@@ -344,6 +470,16 @@ export function createV2OrdersRouter(sim: Simulator): Router {
         return;
       }
       res.json(agg.shipments.map(renderShipment));
+    }),
+  );
+
+  router.delete(
+    '/orders/:id/shipments',
+    orders,
+    handle((req, res) => {
+      // "Deletes all shipments associated with an order", each as a single delete (store/shipment/deleted each).
+      locals(res).store.deleteShipments(idParam(req.params.id as string, 'order'));
+      res.status(204).end();
     }),
   );
 

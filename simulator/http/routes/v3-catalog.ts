@@ -19,6 +19,7 @@ import { HttpError } from '../errors.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
 import { intList, paginate, projectFields } from '../pagination.ts';
 import { idParam, parseBody, parseQuery } from '../validation.ts';
+import { maxChars } from '../../domain/text.ts';
 
 export const PRODUCT_BATCH_LIMIT = 10;
 export const VARIANT_BATCH_LIMIT = 50;
@@ -32,9 +33,9 @@ const money = z.number().min(0);
 const productUpdate = z
   .object({
     id: z.number().int().positive(),
-    name: z.string().min(1).max(250).optional(),
+    name: maxChars(250, 1).optional(),
     type: z.enum(['physical', 'digital']).optional(),
-    sku: z.string().max(255).optional(),
+    sku: maxChars(255).optional(),
     price: money.optional(),
     cost_price: money.optional(),
     retail_price: money.optional(),
@@ -57,11 +58,11 @@ const productUpdate = z
   .strip();
 
 const productCreate = z.object({
-  name: z.string().min(1).max(250),
+  name: maxChars(250, 1),
   type: z.enum(['physical', 'digital']),
   weight: z.number().min(0),
   price: money,
-  sku: z.string().max(255).optional(),
+  sku: maxChars(255).optional(),
   inventory_level: z.number().int().min(0).optional(),
   inventory_tracking: z.enum(['none', 'product', 'variant']).optional(),
   brand_id: z.number().int().min(0).optional(),
@@ -70,7 +71,7 @@ const productCreate = z.object({
 const variantUpdate = z
   .object({
     id: z.number().int().positive(),
-    sku: z.string().max(255).optional(),
+    sku: maxChars(255).optional(),
     price: money.nullable().optional(),
     sale_price: money.nullable().optional(),
     cost_price: money.nullable().optional(),

@@ -15,16 +15,17 @@ import { HttpError } from '../errors.ts';
 import { clearRateHeaders, handle, locals, requireScope } from '../middleware.ts';
 import { intList, paginate } from '../pagination.ts';
 import { parseBody, parseQuery } from '../validation.ts';
+import { maxChars } from '../../domain/text.ts';
 
 export const CUSTOMER_BATCH_LIMIT = 10;
 export { CUSTOMER_CONCURRENT_UPDATES };
 
 const customerCreate = z.object({
   email: z.email().max(255),
-  first_name: z.string().min(1).max(100),
-  last_name: z.string().min(1).max(100),
-  company: z.string().max(255).optional(),
-  phone: z.string().max(50).optional(),
+  first_name: maxChars(100, 1),
+  last_name: maxChars(100, 1),
+  company: maxChars(255).optional(),
+  phone: maxChars(50).optional(),
   notes: z.string().optional(),
   customer_group_id: z.number().int().min(0).optional(),
   tax_exempt_category: z.string().max(255).optional(),

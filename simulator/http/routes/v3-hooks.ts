@@ -27,23 +27,29 @@ function destinationSchema(strict: boolean) {
 const scopeSchema = z.string().regex(/^store\/[A-Za-z/*]+$/, 'must be a webhook scope such as store/order/created or store/order/*');
 const headersSchema = z.record(z.string().max(64), z.string().max(8192)).nullable();
 
+/** The create and update bodies, shared with `/v2/hooks` (v2-hooks.ts), which manages the same hooks. */
+export function hookBodySchemas(strictDestinations: boolean) {
+  const createBody = z.object({ scope: scopeSchema, destination: destinationSchema(strictDestinations), is_active: z.boolean().optional(), headers: headersSchema.optional() });
+  const updateBody = createBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
+  return { createBody, updateBody };
+}
+
+/** The list filters of `GET /hooks`, shared with `/v2/hooks`. */
+export const hookListQuery = z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(250).default(50), is_active: z.enum(['true', 'false']).optional(), scope: z.string().optional(), destination: z.string().optional() }).loose();
+
 export function createV3HooksRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
   // Webhooks need no OAuth scope beyond the default one every account has, read-only accounts
   // included (webhooks.v3.yml: "None required"); each account sees and changes only its own hooks
   // and notification emails.
   const anyAccount = requireScope('default');
-  const createBody = z.object({ scope: scopeSchema, destination: destinationSchema(sim.strictDestinations), is_active: z.boolean().optional(), headers: headersSchema.optional() });
-  const updateBody = createBody.partial().refine((b) => Object.keys(b).length > 0, { message: 'at least one field is required' });
+  const { createBody, updateBody } = hookBodySchemas(sim.strictDestinations);
 
   router.get(
     '/hooks',
     anyAccount,
     handle((req, res) => {
-      const q = parseQuery(
-        z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(250).default(50), is_active: z.enum(['true', 'false']).optional(), scope: z.string().optional(), destination: z.string().optional() }).loose(),
-        req.query,
-      );
+      const q = parseQuery(hookListQuery, req.query);
       const { store, account } = locals(res);
       const list = store
         .listHooks(account.clientId)

@@ -56,6 +56,14 @@ export function createV3OrdersRouter(_sim: Simulator): Router {
     }),
   );
 
+  router.get(
+    '/orders/payment_actions/refunds/:refundId',
+    scope,
+    handle((req, res) => {
+      res.json({ data: locals(res).store.getRefund(idParam(req.params.refundId as string, 'refund')), meta: {} });
+    }),
+  );
+
   router.post(
     '/orders/:id/payment_actions/refunds',
     scope,

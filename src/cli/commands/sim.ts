@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { destinationProblem, FULL_SCOPES, countByFamily, listServedOperations, startSimulator, type RunningSimulator, type OperationRow } from '../../../simulator/index.ts';
+import { CATALOG_PROFILES, type CatalogProfile, destinationProblem, FULL_SCOPES, countByFamily, listServedOperations, startSimulator, type RunningSimulator, type OperationRow } from '../../../simulator/index.ts';
 import { planNames, type PlanName } from '../../../lib/plans.ts';
 import { CertificateError, prepareTls, SERVED_NAMES } from '../../intercept/certificates.ts';
 import { UsageError } from '../exit-codes.ts';
@@ -25,6 +25,7 @@ export interface SimFlags {
   products?: number;
   customers?: number;
   pastOrders?: number;
+  catalog?: string;
   customerUpdateMs?: number;
   strictDestinations?: boolean;
   sign?: boolean;
@@ -74,6 +75,7 @@ export async function startFromFlags(flags: SimFlags): Promise<RunningSimulator>
   const badScope = appScopes.find((s) => !/^[a-z0-9_]+$/.test(s));
   if (badScope !== undefined) throw new UsageError(`--app-scopes: "${badScope}" is not an OAuth scope name such as store_v2_orders or store_v2_products_read_only.`);
   if (flags.httpsPort !== undefined && !flags.tls && !flags.ca) throw new UsageError('--https-port needs --tls.');
+  if (flags.catalog !== undefined && !(CATALOG_PROFILES as readonly string[]).includes(flags.catalog)) throw new UsageError(`--catalog must be one of ${CATALOG_PROFILES.join(', ')}; got "${flags.catalog}".`);
   let tls: Awaited<ReturnType<typeof prepareTls>> | undefined;
   if (flags.tls || flags.ca) {
     // A CA per run directory (reused when it is there), or the one given with --ca.
@@ -100,6 +102,7 @@ export async function startFromFlags(flags: SimFlags): Promise<RunningSimulator>
     ...(flags.products !== undefined ? { products: flags.products } : {}),
     ...(flags.customers !== undefined ? { customers: flags.customers } : {}),
     ...(flags.pastOrders !== undefined ? { pastOrders: flags.pastOrders } : {}),
+    ...(flags.catalog !== undefined ? { catalog: flags.catalog as CatalogProfile } : {}),
     ...(flags.customerUpdateMs !== undefined ? { customerUpdateMs: flags.customerUpdateMs } : {}),
     strictDestinations: flags.strictDestinations ?? false,
     signWebhooks: flags.sign ?? false,
@@ -175,6 +178,7 @@ export function registerSim(program: Command, run: (action: () => Promise<number
     .option('--products <n>', 'products per store', intOption('--products', 1, 100_000))
     .option('--customers <n>', 'customers per store', intOption('--customers', 1, 1_000_000))
     .option('--past-orders <n>', 'past orders per store', intOption('--past-orders', 0, 1_000_000))
+    .option('--catalog <profile>', `seeded catalog: ${CATALOG_PROFILES.join(' or ')} (worst-case adds an 8-level category chain, a 600-variant product, Unicode names at maximum lengths, customers with 10 addresses; default typical)`)
     .option('--customer-update-ms <n>', 'simulated ms a PUT /v3/customers takes, holding one of its 3 concurrent slots (default 250)', intOption('--customer-update-ms', 0, 600_000))
     .option('--run-dir <dir>', 'write the ledger to <dir>/ledger.jsonl')
     .option('--strict-destinations', 'demand https on port 443 for webhook destinations, as the platform does')
@@ -196,6 +200,7 @@ Examples:
   $ bc-harness sim --plan enterprise --quota 900    # Enterprise with a configured quota
   $ bc-harness sim --stores 3 --seed 42 --run-dir runs/demo
   $ bc-harness sim --json --seed 7 --fixed-tokens   # the same tokens every run, for a test fixture
+  $ bc-harness sim --catalog worst-case --json      # the typical store plus deep categories, 600 variants, Unicode at maximum lengths
   $ bc-harness sim --list-operations                # every operation served, by family, with its official document
   $ bc-harness sim --json --tls --run-dir runs/demo > runs/demo/sim.json   # also HTTPS as api.bigcommerce.com (see bc-harness run)`,
     )
