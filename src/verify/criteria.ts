@@ -17,10 +17,22 @@ export interface Criterion extends AcceptanceCriterion {
   source: CriterionSource;
 }
 
+/**
+ * `not-exercised`: the run gave the integration no chance to get the criterion wrong (no 429 was
+ * answered, no order had to arrive, no hook was deactivated), so nothing was checked. It neither
+ * fails nor counts as passed (docs/decisions/0010-verdicts-and-fidelity.md).
+ */
+export const CRITERION_STATUSES = ['passed', 'failed', 'not-exercised'] as const;
+export type CriterionStatus = (typeof CRITERION_STATUSES)[number];
+/** The label every place shows a result with: the console, the reports (HTML, Markdown, JUnit). */
+export const CRITERION_STATUS_TEXT: Record<CriterionStatus, string> = { passed: 'pass', failed: 'FAIL', 'not-exercised': 'NOT EXERCISED' };
+
 export interface CriterionResult extends Criterion {
   value: number | null;
+  status: CriterionStatus;
+  /** `status === 'passed'`: a criterion the run did not exercise is not passed. */
   passed: boolean;
-  /** Why a value is missing, or what the evidence means. */
+  /** Why a value is missing, why the criterion was not exercised, or what the evidence means. */
   note?: string;
   evidence: string[];
   evidenceTotal: number;
@@ -235,8 +247,18 @@ export function compare(value: number, op: AcceptanceCriterion['op'], limit: num
 export interface EvaluateContext {
   measures: Record<string, number | null>;
   evidence: (measure: string) => string[];
-  /** Why a measure has no value, or undefined when it should have one. */
-  missingReason: (measure: string) => { reason: string; passes: boolean } | undefined;
+  /**
+   * Why a measure has no value, or undefined when it should have one: `not-exercised` when the
+   * run gave nothing to measure (no order had to arrive), `failed` when it should have.
+   */
+  missingReason: (measure: string) => { reason: string; status: 'failed' | 'not-exercised' } | undefined;
+  /**
+   * How many chances the run gave the integration to get the measure wrong (the 429s it was
+   * answered for `api.rateLimitIgnored`), and what to tell the buyer when there were none;
+   * undefined for a measure every run exercises. A passing value with no chance is `not-exercised`;
+   * a failing value is evidence, so it fails whatever the count.
+   */
+  opportunities?: (measure: string) => { count: number; none: string } | undefined;
 }
 
 export function evaluateCriteria(criteria: readonly Criterion[], ctx: EvaluateContext): CriterionResult[] {
@@ -245,10 +267,18 @@ export function evaluateCriteria(criteria: readonly Criterion[], ctx: EvaluateCo
     const all = ctx.evidence(c.measure);
     const evidence = all.slice(0, 25);
     if (value === null) {
-      const missing = ctx.missingReason(c.measure) ?? { reason: 'the run produced no data for this measure', passes: false };
-      return { ...c, value, passed: missing.passes, note: missing.reason, evidence, evidenceTotal: all.length };
+      const missing = ctx.missingReason(c.measure) ?? { reason: 'the run produced no data for this measure', status: 'failed' as const };
+      return { ...c, value, status: missing.status, passed: false, note: missing.reason, evidence, evidenceTotal: all.length };
     }
     const passed = compare(value, c.op, c.limit);
-    return { ...c, value, passed, evidence: passed && c.op !== '>=' && c.op !== '>' ? [] : evidence, evidenceTotal: passed && c.op !== '>=' && c.op !== '>' ? 0 : all.length };
+    const chances = passed ? ctx.opportunities?.(c.measure) : undefined;
+    if (chances && chances.count === 0) return { ...c, value, status: 'not-exercised' as const, passed: false, note: chances.none, evidence: [], evidenceTotal: 0 };
+    const quiet = passed && c.op !== '>=' && c.op !== '>';
+    return { ...c, value, status: passed ? ('passed' as const) : ('failed' as const), passed, evidence: quiet ? [] : evidence, evidenceTotal: quiet ? 0 : all.length };
   });
+}
+
+/** The criteria a run did not exercise (`not-exercised`), as the verdict and the reports name them. */
+export function notExercised(criteria: readonly CriterionResult[]): CriterionResult[] {
+  return criteria.filter((c) => c.status === 'not-exercised');
 }

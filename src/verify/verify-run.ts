@@ -226,15 +226,16 @@ export function verifyRun(input: VerifyRunInput): Verification {
     missingReason: (measure) => {
       const [streamId, m] = measure.split('.') as [string, string];
       const stream = streams.find((s) => s.stream.id === streamId);
-      if (stream && !stream.available) return { reason: stream.note ?? 'the stream could not be checked', passes: false };
+      if (stream && !stream.available) return { reason: stream.note ?? 'the stream could not be checked', status: 'failed' };
       if (stream && m.startsWith('syncLatency')) {
-        if (stream.measures.expected === 0) return { reason: `no ${stream.stream.noun} had to reach the target in this run, so there is no latency to judge`, passes: true };
-        return { reason: `no ${stream.stream.noun} reached the target, so the latency cannot be measured`, passes: false };
+        if (stream.measures.expected === 0) return { reason: `no ${stream.stream.noun} had to reach the ${stream.stream.target.system.toUpperCase()} in this run, so how fast the integration carries them was not tested`, status: 'not-exercised' };
+        return { reason: `no ${stream.stream.noun} reached the target, so the latency cannot be measured`, status: 'failed' };
       }
-      if (measure.startsWith('api.peakWindow')) return quota ? { reason: 'the plan has no window quota (unlimited), so no share of it can be used up', passes: true } : { reason: 'the quota windows were not recorded for this run', passes: false };
-      if (measure === 'api.callsPerSyncedOrder') return { reason: 'no order reached the ERP, so there is nothing to divide by', passes: false };
+      if (measure.startsWith('api.peakWindow')) return quota ? { reason: 'the plan has no window quota (unlimited), so the integration\'s use of the quota was not tested', status: 'not-exercised' } : { reason: 'the quota windows were not recorded for this run', status: 'failed' };
+      if (measure === 'api.callsPerSyncedOrder') return { reason: 'no order reached the ERP, so there is nothing to divide by', status: 'failed' };
       return undefined;
     },
+    opportunities: (measure) => opportunitiesFor(measure, { streams, rateLimits, webhooks, reports, renames: input.ledger.renames.length }),
   });
 
   const byStatus: Record<string, number> = {};
@@ -274,7 +275,7 @@ export function verifyRun(input: VerifyRunInput): Verification {
   const reason = input.run?.drainReason;
   const drainSettled = reason === undefined || reason === 'settled' || reason === 'integration-exited';
   const drainComplete = input.run?.drainCutShort === undefined && (drainSettled || (reason === 'quiet' && waitTrusted));
-  const lossFailed = criteria.some((c) => !c.passed && /\.(lost|correct)$/.test(c.measure));
+  const lossFailed = criteria.some((c) => c.status === 'failed' && /\.(lost|correct)$/.test(c.measure));
   if (lossFailed && (reason === 'quiet' || reason === 'deadline') && !waitTrusted && !problems.some((p) => p.kind === 'receiver-latency' || p.kind === 'harness-lag')) {
     problems.push({
       kind: 'lost-under-compression',
@@ -329,6 +330,60 @@ export function timingBasis(criteria: readonly Criterion[], windowMs: number): {
   }
   if (candidates.length === 0) return null;
   return candidates.reduce((a, b) => (b.budgetBasisMs < a.budgetBasisMs ? b : a));
+}
+
+export interface OpportunitySources {
+  streams: readonly StreamResult[];
+  rateLimits: RateLimitAnalysis;
+  webhooks: WebhookHealth;
+  reports: NormalizedReports;
+  /** Platform field renames during the run. */
+  renames: number;
+}
+
+/**
+ * How many chances the run gave the integration to get a measure wrong, for the measures that
+ * count failures among events the run may not produce: "0 ignored out of 0 429s" checks nothing,
+ * so the criterion is shown as not exercised, never as passed. Undefined for a measure every run
+ * exercises (records lost, corrupted or duplicated, which the `some-correct-*` invariants guard
+ * when records had to arrive; a crash; alerts demanded with `>= 1`, which fail at 0).
+ */
+export function opportunitiesFor(measure: string, src: OpportunitySources): { count: number; none: string } | undefined {
+  const w = src.webhooks;
+  const noHooks = 'the integration registered no webhook in this run';
+  const hooksNeverOff = w.hooks.length === 0 ? noHooks : 'no hook of the integration was deactivated in this run';
+  const covered = src.streams.filter((s) => s.available && s.covered);
+  switch (measure) {
+    case 'api.rateLimitIgnored':
+      return { count: src.rateLimits.limited, none: "no 429 was answered to the integration in this run (it never ran out of quota), so the integration's handling of 429s was not tested" };
+    case 'findings.rateLimitBreach':
+      return { count: src.rateLimits.limited + src.rateLimits.platformLimited, none: 'no 429 was answered to the integration in this run, so whether it breaches the rate limit under load was not tested' };
+    case 'webhooks.failedDeliveries':
+      return { count: w.delivered + w.failed, none: `${w.hooks.length === 0 ? noHooks : 'no webhook was delivered to the integration in this run'}, so how its receiver answers deliveries was not tested` };
+    case 'webhooks.eventsNeverFetched':
+      return { count: w.delivered, none: `${w.hooks.length === 0 ? noHooks : 'no webhook was delivered to the integration in this run'}, so whether it reads the record a webhook names was not tested` };
+    case 'webhooks.deactivations':
+      return { count: w.failed, none: `${w.hooks.length === 0 ? noHooks : 'no delivery to the integration\'s hooks failed in this run'}, so nothing could deactivate a hook and this was not tested` };
+    case 'webhooks.deactivatedAtEnd':
+    case 'webhooks.scopesUncoveredAtEnd':
+    case 'webhooks.droppedWhileInactive':
+    case 'findings.webhookDeactivation':
+      return { count: w.deactivations, none: `${hooksNeverOff}, so its recovery of deactivated hooks was not tested` };
+    case 'deadLetter.unexplained':
+      return { count: src.reports.deadLetters.length, none: 'the integration reported no dead letter in this run, so whether its dead letters carry a reason was not tested' };
+    case 'mapping.silentlyEmptied':
+    case 'findings.mappingDrift':
+      return { count: src.renames, none: 'no platform field was renamed in this run, so how the integration survives a rename was not tested' };
+    case 'findings.silentFailure':
+      return {
+        count: covered.reduce((n, s) => n + s.records.filter((r) => r.rejected.length > 0 || r.disposition === 'dead-letter' || r.deadLetter !== undefined).length, 0),
+        none: 'no record failed in this run (no target refused one, the spec rejected none), so whether the integration reports failures was not tested',
+      };
+    case 'findings.payloadAsData':
+      return { count: covered.filter((s) => s.stream.source.kind !== 'published').reduce((n, s) => n + s.records.filter((r) => r.firstAttemptAt !== undefined).length, 0), none: 'the integration wrote no record to a target in this run, so whether it reads records from the API before writing them was not tested' };
+    default:
+      return undefined;
+  }
 }
 
 interface EvidenceSources {

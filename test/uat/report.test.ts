@@ -58,6 +58,28 @@ describe('the UAT report', () => {
     expect(junit).not.toContain('<failure');
   });
 
+  it('shows a criterion the run did not exercise as NOT EXERCISED in every format, never as passed', () => {
+    const report = reportOf();
+    const row = report.criteria.find((c) => c.id === 'honours-429')!;
+    expect(row).toMatchObject({ status: 'not-exercised', statusText: 'NOT EXERCISED', passed: false });
+    expect(row.note).toContain('no 429 was answered');
+    expect(report.verdictReason).toContain('were not exercised (honours-429, hooks-recovered)');
+    expect(report.headline).toBe(report.verdictReason);
+    const html = renderUatReport(report, 'html');
+    expect(html).toMatch(/<tr class="not-exercised">\s*<td><span class="badge not-exercised">NOT EXERCISED<\/span><\/td>\s*<td><b>Every 429 is followed by waiting the reset time<\/b>/);
+    // Neutral grey, not the green of a pass.
+    expect(html).toMatch(/\.badge\.not-exercised \{ background: var\(--skip-bg\); color: var\(--skip\); \}/);
+    const md = renderUatReport(report, 'md');
+    expect(md).toContain('| ⚪ not exercised | Every 429 is followed by waiting the reset time |');
+    expect(md).not.toContain('| ✅ | Every 429 is followed');
+    const junit = renderUatReport(report, 'junit');
+    expect(junit).toMatch(/<testcase classname="uat\.doorbuster\.platform" name="honours-429: [^"]+" time="0">\s*<skipped message="not exercised: no 429 was answered[^"]*"\/>/);
+    expect(junit).toMatch(/<testsuite name="uat\.doorbuster\.platform" tests="4" failures="0" errors="0" skipped="2"/);
+    expect(junit).toContain(`skipped="${report.junit.skipped}"`);
+    expect(report.junit.skipped).toBe(2);
+    expect(JSON.parse(renderUatReport(report, 'json')).criteria.find((c: { id: string }) => c.id === 'honours-429')).toMatchObject({ status: 'not-exercised', passed: false });
+  });
+
   it('names the corrupted record and field in every format when one ERP record is wrong', () => {
     const report = reportOf((run, ids) => {
       const line = run.journal.find((l) => l.key === String(ids[1]))!;

@@ -29,10 +29,12 @@ describe('a run that passes', () => {
     const faithful = expectVerdictOrInconclusive(line, 'pass');
     expect(exitCode).toBe(faithful ? 0 : 3);
     expect(line).toMatchObject({ reportDir: out, findings: [] });
-    for (const c of line.criteria) expect(c).toEqual(expect.objectContaining({ name: expect.any(String), flow: expect.any(String), passed: expect.any(Boolean), limit: expect.any(Number) }));
+    for (const c of line.criteria) expect(c).toEqual(expect.objectContaining({ name: expect.any(String), flow: expect.any(String), status: expect.stringMatching(/^(passed|failed|not-exercised)$/), passed: expect.any(Boolean), limit: expect.any(Number) }));
+    for (const c of line.criteria) expect(c.passed, c.id).toBe(c.status === 'passed');
     // What no time scale can cause never fails, busy machine or not.
     for (const id of ['no-lost-orders', 'no-corrupted-orders', 'no-integration-crashed']) expect(line.criteria.find((c) => c.id === id)!.passed, id).toBe(true);
-    if (faithful) for (const c of line.criteria) expect(c.passed, c.id).toBe(true);
+    // A criterion this short run gave no chance to fail (no 429 at a twentieth of the volume) is not exercised, never failed.
+    if (faithful) for (const c of line.criteria) expect(c.status, c.id).not.toBe('failed');
     expect(line.criteria.map((c) => c.id)).toEqual(expect.arrayContaining(['no-lost-orders', 'no-corrupted-orders', 'honours-429', 'burst-drains', 'no-rate-limit-breach', 'no-integration-crashed']));
     expect(line.criteria.find((c) => c.id === 'no-lost-orders')!.value).toBe(0);
   }, 120_000);

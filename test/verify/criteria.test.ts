@@ -83,10 +83,37 @@ describe('acceptance criteria', () => {
         { id: 'a', name: 'a', flow: 'orders', measure: 'orders.lost', op: '==', limit: 0, why: 'w', source: 'default' },
         { id: 'b', name: 'b', flow: 'orders', measure: 'orders.syncLatencyP95Seconds', op: '<=', limit: 300, why: 'w', source: 'default' },
       ],
-      { measures: { 'orders.lost': 2, 'orders.syncLatencyP95Seconds': null }, evidence: () => ['order 7', 'order 9'], missingReason: () => ({ reason: 'no order reached the target', passes: false }) },
+      { measures: { 'orders.lost': 2, 'orders.syncLatencyP95Seconds': null }, evidence: () => ['order 7', 'order 9'], missingReason: () => ({ reason: 'no order reached the target', status: 'failed' }) },
     );
-    expect(lost).toMatchObject({ passed: false, value: 2, evidence: ['order 7', 'order 9'] });
-    expect(latency).toMatchObject({ passed: false, value: null, note: 'no order reached the target' });
+    expect(lost).toMatchObject({ status: 'failed', passed: false, value: 2, evidence: ['order 7', 'order 9'] });
+    expect(latency).toMatchObject({ status: 'failed', passed: false, value: null, note: 'no order reached the target' });
+  });
+
+  describe('a criterion the run gave no chance to fail', () => {
+    const honours429 = defaultCriteria(['orders']).find((c) => c.id === 'honours-429')!;
+    const none = 'no 429 was answered to the integration in this run';
+    const evaluate = (ignored: number, limited: number) =>
+      evaluateCriteria([honours429], {
+        measures: { 'api.rateLimitIgnored': ignored },
+        evidence: () => (ignored > 0 ? ['429 at t'] : []),
+        missingReason: () => undefined,
+        opportunities: (m) => (m === 'api.rateLimitIgnored' ? { count: limited, none } : undefined),
+      })[0]!;
+
+    it('is not exercised, and not passed, when nothing could break it (0 ignored out of 0 429s)', () => {
+      expect(evaluate(0, 0)).toMatchObject({ status: 'not-exercised', passed: false, value: 0, note: none, evidence: [] });
+    });
+
+    it('passes when it had the chance and held, and fails on evidence whatever the count', () => {
+      expect(evaluate(0, 1)).toMatchObject({ status: 'passed', passed: true });
+      expect(evaluate(1, 1)).toMatchObject({ status: 'failed', passed: false, evidence: ['429 at t'] });
+    });
+
+    it('is not exercised when a measure has no value because nothing had to be measured', () => {
+      const latency = defaultCriteria(['orders']).find((c) => c.id === 'order-latency')!;
+      const [r] = evaluateCriteria([latency], { measures: { [latency.measure]: null }, evidence: () => [], missingReason: () => ({ reason: 'no order had to reach the ERP', status: 'not-exercised' }) });
+      expect(r).toMatchObject({ status: 'not-exercised', passed: false, note: 'no order had to reach the ERP' });
+    });
   });
 });
 

@@ -11,7 +11,8 @@ import type { WebhookAttemptRecord } from '../../src/verify/ledger-index.ts';
 import { decideVerdict, failureIsRobust, VERDICT_EXIT } from '../../src/verify/verdict.ts';
 import { timingBasis } from '../../src/verify/verify-run.ts';
 
-const result = (measure: string, passed: boolean, id = measure): CriterionResult => ({ id, name: id, flow: 'orders', measure, op: '==', limit: 0, why: 'w', source: 'scenario', value: passed ? 0 : 1, passed, evidence: [], evidenceTotal: 0 });
+const result = (measure: string, passed: boolean, id = measure): CriterionResult => ({ id, name: id, flow: 'orders', measure, op: '==', limit: 0, why: 'w', source: 'scenario', value: passed ? 0 : 1, status: passed ? 'passed' : 'failed', passed, evidence: [], evidenceTotal: 0 });
+const unexercised = (measure: string, id: string, source: CriterionResult['source'] = 'default'): CriterionResult => ({ ...result(measure, false, id), source, value: 0, status: 'not-exercised', note: 'nothing to check' });
 const busy = [{ kind: 'harness-lag' as const, text: 'late', fix: 'slower' }];
 const complete = { drainComplete: true, deliveryFailuresProvoked: true };
 
@@ -28,6 +29,36 @@ describe('the verdict', () => {
     ['an ignored 429, not faithful', [result('api.rateLimitIgnored', false)], busy, 'inconclusive'],
   ] as const)('%s: %s', (_name, criteria, problems, verdict) => {
     expect(decideVerdict({ interrupted: false, criteria, problems, robustness: complete }).verdict).toBe(verdict);
+  });
+
+  it('passes a faithful run whose exercised criteria all passed, and names the ones it did not exercise', () => {
+    const criteria = [result('orders.lost', true, 'no-lost-orders'), result('orders.corrupted', true, 'no-corrupted-orders'), unexercised('api.rateLimitIgnored', 'honours-429'), unexercised('orders.syncLatencyPeakP95Seconds', 'order-latency')];
+    const d = decideVerdict({ interrupted: false, criteria, problems: [], robustness: complete });
+    expect(d.verdict).toBe('pass');
+    expect(d.reason).toBe('All 2 acceptance criteria it exercised passed on a faithful run; 2 were not exercised (honours-429, order-latency).');
+    expect(d.notExercised).toEqual(['honours-429', 'order-latency']);
+    expect(decideVerdict({ interrupted: false, criteria: [result('orders.lost', true)], problems: [], robustness: complete }).reason).toBe('All 1 acceptance criteria passed on a faithful run.');
+  });
+
+  it("passes when a scenario's own 429 criterion saw no 429: pacing by the headers avoids them, which is the behaviour wanted", () => {
+    const criteria = [result('orders.lost', true, 'no-lost-orders'), unexercised('api.rateLimitIgnored', 'honours-429', 'scenario'), unexercised('findings.rateLimitBreach', 'no-rate-limit-breach', 'pattern')];
+    const d = decideVerdict({ interrupted: false, criteria, problems: [], robustness: complete });
+    expect(d).toMatchObject({ verdict: 'pass', notExercised: ['honours-429', 'no-rate-limit-breach'] });
+    expect(d.reason).toContain('2 were not exercised (honours-429, no-rate-limit-breach)');
+  });
+
+  it('never lets a not-exercised criterion hide a failure, and never counts it as passed', () => {
+    const d = decideVerdict({ interrupted: false, criteria: [result('orders.lost', false, 'no-lost-orders'), unexercised('api.rateLimitIgnored', 'honours-429')], problems: [], robustness: complete });
+    expect(d).toMatchObject({ verdict: 'fail', reason: '1 of 2 acceptance criteria failed; 1 was not exercised (honours-429).' });
+    const busyRun = decideVerdict({ interrupted: false, criteria: [result('orders.lost', true), unexercised('api.rateLimitIgnored', 'honours-429')], problems: busy, robustness: complete });
+    expect(busyRun.verdict).toBe('inconclusive');
+    expect(busyRun.reason).toContain('(every criterion it exercised passed) neither clears nor blames the integration; 1 was not exercised (honours-429).');
+  });
+
+  it('is inconclusive when the run exercised none of its criteria: nothing was cleared', () => {
+    const d = decideVerdict({ interrupted: false, criteria: [unexercised('api.rateLimitIgnored', 'honours-429')], problems: [], robustness: complete });
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.reason).toContain('None of the 1 acceptance criteria was exercised (honours-429)');
   });
 
   it('is interrupted, whatever was measured, when the run was stopped', () => {

@@ -173,8 +173,59 @@ describe('the verifier on platform behaviour', () => {
     const v = run.verify({ criteria: defaultCriteria(['orders']), timeScale: 1 });
     expect(v.measures['api.rateLimited']).toBe(1);
     expect(v.measures['api.rateLimitIgnored']).toBe(ignored);
-    expect(v.criteria.find((c) => c.id === 'honours-429')!.passed).toBe(ignored === 0);
+    expect(v.criteria.find((c) => c.id === 'honours-429')!).toMatchObject({ status: ignored === 0 ? 'passed' : 'failed', passed: ignored === 0 });
     expect(v.findings.some((f) => f.pattern === 'rate-limit-breach')).toBe(ignored > 0);
+  });
+
+  it('shows honours-429 as not exercised, never as passed, on a run that answered no 429; the verdict still passes and says so', () => {
+    const { run } = syncedRun();
+    const v = run.verify({ criteria: defaultCriteria(['orders']) });
+    expect(v.measures['api.rateLimited']).toBe(0);
+    const c = v.criteria.find((x) => x.id === 'honours-429')!;
+    expect(c).toMatchObject({ status: 'not-exercised', passed: false, value: 0 });
+    expect(c.note).toBe("no 429 was answered to the integration in this run (it never ran out of quota), so the integration's handling of 429s was not tested");
+    // No hook was registered or deactivated either: hooks-recovered checked nothing.
+    expect(v.criteria.find((x) => x.id === 'hooks-recovered')).toMatchObject({ status: 'not-exercised', passed: false });
+    expect(v.verdict).toBe('pass');
+    expect(v.decision.notExercised).toEqual(['honours-429', 'hooks-recovered']);
+    expect(v.decision.reason).toMatch(/^All \d+ acceptance criteria it exercised passed on a faithful run; 2 were not exercised \(honours-429, hooks-recovered\)\.$/);
+  });
+
+  it('shows latency as not exercised when no order had to arrive, and quota headroom as not exercised on a plan without a window quota', () => {
+    const run = createTestRun();
+    run.quota = { plan: 'enterprise', perWindow: null, windowMs: 30_000, windows: [] };
+    run.request('GET', '/stores/stest/v2/orders?min_id=1', 200);
+    const v = run.verify({ criteria: defaultCriteria(['orders']) });
+    expect(v.criteria.find((c) => c.id === 'order-latency')).toMatchObject({ status: 'not-exercised', passed: false, note: 'no order had to reach the ERP in this run, so how fast the integration carries them was not tested' });
+    expect(v.criteria.find((c) => c.id === 'quota-headroom')).toMatchObject({ status: 'not-exercised', passed: false });
+    expect(v.criteria.find((c) => c.id === 'no-lost-orders')!.status).toBe('passed');
+  });
+
+  it('shows each "0 bad out of 0 chances" criterion as not exercised, with why, and a failing one as failed', () => {
+    const { run } = syncedRun();
+    const criteria = [
+      ...resolveCriteria({ acceptance: { scenario: 's', description: 'd', simulatedDuration: '1h', expectedOrders: 4, requires: [], patterns: ['rate-limit-breach', 'mapping-drift', 'webhook-deactivation', 'silent-failure', 'payload-as-data'], criteria: [] } }).criteria,
+      { id: 'webhooks-answered', name: 'n', flow: 'platform' as const, measure: 'webhooks.failedDeliveries', op: '==' as const, limit: 0, why: 'w', source: 'scenario' as const },
+      { id: 'dead-letters-explained', name: 'n', flow: 'orders' as const, measure: 'deadLetter.unexplained', op: '==' as const, limit: 0, why: 'w', source: 'scenario' as const },
+      { id: 'no-silent-empty-fields', name: 'n', flow: 'orders' as const, measure: 'mapping.silentlyEmptied', op: '==' as const, limit: 0, why: 'w', source: 'scenario' as const },
+    ];
+    const statuses = (v: ReturnType<TestRun['verify']>) => Object.fromEntries(v.criteria.map((c) => [c.id, c.status]));
+    const v = run.verify({ criteria });
+    expect(statuses(v)).toMatchObject({
+      'no-rate-limit-breach': 'not-exercised',
+      'no-mapping-drift': 'not-exercised',
+      'no-webhook-deactivation': 'not-exercised',
+      'no-silent-failure': 'not-exercised',
+      'no-payload-as-data': 'passed',
+      'webhooks-answered': 'not-exercised',
+      'dead-letters-explained': 'not-exercised',
+      'no-silent-empty-fields': 'not-exercised',
+      'no-integration-crashed': 'passed',
+    });
+    expect(v.criteria.find((c) => c.id === 'webhooks-answered')!.note).toBe('the integration registered no webhook in this run, so how its receiver answers deliveries was not tested');
+    // One dead letter without a reason: a chance taken and failed.
+    run.deadLetter('999', '');
+    expect(statuses(run.verify({ criteria }))['dead-letters-explained']).toBe('failed');
   });
 
   it('attributes an order lost after a 429 on its read to the rate-limit pattern', () => {

@@ -7,7 +7,7 @@ import { figuresFromMeasures, formatPeakWindow, formatPerOrder, perSyncedOrder }
 import { describeMeasure } from '../../verify/measures.ts';
 import { previewValue } from '../../verify/diff-records.ts';
 import { stripStore } from '../../verify/findings.ts';
-import type { Criterion, CriterionResult } from '../../verify/criteria.ts';
+import { CRITERION_STATUS_TEXT, type Criterion, type CriterionResult, type CriterionStatus } from '../../verify/criteria.ts';
 import type { StreamResult } from '../../verify/verify-stream.ts';
 import type { Verification } from '../../verify/verify-run.ts';
 import { percentile } from '../../verify/percentile.ts';
@@ -79,6 +79,9 @@ function conditionText(c: CriterionResult): string {
   return `${c.op} ${limit}`;
 }
 
+/** The row's status key (the HTML class, the JUnit case kind); `statusText` is the label every format shows. */
+const CRITERION_STATUS = { passed: 'pass', failed: 'fail', 'not-exercised': 'not-exercised' } as const satisfies Record<CriterionStatus, CriterionRow['status']>;
+
 function criterionRow(c: CriterionResult): CriterionRow {
   const value = valueText(c);
   return {
@@ -90,13 +93,14 @@ function criterionRow(c: CriterionResult): CriterionRow {
     condition: conditionText(c),
     valueText: value,
     passed: c.passed,
-    status: c.passed ? 'pass' : 'fail',
+    status: CRITERION_STATUS[c.status],
+    statusText: CRITERION_STATUS_TEXT[c.status],
     source: c.source,
     why: c.why,
     note: c.note ?? '',
     evidence: c.evidence.slice(0, MAX_EVIDENCE),
     evidenceMore: Math.max(0, c.evidenceTotal - Math.min(MAX_EVIDENCE, c.evidence.length)),
-    failureMessage: c.passed ? '' : `${c.measure} = ${value}, required ${conditionText(c)}${c.note ? ` (${c.note})` : ''}`,
+    failureMessage: c.status === 'failed' ? `${c.measure} = ${value}, required ${conditionText(c)}${c.note ? ` (${c.note})` : ''}` : c.status === 'not-exercised' ? `not exercised: ${c.note ?? 'the run gave nothing to check'}` : '',
   };
 }
 
@@ -274,7 +278,8 @@ export function buildUatReport(input: BuildReportInput): UatReport {
   const formatTime = (ms: number) => `${formatOffset(ms - run.simStart, run.endAt - run.simStart)} (${simTime(ms)})`;
   const shortTime = (ms: number) => formatOffset(ms - run.simStart, run.endAt - run.simStart);
   const verdict = v.verdict;
-  const failed = v.criteria.filter((c) => !c.passed);
+  const failed = v.criteria.filter((c) => c.status === 'failed');
+  const skipped = v.criteria.filter((c) => c.status === 'not-exercised');
   const rows = v.criteria.map(criterionRow);
   const scope = new Set<string>(v.streams.filter((s) => rows.some((r) => r.measure.startsWith(`${s.stream.id}.`))).map((s) => s.stream.id));
   const flows = [...new Set(rows.map((r) => r.flow))];
@@ -284,15 +289,18 @@ export function buildUatReport(input: BuildReportInput): UatReport {
   const died = v.health.died;
   const crashText = died ? `The integration ${died.text} at ${shortTime(died.at)} (simulated). ` : '';
   const failedText = `${failed.length} of ${rows.length} acceptance criteria failed: ${failed.slice(0, 3).map((c) => `${c.name} (${c.measure} = ${valueText(c)}, required ${conditionText(c)})`).join('; ')}${failed.length > 3 ? '; …' : ''}.`;
+  const skippedText = skipped.length > 0 ? ` Not exercised by this run: ${skipped.map((c) => c.id).join(', ')}.` : '';
   const notFaithful = v.fidelity.problems.length > 0 ? ` The run was not faithful (${v.fidelity.problems.map((p) => p.kind).join(', ')}): see "Fidelity" below.` : '';
   const headline =
     verdict === 'interrupted'
       ? 'The run was interrupted before it finished; the numbers below cover what happened until then and are not a verdict.'
       : verdict === 'inconclusive'
-        ? `${crashText}Inconclusive: the harness could not run the scenario faithfully (${v.fidelity.problems.map((p) => p.kind).join(', ')}), so this run neither clears nor blames the integration${failed.length > 0 ? `; ${failed.length} criterion(s) failed, each of a kind compression can cause` : ''}. ${v.fidelity.problems[0]!.fix}`
+        ? v.fidelity.problems.length === 0
+          ? v.decision.reason
+          : `${crashText}Inconclusive: the harness could not run the scenario faithfully (${v.fidelity.problems.map((p) => p.kind).join(', ')}), so this run neither clears nor blames the integration${failed.length > 0 ? `; ${failed.length} criterion(s) failed, each of a kind compression can cause` : ''}.${skippedText} ${v.fidelity.problems[0]!.fix}`
         : failed.length === 0
-          ? `All ${rows.length} acceptance criteria passed on a faithful run.`
-          : `${crashText}${failedText}${notFaithful}`;
+          ? v.decision.reason
+          : `${crashText}${failedText}${skippedText}${notFaithful}`;
   const cards: UatReport['cards'] = [
     { label: 'orders placed', value: String(placed), tone: 'neutral' },
     { label: 'in the ERP, correct', value: String(orders?.correct ?? 0), tone: 'ok' },
@@ -362,7 +370,7 @@ export function buildUatReport(input: BuildReportInput): UatReport {
     criteria: rows,
     criteriaByFlow: flows.map((flow) => {
       const list = rows.filter((r) => r.flow === flow);
-      return { flow, tests: list.length, failures: list.filter((r) => !r.passed).length, criteria: list };
+      return { flow, tests: list.length, failures: list.filter((r) => r.status === 'fail').length, skipped: list.filter((r) => r.status === 'not-exercised').length, criteria: list };
     }),
     waived: input.waived.map((w) => ({ id: w.criterion.id, name: w.criterion.name, reason: w.reason })),
     findings: v.findings.map((f) => ({
@@ -453,7 +461,7 @@ export function buildUatReport(input: BuildReportInput): UatReport {
       tests: rows.length + input.waived.length + (runError ? 1 : 0),
       failures: failed.length,
       errors: runError ? 1 : 0,
-      skipped: input.waived.length,
+      skipped: input.waived.length + skipped.length,
       timeSeconds: run.realSeconds.toFixed(3),
       timestamp: run.realStartedAt.replace(/\.\d+Z$/, ''),
       runError,

@@ -20,8 +20,11 @@ export const criterionRowSchema = z.object({
   measureText: text,
   condition: text,
   valueText: text,
+  /** False for a criterion the run did not exercise, which is not passed either. */
   passed: z.boolean(),
-  status: z.enum(['pass', 'fail']),
+  status: z.enum(['pass', 'fail', 'not-exercised']),
+  /** The label every format shows: pass, FAIL, NOT EXERCISED. */
+  statusText: text,
   source: z.enum(['default', 'scenario', 'pattern', 'config', 'invariant']),
   why: text,
   note: text,
@@ -101,7 +104,7 @@ export const uatReportSchema = z.object({
   cards: z.array(z.object({ label: text, value: text, tone: z.enum(['ok', 'bad', 'warn', 'neutral']) })),
   load: z.object({ runner: text, exitText: text, ordersPlaced: text, achieved: text, warnings: z.array(text) }),
   criteria: z.array(criterionRowSchema),
-  criteriaByFlow: z.array(z.object({ flow: text, tests: count, failures: count, criteria: z.array(criterionRowSchema) })),
+  criteriaByFlow: z.array(z.object({ flow: text, tests: count, failures: count, skipped: count, criteria: z.array(criterionRowSchema) })),
   waived: z.array(z.object({ id: text, name: text, reason: text })),
   findings: z.array(findingSchema),
   streams: z.array(streamSectionSchema),

@@ -32,7 +32,8 @@ export function createReportHandlebars(): typeof Handlebars {
   hb.registerHelper('xml', (value: unknown) => new hb.SafeString(xmlText(value)));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('gt', (a: number, b: number) => a > b);
-  hb.registerHelper('mark', (passed: boolean) => (passed ? '✅' : '❌'));
+  // A criterion's result (pass, fail, not-exercised; a boolean means pass or fail): never a tick for one the run did not exercise.
+  hb.registerHelper('mark', (status: string | boolean) => (status === true || status === 'pass' ? '✅' : status === 'not-exercised' ? '⚪ not exercised' : '❌'));
   // SVG comes from our own chart helpers, which escape every text they embed.
   hb.registerHelper('svg', (markup: string) => new hb.SafeString(markup));
   return hb;

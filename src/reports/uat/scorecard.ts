@@ -120,7 +120,7 @@ export function buildScorecard(v: Verification, context: { scenario: string; for
         ]
       : ['the orders stream was not checked'];
     if (!o || o.expected === 0) return answer(q, 'not-shown', 'No order had to reach the ERP in this run.', evidence);
-    const latencyOk = v.criteria.filter((c) => c.measure.startsWith('orders.syncLatency')).every((c) => c.passed);
+    const latencyOk = v.criteria.filter((c) => c.measure.startsWith('orders.syncLatency')).every((c) => c.status !== 'failed');
     if ((o.lost ?? 0) > 0 || (o.corrupted ?? 0) > 0 || (o.duplicated ?? 0) > 0 || !latencyOk) return answer(q, 'concern', `Under ${context.scenario} orders were ${[(o.lost ?? 0) > 0 ? 'lost' : '', (o.corrupted ?? 0) > 0 ? 'corrupted' : '', (o.duplicated ?? 0) > 0 ? 'duplicated' : '', !latencyOk ? 'late' : ''].filter(Boolean).join(', ')}.`, evidence);
     return answer(q, 'good', `Under ${context.scenario} every order reached the ERP intact within the latency limit.`, evidence);
   })();
