@@ -122,6 +122,8 @@ export interface UatOptions {
   products: number;
   customers: number;
   pastOrders: number;
+  /** The seeded catalog (`--catalog`): `typical`, or `worst-case` (deep categories, 600 variants, Unicode at maximum lengths). */
+  catalog?: 'typical' | 'worst-case';
   /**
    * Route a command integration to the simulator as the platform (HTTPS_PROXY, the run's CA, the
    * Node preload; src/intercept/), so one that hard-codes https://api.bigcommerce.com runs

@@ -253,7 +253,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     options: { ...options, config: options.config ?? null, timeScale: scale, timeScaleCalibration: undefined },
     timeScale: { mode: options.timeScaleMode ?? 'fixed', chosen: scale, ...(options.timeScaleCalibration ? { calibration: options.timeScaleCalibration } : {}) },
     criteria: prepared.criteria,
-    simulator: sim ? { url: sim.url, storeHash: store?.info.hash, clientId: store?.accounts[0]?.clientId, plan: options.plan, quotaPerWindow: quotaPerWindow(), seed: options.seed } : null,
+    simulator: sim ? { url: sim.url, storeHash: store?.info.hash, clientId: store?.accounts[0]?.clientId, plan: options.plan, quotaPerWindow: quotaPerWindow(), seed: options.seed, catalog: options.catalog ?? 'typical' } : null,
     clock: { scale, simStart: iso(simStart), loadStartedAt: loadStartedAt !== undefined ? iso(loadStartedAt) : null, loadEndedAt: loadEndedAt !== undefined ? iso(loadEndedAt) : null, endAt: endAt !== undefined ? iso(endAt) : null },
     drain,
     load: load ? { exitCode: load.exitCode, runner: load.runner ?? null, realSeconds: (load.endedRealMs - load.startedRealMs) / 1000 } : null,
@@ -287,7 +287,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
       tlsFailures.handshakes++;
       if (r.serverName && !tlsFailures.names.includes(r.serverName) && tlsFailures.names.length < 20) tlsFailures.names.push(r.serverName);
       note(r.reason);
-    } } } : {}), port: 0, host: '127.0.0.1', plan: options.plan, ...(options.quota !== undefined ? { quota: options.quota } : {}), seed: options.seed, clock, ledger, products: options.products, customers: options.customers, pastOrders: options.pastOrders });
+    } } } : {}), port: 0, host: '127.0.0.1', plan: options.plan, ...(options.quota !== undefined ? { quota: options.quota } : {}), seed: options.seed, clock, ledger, products: options.products, customers: options.customers, pastOrders: options.pastOrders, ...(options.catalog ? { catalog: options.catalog } : {}) });
     store = [...sim.sim.stores.values()][0]!;
     mocks = await stage.startMocks({
       port: 0,
@@ -296,6 +296,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
       clock,
       products: options.products,
       customers: options.customers,
+      ...(options.catalog ? { catalog: options.catalog } : {}),
       runDir,
       onPublished: (p) => catalog.published(p),
     });

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { startMocks, type RunningMocks } from '../../mocks/http/server.ts';
+import { CATALOG_PROFILES, type CatalogProfile } from '../../../simulator/index.ts';
 import { UsageError } from '../exit-codes.ts';
 import { intOption, numberOption } from '../options.ts';
 
@@ -15,6 +16,7 @@ interface MocksFlags {
   timeScale: number;
   products?: number;
   customers?: number;
+  catalog?: string;
   runDir?: string;
   json?: boolean;
   fixedTokens?: boolean;
@@ -38,6 +40,7 @@ export function registerMocks(program: Command, run: (action: () => Promise<numb
     .option('--time-scale <n>', 'simulated seconds per real second (use the simulator\'s)', numberOption('--time-scale', 0.001, 1_000_000), 1)
     .option('--products <n>', "products in the store (use the simulator's)", intOption('--products', 1, 100_000))
     .option('--customers <n>', "customers in the store (use the simulator's)", intOption('--customers', 1, 1_000_000))
+    .option('--catalog <profile>', `the simulator's catalog profile (${CATALOG_PROFILES.join(' or ')}), so the ERP knows every item it sells`)
     .option('--run-dir <dir>', 'write each journal to <dir>/journal-<system>.jsonl')
     .option('--fixed-tokens', 'derive the control token from --seed, the same every run (for tests; anyone who knows the seed knows it). Default: random')
     .option('--json', 'print one JSON ready line on stdout and nothing else')
@@ -52,6 +55,7 @@ Examples:
     .action((flags: MocksFlags) =>
       run(async () => {
         if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) throw new UsageError(`--host ${flags.host} is not loopback; the mocks' control endpoints must not be exposed.`);
+        if (flags.catalog !== undefined && !(CATALOG_PROFILES as readonly string[]).includes(flags.catalog)) throw new UsageError(`--catalog must be one of ${CATALOG_PROFILES.join(', ')}; got "${flags.catalog}".`);
         const running = await startMocks({
           port: flags.port,
           host: flags.host,
@@ -59,6 +63,7 @@ Examples:
           timeScale: flags.timeScale,
           ...(flags.products !== undefined ? { products: flags.products } : {}),
           ...(flags.customers !== undefined ? { customers: flags.customers } : {}),
+          ...(flags.catalog !== undefined ? { catalog: flags.catalog as CatalogProfile } : {}),
           ...(flags.runDir ? { runDir: resolve(flags.runDir) } : {}),
           deterministicTokens: flags.fixedTokens ?? false,
         });

@@ -8,6 +8,7 @@
 import { relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { planNames } from '../../../lib/plans.ts';
+import { CATALOG_PROFILES, type CatalogProfile } from '../../../simulator/index.ts';
 import { ConfigFileError, DEFAULTS, loadConfigFile, parseDuration, runnerChoices, type UatOptions } from '../../uat/config.ts';
 import { resolveScenario, unknownScenarioMessage } from '../../load/scenario-catalog.ts';
 import { checkIntegrationName, IntegrationStartError, NAIVE_INTEGRATIONS } from '../../uat/integration-process.ts';
@@ -41,9 +42,15 @@ export interface UatFlags {
   products: number;
   customers: number;
   pastOrders: number;
+  catalog?: string;
   progress: boolean;
   /** `--no-intercept` sets false. */
   intercept?: boolean;
+}
+
+function catalogFlag(value: string): CatalogProfile {
+  if (!(CATALOG_PROFILES as readonly string[]).includes(value)) throw new UatInputError(`--catalog must be one of ${CATALOG_PROFILES.join(', ')}; got "${value}".`);
+  return value as CatalogProfile;
 }
 
 export function optionsFrom(flags: UatFlags): UatOptions {
@@ -105,6 +112,7 @@ export function optionsFrom(flags: UatFlags): UatOptions {
     products: flags.products,
     customers: flags.customers,
     pastOrders: flags.pastOrders,
+    ...(flags.catalog !== undefined ? { catalog: catalogFlag(flags.catalog) } : {}),
     ...(flags.intercept === false ? { intercept: false } : {}),
   };
 }
@@ -151,6 +159,7 @@ export function registerUat(program: Command, run: (action: () => Promise<number
     .option('--products <n>', 'products in the store', intOption('--products', 1, 100_000), DEFAULTS.products)
     .option('--customers <n>', 'customers in the store', intOption('--customers', 1, 1_000_000), DEFAULTS.customers)
     .option('--past-orders <n>', 'orders the store already has', intOption('--past-orders', 0, 1_000_000), DEFAULTS.pastOrders)
+    .option('--catalog <profile>', `seeded catalog of the store and the back office: ${CATALOG_PROFILES.join(' or ')} (worst-case adds deep categories, a 600-variant product, Unicode names at maximum lengths; default typical)`)
     .option('--verify <dir>', 'verify a finished run directory again and re-render its reports (nothing is started)')
     .option('--json', 'print one JSON line on stdout at the end (progress goes to stderr)')
     .option('--no-progress', 'no progress output')

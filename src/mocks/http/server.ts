@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createVirtualClock, type Clock } from '../../../lib/clock.ts';
 import { createLedger, type Ledger, type LedgerEntry } from '../../../lib/ledger.ts';
 import { deriveSeed, createRandom } from '../../../lib/random.ts';
-import { generateCatalog, storeHashFor, randomToken, tokenFor } from '../../../simulator/index.ts';
+import { generateCatalog, storeHashFor, randomToken, tokenFor, type CatalogProfile } from '../../../simulator/index.ts';
 import { createTargetValidator } from '../../mappings/target-validator.ts';
 import { createSystems, systemNames, type BackOfficeTiming, type PublishedEntry, type Systems, type SystemName } from '../domain/systems.ts';
 import { listen } from '../../../lib/listen.ts';
@@ -21,6 +21,8 @@ export interface MocksOptions {
   seed?: number;
   products?: number;
   customers?: number;
+  /** The simulator's catalog profile, so the ERP knows every item a worst-case store sells. */
+  catalog?: CatalogProfile;
   timeScale?: number;
   start?: number;
   clock?: Clock;
@@ -51,7 +53,7 @@ export async function startMocks(options: MocksOptions = {}): Promise<RunningMoc
   const seed = options.seed ?? 1;
   const clock = options.clock ?? createVirtualClock({ scale: options.timeScale ?? 1, ...(options.start !== undefined ? { start: options.start } : {}) });
   const storeSeed = deriveSeed(seed, storeHashFor(seed, 0));
-  const catalog = generateCatalog({ seed: storeSeed, now: clock.now(), ...(options.products !== undefined ? { products: options.products } : {}), ...(options.customers !== undefined ? { customers: options.customers } : {}) });
+  const catalog = generateCatalog({ seed: storeSeed, now: clock.now(), ...(options.products !== undefined ? { products: options.products } : {}), ...(options.customers !== undefined ? { customers: options.customers } : {}), ...(options.catalog ? { catalog: options.catalog } : {}) });
   const journals = Object.fromEntries(systemNames.map((n) => [n, createLedger(options.runDir ? { path: join(options.runDir, `journal-${n}.jsonl`) } : {})])) as Record<SystemName, Ledger>;
   const published = Object.fromEntries(systemNames.map((n) => [n, createLedger(options.runDir ? { path: join(options.runDir, `published-${n}.jsonl`) } : {})])) as Record<SystemName, Ledger>;
   // One ledger per system, like the journals; the systems append to whichever the entry names.
