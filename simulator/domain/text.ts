@@ -13,13 +13,21 @@ export const charLength = (s: string): number => {
   return n;
 };
 
-/** `text` repeated and cut to exactly `length` characters, never splitting one. */
+/**
+ * `text` repeated and cut to exactly `length` characters, never splitting one, and never ending
+ * in whitespace: the worst case is about length and scripts, and a trailing space is a different
+ * test (integrations and the platform trim it, so a SKU ending in one would be "not found").
+ */
 export function fitToLength(text: string, length: number): string {
   const unit = [...text];
   if (unit.length === 0) throw new RangeError('fitToLength needs a non-empty text to repeat.');
+  const filler = unit.find((c) => c.trim() !== '');
+  if (filler === undefined) throw new RangeError('fitToLength needs a text with at least one visible character.');
   const out: string[] = [];
   while (out.length < length) out.push(...unit);
-  return out.slice(0, length).join('');
+  const cut = out.slice(0, length);
+  for (let i = cut.length - 1; i >= 0 && cut[i]!.trim() === ''; i--) cut[i] = filler;
+  return cut.join('');
 }
 
 /** A string of at most `max` characters (code points), with the message the other limits use. */
