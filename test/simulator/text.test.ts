@@ -10,7 +10,6 @@ it('counts an emoji as one character, as the documents count maxLength', () => {
 it('fits text to an exact length without splitting a character or ending in whitespace', () => {
   const sku = fitToLength('weiß 🎁 ', 10);
   expect(charLength(sku)).toBe(10);
-  expect(sku).toBe(sku.trim() + ''.padEnd(0));
   expect(sku.trimEnd()).toBe(sku);
   expect(fitToLength('ab ', 3)).toBe('aba');
   expect(() => fitToLength('   ', 3)).toThrow(RangeError);
