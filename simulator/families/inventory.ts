@@ -160,7 +160,7 @@ function resolve(identityIn: { sku?: string; variant_id?: number; product_id?: n
     if (list.length > 1) throw new DomainError('unprocessable', `Items with identity: [product_id ${identityIn.product_id}] have ${list.length} variants; name a variant_id or sku.`, { [`settings.${i}.identity`]: 'the product has variants' });
     return list[0]!;
   }
-  const v = [...store.variants.values()].find((x) => x.sku === identityIn.sku);
+  const v = identityIn.sku === undefined ? undefined : store.variantBySku(identityIn.sku);
   if (!v) throw fail(`sku ${identityIn.sku}`);
   return v;
 }

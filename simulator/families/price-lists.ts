@@ -172,7 +172,7 @@ const recordView = (item: Item, ctx: FamilyContext) => {
 
 const variantFor = (ctx: FamilyContext, input: { variant_id?: number; sku?: string }, at: string): number => {
   if (input.variant_id !== undefined) return input.variant_id;
-  const found = [...ctx.store.variants.values()].find((v) => v.sku === input.sku);
+  const found = input.sku === undefined ? undefined : ctx.store.variantBySku(input.sku);
   if (!found) fail(`${at}.sku`, `no variant has SKU ${input.sku}`, `No variant has the SKU "${input.sku}".`);
   return found.id;
 };

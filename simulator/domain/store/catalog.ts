@@ -8,6 +8,7 @@ import { iso } from '../format.ts';
 import type { V3Product, V3Variant } from '../model.ts';
 import type { StoreContext } from './context.ts';
 import { stockKey, type ApplyStock } from './stock.ts';
+import { variantBySku } from './sku-index.ts';
 
 export interface InventoryItemInput {
   location_id: number;
@@ -38,7 +39,7 @@ export function createCatalog(ctx: StoreContext, applyStock: ApplyStock) {
       }
       return list[0]!;
     }
-    const v = [...ctx.variants.values()].find((x) => x.sku === item.sku);
+    const v = item.sku === undefined ? undefined : variantBySku(ctx.variants, item.sku);
     if (!v) throw unprocessable(`Items with identity: [sku ${item.sku}] were not found.`, { sku: `unknown sku ${item.sku}` });
     return v;
   };
@@ -59,6 +60,11 @@ export function createCatalog(ctx: StoreContext, applyStock: ApplyStock) {
     /** Where inventory locations live (the locations family; simulator.ts wires it), so an adjustment naming an unknown one is refused. */
     setLocationLookup(lookup: (id: number) => boolean): void {
       ctx.locationLookup = lookup;
+    },
+
+    /** The variant with this SKU (the first, should two share it), through an index (sku-index.ts). */
+    variantBySku(sku: string): V3Variant | undefined {
+      return variantBySku(ctx.variants, sku);
     },
 
     variantsOf(productId: number): V3Variant[] {
