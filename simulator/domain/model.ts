@@ -4,7 +4,34 @@
  * so rendering a response is serialising the object. Field names follow
  * ../shared/bigcommerce-specs/current (orders.v2.oas2.yml order_Resp, orderProducts,
  * orderShippingAddress, orderShipment; products_catalog.v3.yml; customers.v3.yml; webhooks.v3.yml).
+ *
+ * How these types relate to the contracts (contracts/generated, from contracts/bigcommerce):
+ * - Derived, where the stored shape is the served one: Address, ResourceLink, OrderFee,
+ *   AppliedDiscount, V2ShipmentItem, V2Shipment, OptionValue and Hook are the contract type
+ *   without its index signature (StripIndex, contracts/known-keys.ts).
+ * - Written out, where deriving would make the type worse: V2Order, V2OrderProduct,
+ *   V2ShippingAddress, ProductOption, Refund, V3Variant, V3Product, V3Customer and CustomerAddress
+ *   store every field the contract makes optional (or narrower types, e.g. payment_provider_id is
+ *   always a string), so a derived type would force `?.` and casts on every reader; V2Order and
+ *   V2ShippingAddress also leave out the links the routes add, V3Product stores a subset of the
+ *   product's fields. They are object type aliases, not interfaces, so they are assignable to the
+ *   contracts' open (index-signature) types.
+ * What ties them: every renderer of a served body (simulator/http/routes, renderCart, the webhook
+ * payload) is annotated with the contract type, or with `Departing<Contract, {...}>` naming each
+ * known departure; test/contracts/served-types.test.ts keeps the annotations and departures.
  */
+import type {
+  Hook as HookContract,
+  OrderFee as OrderFeeContract,
+  OrderProductAppliedDiscount,
+  OrderProductOption,
+  ResourceLink as ResourceLinkContract,
+  Shipment,
+  ShipmentAddress,
+  ShipmentItem,
+  VariantOptionValue,
+} from '../../contracts/generated/index.ts';
+import type { StripIndex } from '../../contracts/known-keys.ts';
 import type { PlanName } from '../../lib/plans.ts';
 
 export type Scope = string;
@@ -16,36 +43,28 @@ export interface ApiAccount {
   scopes: Scope[];
 }
 
-export interface FormField {
+/** Narrower than the contract's FormField (whose value may also be a number or a list): the simulator stores text. */
+export type FormField = {
   name: string;
   value: string;
-}
+};
 
-export interface Address {
-  first_name: string;
-  last_name: string;
-  company: string;
-  street_1: string;
-  street_2: string;
-  city: string;
-  state: string;
-  zip: string;
-  country: string;
-  country_iso2: string;
-  phone: string;
-  email: string;
-}
+/** billingAddress_Base / shippingAddress_Base: the same twelve fields stored as served. */
+export type Address = StripIndex<ShipmentAddress>;
 
-export interface BillingAddress extends Address {
+export type BillingAddress = Address & {
   form_fields: FormField[];
-}
+};
 
-export interface ResourceLink {
-  url: string;
-  resource: string;
-}
+export type ResourceLink = StripIndex<ResourceLinkContract>;
 
-export interface V2Order {
+/**
+ * The stored order: the served one (contracts `Order`) without the sub-resource links the route
+ * adds (products, shipping_addresses, coupons, consignments) and with `fees` always the list.
+ * Written out rather than derived: the contract's `payment_provider_id` is `string | number` and
+ * several of its fields are optional, while the simulator always stores a string and every field.
+ */
+export type V2Order = {
   id: number;
   customer_id: number;
   date_created: string;
@@ -80,7 +99,8 @@ export interface V2Order {
   items_total: number;
   items_shipped: number;
   payment_method: string;
-  payment_provider_id: string | null;
+  /** "" when no provider was used (never null: orders.v2.oas2.yml types it string or number). */
+  payment_provider_id: string;
   payment_status: string;
   refunded_amount: string;
   order_is_digital: boolean;
@@ -115,21 +135,10 @@ export interface V2Order {
   customer_locale: string;
   billing_address: BillingAddress;
   fees: OrderFee[];
-}
+};
 
 /** An order-level fee (orders.v2.oas2.yml `orderFees_Resp`): money as 4-decimal strings, like the order's. */
-export interface OrderFee {
-  id: number;
-  type: 'custom_fee';
-  display_name_customer: string;
-  display_name_merchant: string;
-  source: string;
-  base_cost: string;
-  cost_ex_tax: string;
-  cost_inc_tax: string;
-  cost_tax: string;
-  tax_class_id: number | null;
-}
+export type OrderFee = StripIndex<OrderFeeContract>;
 
 /**
  * A shipping quote persisted on an order for one shipping address (consignment), as the storefront
@@ -151,7 +160,8 @@ export interface ShippingQuote {
   address_id: number;
 }
 
-export interface ProductOption {
+/** Written out: every optional field of the contract's OrderProductOption is always stored. */
+export type ProductOption = {
   id: number;
   option_id: number;
   order_product_id: number;
@@ -163,20 +173,15 @@ export interface ProductOption {
   display_value_customer: string;
   display_value_merchant: string;
   value: string;
-  type: string;
+  type: OrderProductOption['type'];
   name: string;
   display_style: string;
-}
+};
 
-export interface AppliedDiscount {
-  id: string;
-  amount: string;
-  name: string;
-  code: string | null;
-  target: 'order' | 'product';
-}
+export type AppliedDiscount = StripIndex<OrderProductAppliedDiscount>;
 
-export interface V2OrderProduct {
+/** Every optional field of the contract's OrderProduct is always stored, so written out (narrower). */
+export type V2OrderProduct = {
   id: number;
   order_id: number;
   product_id: number;
@@ -234,9 +239,10 @@ export interface V2OrderProduct {
   applied_discounts: AppliedDiscount[];
   product_options: ProductOption[];
   configurable_fields: FormField[];
-}
+};
 
-export interface V2ShippingAddress extends Address {
+/** The served ShippingAddress without `shipping_quotes` (a link the route adds), with text-only form fields. */
+export type V2ShippingAddress = Address & {
   id: number;
   order_id: number;
   items_total: number;
@@ -255,7 +261,7 @@ export interface V2ShippingAddress extends Address {
   shipping_zone_id: number;
   shipping_zone_name: string;
   form_fields: FormField[];
-}
+};
 
 export interface V2Coupon {
   id: number;
@@ -267,31 +273,14 @@ export interface V2Coupon {
   discount: number;
 }
 
-export interface V2ShipmentItem {
-  order_product_id: number;
-  product_id: number;
-  quantity: number;
-}
+export type V2ShipmentItem = StripIndex<ShipmentItem>;
 
-export interface V2Shipment {
-  id: number;
-  order_id: number;
-  customer_id: number;
-  order_address_id: number;
-  date_created: string;
-  tracking_number: string;
-  merchant_shipping_cost: string;
-  shipping_method: string;
-  shipping_provider: string;
-  tracking_carrier: string;
-  tracking_link: string;
-  generated_tracking_link: string;
-  shipping_provider_display_name: string;
-  comments: string;
+/** Stored exactly as served. */
+export type V2Shipment = Omit<StripIndex<Shipment>, 'billing_address' | 'shipping_address' | 'items'> & {
   billing_address: Address;
   shipping_address: Address;
   items: V2ShipmentItem[];
-}
+};
 
 export interface OrderStatusInfo {
   id: number;
@@ -338,15 +327,17 @@ export interface Transaction {
   custom?: { payment_method: string };
 }
 
-export interface RefundItem {
+/** Narrower than the contract's RefundItem (no FEE items; requested_amount always stored). */
+export type RefundItem = {
   item_type: 'PRODUCT' | 'GIFT_WRAPPING' | 'SHIPPING' | 'HANDLING' | 'ORDER';
   item_id: number;
   quantity?: number;
   requested_amount: number | null;
   reason?: string;
-}
+};
 
-export interface Refund {
+/** Narrower than the contract's Refund: user_id, reason, total_tax and the payments' flags are always stored. */
+export type Refund = {
   id: number;
   order_id: number;
   user_id: number;
@@ -357,16 +348,16 @@ export interface Refund {
   uses_merchant_override_values: boolean;
   items: RefundItem[];
   payments: { id: number; provider_id: string; amount: number; offline: boolean; is_declined: boolean; declined_message: string }[];
-}
+};
 
-export interface OptionValue {
-  id: number;
-  label: string;
-  option_id: number;
-  option_display_name: string;
-}
+export type OptionValue = StripIndex<VariantOptionValue>;
 
-export interface V3Variant {
+/**
+ * Narrower than the contract (upc, mpn, gtin, inventory levels, bin_picking_number never null)
+ * except map_price, which the simulator stores as null ("inherit") where the contract says number:
+ * see ServedVariant in simulator/http/routes/v3-catalog.ts.
+ */
+export type V3Variant = {
   id: number;
   product_id: number;
   sku: string;
@@ -394,7 +385,7 @@ export interface V3Variant {
   inventory_warning_level: number;
   bin_picking_number: string;
   option_values: OptionValue[];
-}
+};
 
 export interface ProductOptionDef {
   id: number;
@@ -404,7 +395,8 @@ export interface ProductOptionDef {
   option_values: { id: number; label: string; sort_order: number; is_default: boolean }[];
 }
 
-export interface V3Product {
+/** What the simulator stores of a product: a subset of the contract's fields (see ServedProduct in simulator/http/routes/v3-catalog.ts). */
+export type V3Product = {
   id: number;
   name: string;
   type: 'physical' | 'digital';
@@ -439,11 +431,13 @@ export interface V3Product {
   base_variant_id: number;
   date_created: string;
   date_modified: string;
-  option_set_id: number | null;
+  /** 0 when none (never null: products_catalog.v3.yml product_Full types it integer). */
+  option_set_id: number;
   custom_url: { url: string; is_customized: boolean };
-}
+};
 
-export interface CustomerAddress {
+/** Narrower than the contract's CustomerAddress: company, address2, country, phone and address_type are always stored. */
+export type CustomerAddress = {
   id: number;
   customer_id: number;
   first_name: string;
@@ -458,9 +452,10 @@ export interface CustomerAddress {
   country_code: string;
   phone: string;
   address_type: 'residential' | 'commercial';
-}
+};
 
-export interface V3Customer {
+/** Narrower than the contract's Customer: the include-only and optional fields are always stored; the route leaves out what was not asked for. */
+export type V3Customer = {
   id: number;
   email: string;
   first_name: string;
@@ -475,13 +470,14 @@ export interface V3Customer {
   accepts_product_review_abandoned_cart_emails: boolean;
   registration_ip_address: string;
   origin_channel_id: number;
-  channel_ids: number[] | null;
+  /** Never null: customers.v3.yml customerChannelIds is a plain array. */
+  channel_ids: number[];
   address_count: number;
   attribute_count: number;
   addresses: CustomerAddress[];
   store_credit_amounts: { amount: number }[];
   authentication: { force_password_reset: boolean };
-}
+};
 
 export interface CustomerGroup {
   id: number;
@@ -491,17 +487,8 @@ export interface CustomerGroup {
   is_default: boolean;
 }
 
-export interface Hook {
-  id: number;
-  client_id: string;
-  store_hash: string;
-  scope: string;
-  destination: string;
-  is_active: boolean;
-  headers: Record<string, string> | null;
-  created_at: number;
-  updated_at: number;
-}
+/** Stored exactly as served (webhooks.v3.yml webhook_Full). */
+export type Hook = StripIndex<HookContract>;
 
 export interface Cart {
   id: string;

@@ -273,7 +273,7 @@ function worstCaseAddresses(f: Faker, email: string): Address[] {
   ];
 }
 
-function optionsFor(f: Faker, lineId: number, variant: V3Variant, extraTypes: readonly string[]): ProductOption[] {
+function optionsFor(f: Faker, lineId: number, variant: V3Variant, extraTypes: readonly ProductOption['type'][]): ProductOption[] {
   const options: ProductOption[] = variant.option_values.map((ov, i) => ({
     id: lineId * 10 + i,
     option_id: ov.option_id,

@@ -30,6 +30,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Cart as CartContract } from '../../contracts/generated/index.ts';
 import type { Cart, CartCustomItem, CartGiftCertificate, CartLine } from '../domain/model.ts';
 import { DomainError, unprocessable } from '../domain/errors.ts';
 import { cents } from '../domain/format.ts';
@@ -109,7 +110,7 @@ function lineOptions(store: Store, line: CartLine, ctx?: FamilyContext): { name:
  * unless `include` asks for options (the verifier renders ledger carts with just those), and
  * gives lines from ledger bodies written before line items had ids an id from their position.
  */
-export function renderCart(store: Store, cart: Cart, include: ReadonlySet<string> = new Set(), ctx?: FamilyContext) {
+export function renderCart(store: Store, cart: Cart, include: ReadonlySet<string> = new Set(), ctx?: FamilyContext): CartContract {
   const items = cart.line_items.map((line, i) => {
     const product = store.products.get(line.product_id);
     const digital = product?.type === 'digital';

@@ -6,22 +6,19 @@
  * firing carries the same hash.
  */
 import { createHash } from 'node:crypto';
+import type { WebhookPayload as WebhookPayloadContract, WebhookPayloadData } from '../../../contracts/generated/index.ts';
+import type { StripIndex } from '../../../contracts/known-keys.ts';
 
-export interface WebhookData {
-  type: string;
-  /** Absent on store-level events: `store/app/uninstalled` carries only `{type: "store"}` (webhooks.v3.yml). */
-  id?: number | string;
-  [extra: string]: unknown;
-}
+/**
+ * The `data` of a payload is the contract's (contracts/bigcommerce/webhook-payload.schema.json):
+ * `type`, an `id` that is absent on store-level events (`store/app/uninstalled` carries only
+ * `{type: "store"}`, webhooks.v3.yml), the typed extras of the scopes that have them, and any other
+ * key, so every emitter's extras are checked against the contract.
+ */
+export type WebhookData = WebhookPayloadData;
 
-export interface WebhookPayload {
-  scope: string;
-  store_id: string;
-  data: WebhookData;
-  hash: string;
-  created_at: number;
-  producer: string;
-}
+/** The payload as delivered: exactly the contract's fields, no others. */
+export type WebhookPayload = StripIndex<WebhookPayloadContract>;
 
 export function buildWebhookPayload(input: { scope: string; storeId: string; storeHash: string; data: WebhookData; createdAtMs: number }): WebhookPayload {
   const unsigned = {

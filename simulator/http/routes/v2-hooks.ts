@@ -14,7 +14,7 @@ import { Router } from 'express';
 import type { Simulator } from '../../domain/simulator.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
 import { idParam, parseBody, parseQuery } from '../validation.ts';
-import { hookBodySchemas, hookListQuery } from './v3-hooks.ts';
+import { hookBodySchemas, hookListQuery, renderHook } from './v3-hooks.ts';
 
 export function createV2HooksRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
@@ -37,7 +37,7 @@ export function createV2HooksRouter(sim: Simulator): Router {
         res.status(204).end();
         return;
       }
-      res.json(page);
+      res.json(page.map(renderHook));
     }),
   );
 
@@ -47,7 +47,7 @@ export function createV2HooksRouter(sim: Simulator): Router {
     handle((req, res) => {
       const body = parseBody(createBody, req.body, 400);
       const { store, account } = locals(res);
-      res.status(200).json(store.createHook(account.clientId, body));
+      res.status(200).json(renderHook(store.createHook(account.clientId, body)));
     }),
   );
 
@@ -56,7 +56,7 @@ export function createV2HooksRouter(sim: Simulator): Router {
     anyAccount,
     handle((req, res) => {
       const { store, account } = locals(res);
-      res.json(store.getHook(account.clientId, idParam(req.params.id as string, 'webhook')));
+      res.json(renderHook(store.getHook(account.clientId, idParam(req.params.id as string, 'webhook'))));
     }),
   );
 
@@ -70,7 +70,7 @@ export function createV2HooksRouter(sim: Simulator): Router {
       const hook = store.updateHook(account.clientId, id, body);
       // Re-activating restarts the inactivity clock, as through /v3/hooks.
       if (body.is_active === true) sim.dispatcher.touch(hook.id);
-      res.json(hook);
+      res.json(renderHook(hook));
     }),
   );
 
@@ -79,7 +79,7 @@ export function createV2HooksRouter(sim: Simulator): Router {
     anyAccount,
     handle((req, res) => {
       const { store, account } = locals(res);
-      res.json(store.deleteHook(account.clientId, idParam(req.params.id as string, 'webhook')));
+      res.json(renderHook(store.deleteHook(account.clientId, idParam(req.params.id as string, 'webhook'))));
     }),
   );
 

@@ -5,9 +5,11 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { renameFields } from '../../domain/faults.ts';
+import { renameFields, type FaultPlan } from '../../domain/faults.ts';
 import { parseDateFilter } from '../../domain/format.ts';
-import type { OrderAggregate, V2Shipment } from '../../domain/model.ts';
+import type { Order, OrderConsignments, OrderProduct, ResourceLink, Shipment, ShippingAddress } from '../../../contracts/generated/index.ts';
+import type { Departing } from '../../../contracts/known-keys.ts';
+import type { OrderAggregate, V2OrderProduct, V2Shipment, V2ShippingAddress } from '../../domain/model.ts';
 import { ORDER_STATUSES, statusById } from '../../domain/order-statuses.ts';
 import type { Simulator } from '../../domain/simulator.ts';
 import { renderShippingQuote } from '../../domain/shipping-quotes.ts';
@@ -161,13 +163,27 @@ function refuseUnwritable(body: unknown, writable: readonly string[]): void {
 
 const consignmentsQuery = z.object({ include: z.string().optional() }).loose();
 
+/**
+ * An order as served. Two known departures from the contract (contracts/bigcommerce/order.schema.json):
+ * - `payment_status` can be any string: PUT /v2/orders takes one and stores it as sent, while the
+ *   contract (order_RespOnly) lists the values the platform answers with. order_Put has no
+ *   payment_status at all.
+ * - `consignments` without consignment_structure=object is the legacy array of consignments
+ *   (bigcommerce-facts.md section d), which neither the spec nor the contract describes.
+ */
+export type ServedOrder = Departing<Order, { payment_status: string; consignments?: Order['consignments'] | OrderConsignments[] }>;
+
 function baseUrl(req: Request): string {
   return `${req.protocol}://${req.get('host')}/stores/${req.params.storeHash}/v2`;
 }
 
 export function createV2OrdersRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
-  const link = (req: Request, resource: string) => ({ url: `${baseUrl(req)}${resource}`, resource });
+  const link = (req: Request, resource: string): ResourceLink => ({ url: `${baseUrl(req)}${resource}`, resource });
+  // The renderers return the contract types (contracts/generated), so a stored field the contract
+  // does not allow, or a rendered field it requires and the route forgets, fails the compile.
+  const renderOrderProduct = (plan: FaultPlan, p: V2OrderProduct): OrderProduct => renameFields(plan, 'order_product', p);
+  const renderShippingAddress = (req: Request, a: V2ShippingAddress): ShippingAddress => ({ ...a, shipping_quotes: link(req, `/orders/${a.order_id}/shipping_addresses/${a.id}/shipping_quotes`) });
 
   /**
    * An order's consignments (orderConsignment_Get): one shipping consignment per shipping address
@@ -217,10 +233,10 @@ export function createV2OrdersRouter(sim: Simulator): Router {
     };
   };
 
-  const renderOrder = (req: Request, agg: OrderAggregate, include: string[] = [], objectStructure = false) => {
+  const renderOrder = (req: Request, agg: OrderAggregate, include: string[] = [], objectStructure = false): ServedOrder => {
     const o = agg.order;
     const base = baseUrl(req);
-    const body: Record<string, unknown> = {
+    const body: ServedOrder = {
       ...o,
       products: { url: `${base}/orders/${o.id}/products`, resource: `/orders/${o.id}/products` },
       shipping_addresses: { url: `${base}/orders/${o.id}/shipping_addresses`, resource: `/orders/${o.id}/shipping_addresses` },
@@ -341,7 +357,7 @@ export function createV2OrdersRouter(sim: Simulator): Router {
       const q = parseQuery(z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(250).default(50) }).loose(), req.query, 400);
       const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
       const plan = sim.faults();
-      res.json(agg.products.slice((q.page - 1) * q.limit, q.page * q.limit).map((p) => renameFields(plan, 'order_product', p)));
+      res.json(agg.products.slice((q.page - 1) * q.limit, q.page * q.limit).map((p) => renderOrderProduct(plan, p)));
     }),
   );
 
@@ -352,7 +368,7 @@ export function createV2OrdersRouter(sim: Simulator): Router {
       const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
       const line = agg.products.find((p) => p.id === idParam(req.params.productId as string, 'order product'));
       if (!line) throw new HttpError(404, 'The requested order product was not found.');
-      res.json(renameFields(sim.faults(), 'order_product', line));
+      res.json(renderOrderProduct(sim.faults(), line));
     }),
   );
 
@@ -361,7 +377,7 @@ export function createV2OrdersRouter(sim: Simulator): Router {
     orders,
     handle((req, res) => {
       const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
-      res.json(agg.shippingAddresses.map((a) => ({ ...a, shipping_quotes: link(req, `/orders/${a.order_id}/shipping_addresses/${a.id}/shipping_quotes`) })));
+      res.json(agg.shippingAddresses.map((a) => renderShippingAddress(req, a)));
     }),
   );
 
@@ -372,7 +388,7 @@ export function createV2OrdersRouter(sim: Simulator): Router {
       const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
       const a = agg.shippingAddresses.find((x) => x.id === idParam(req.params.addressId as string, 'shipping address'));
       if (!a) throw new HttpError(404, 'The requested shipping address was not found.');
-      res.json({ ...a, shipping_quotes: link(req, `/orders/${a.order_id}/shipping_addresses/${a.id}/shipping_quotes`) });
+      res.json(renderShippingAddress(req, a));
     }),
   );
 
@@ -385,7 +401,7 @@ export function createV2OrdersRouter(sim: Simulator): Router {
       refuseUnwritable(req.body, Object.keys(shippingAddressFields.shape));
       const body = parseBody(shippingAddressBody, req.body, 400);
       const a = locals(res).store.updateShippingAddress(orderId, addressId, body);
-      res.json({ ...a, shipping_quotes: link(req, `/orders/${a.order_id}/shipping_addresses/${a.id}/shipping_quotes`) });
+      res.json(renderShippingAddress(req, a));
     }),
   );
 
@@ -457,7 +473,7 @@ export function createV2OrdersRouter(sim: Simulator): Router {
     }),
   );
 
-  const renderShipment = (s: V2Shipment) => renameFields(sim.faults(), 'shipment', s);
+  const renderShipment = (s: V2Shipment): Shipment => renameFields(sim.faults(), 'shipment', s);
 
   router.get(
     '/orders/:id/shipments',

@@ -7,7 +7,9 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { renameFields } from '../../domain/faults.ts';
-import type { V3Product } from '../../domain/model.ts';
+import type { Product, Variant } from '../../../contracts/generated/index.ts';
+import type { Departing, KnownKeys, StripIndex } from '../../../contracts/known-keys.ts';
+import type { V3Product, V3Variant } from '../../domain/model.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Simulator } from '../../domain/simulator.ts';
 import type { Store } from '../../domain/store.ts';
@@ -141,6 +143,31 @@ const productListQuery = z
 
 const productQuery = z.object({ include: z.string().optional(), include_fields: z.string().optional(), exclude_fields: z.string().optional() }).loose();
 
+/**
+ * Product fields the platform always returns (the contract requires them) that the simulator does
+ * not store or serve yet. Serving them would change every product response, so the departure is
+ * named here; test/contracts/served-types.test.ts fails when one of them starts being served, so
+ * the list only shrinks.
+ */
+export const PRODUCT_FIELDS_NOT_SERVED = [
+  'option_set_display', 'reviews_rating_sum', 'reviews_count', 'total_sold', 'related_products', 'warranty', 'bin_picking_number',
+  'layout_file', 'search_keywords', 'availability_description', 'gift_wrapping_options_type', 'gift_wrapping_options_list', 'sort_order',
+  'is_condition_shown', 'order_quantity_minimum', 'order_quantity_maximum', 'page_title', 'meta_keywords', 'meta_description', 'view_count',
+  'preorder_release_date', 'preorder_message', 'is_preorder_only', 'is_price_hidden', 'price_hidden_label', 'open_graph_type',
+  'open_graph_title', 'open_graph_description', 'open_graph_use_meta_description', 'open_graph_use_product_name', 'open_graph_use_image',
+] as const satisfies readonly KnownKeys<Product>[];
+
+/**
+ * A variant as served. map_price departs: the contract (and products_catalog.v3.yml
+ * productVariant_Base) says number, the simulator stores null ("inherit from the product") like the
+ * other variant prices, and product-variants_catalog.v3.yml, which the variant routes answer to, does
+ * not declare map_price at all.
+ */
+export type ServedVariant = Departing<Variant, { map_price: number | null }>;
+
+/** A product as served: the contract without the fields above, and with the served variants. */
+export type ServedProduct = Departing<Product, Partial<Pick<StripIndex<Product>, (typeof PRODUCT_FIELDS_NOT_SERVED)[number]>> & { variants?: ServedVariant[] }>;
+
 const isoDate = (value: string | undefined, field: string): number | undefined => {
   if (value === undefined) return undefined;
   const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value);
@@ -161,13 +188,17 @@ export function createV3CatalogRouter(sim: Simulator): Router {
    * asked so a plain product read does not seed them.
    */
   const familyIncludes = ['images', 'custom_fields', 'bulk_pricing_rules', 'options', 'modifiers'] as const;
-  const renderProduct = (p: V3Product, include: string | undefined, store: Store) => {
+  const renderVariant = (v: V3Variant): ServedVariant => v;
+  const renderProduct = (p: V3Product, include: string | undefined, store: Store): ServedProduct => {
     const asked = new Set((include ?? '').split(','));
-    const out: Record<string, unknown> = asked.has('variants') ? { ...p, variants: store.variantsOf(p.id) } : { ...p };
+    const out: ServedProduct = asked.has('variants') ? { ...p, variants: store.variantsOf(p.id).map(renderVariant) } : { ...p };
     if (familyIncludes.some((name) => asked.has(name))) {
       const ctx = familyContext(store, { seed: sim.seed, clock: sim.clock, families: FAMILIES });
       const records = { ...productSubResources(ctx, p.id), ...productOptionsOf(ctx, p.id) };
-      for (const name of familyIncludes) if (asked.has(name)) out[name] = records[name];
+      // The families keep untyped records (their shapes are checked by the families' conformance
+      // tests against the spec), so these arrays go in through the open part of the contract.
+      const open: Record<string, unknown> = out;
+      for (const name of familyIncludes) if (asked.has(name)) open[name] = records[name];
     }
     return renameFields(sim.faults(), 'product', out);
   };

@@ -9,6 +9,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { renameFields } from '../../domain/faults.ts';
+import type { Customer } from '../../../contracts/generated/index.ts';
+import type { V3Customer } from '../../domain/model.ts';
 import type { Simulator } from '../../domain/simulator.ts';
 import { CUSTOMER_CONCURRENT_UPDATES } from '../../domain/store.ts';
 import { HttpError } from '../errors.ts';
@@ -61,6 +63,15 @@ const dateOf = (value: string | undefined, field: string) => {
 
 export function createV3CustomersRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
+  // addresses and store_credit_amounts are served only when asked (include=addresses / storecredit).
+  const renderCustomer = (c: V3Customer, include: string[]): Customer => {
+    const { addresses, store_credit_amounts, ...rest } = c;
+    return renameFields(sim.faults(), 'customer', {
+      ...rest,
+      ...(include.includes('addresses') ? { addresses } : {}),
+      ...(include.includes('storecredit') ? { store_credit_amounts } : {}),
+    });
+  };
   const scope = requireScope('store_v2_customers');
 
   router.get(
@@ -99,14 +110,7 @@ export function createV3CustomersRouter(sim: Simulator): Router {
       const include = (q.include ?? '').split(',');
       const page = paginate(list, q.page, q.limit);
       res.json({
-        data: page.data.map((c) => {
-          const { addresses, store_credit_amounts, ...rest } = c;
-          return renameFields(sim.faults(), 'customer', {
-            ...rest,
-            ...(include.includes('addresses') ? { addresses } : {}),
-            ...(include.includes('storecredit') ? { store_credit_amounts } : {}),
-          });
-        }),
+        data: page.data.map((c) => renderCustomer(c, include)),
         meta: page.meta,
       });
     }),

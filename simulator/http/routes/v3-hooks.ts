@@ -7,7 +7,9 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import type { Hook as HookContract } from '../../../contracts/generated/index.ts';
 import { destinationProblem } from '../../domain/destinations.ts';
+import type { Hook } from '../../domain/model.ts';
 import type { Simulator } from '../../domain/simulator.ts';
 import { HttpError } from '../errors.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
@@ -34,6 +36,12 @@ export function hookBodySchemas(strictDestinations: boolean) {
   return { createBody, updateBody };
 }
 
+/**
+ * A hook as served by /v3/hooks and /v2/hooks: the stored hook itself (model Hook is the contract
+ * without its index signature); typed so a change to either side that breaks the other fails the compile.
+ */
+export const renderHook = (h: Hook): HookContract => h;
+
 /** The list filters of `GET /hooks`, shared with `/v2/hooks`. */
 export const hookListQuery = z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(250).default(50), is_active: z.enum(['true', 'false']).optional(), scope: z.string().optional(), destination: z.string().optional() }).loose();
 
@@ -54,7 +62,7 @@ export function createV3HooksRouter(sim: Simulator): Router {
       const list = store
         .listHooks(account.clientId)
         .filter((h) => (q.is_active === undefined || h.is_active === (q.is_active === 'true')) && (q.scope === undefined || h.scope === q.scope) && (q.destination === undefined || h.destination === q.destination));
-      res.json(paginate(list, q.page, q.limit));
+      res.json(paginate(list.map(renderHook), q.page, q.limit));
     }),
   );
 
@@ -95,7 +103,7 @@ export function createV3HooksRouter(sim: Simulator): Router {
     handle((req, res) => {
       const body = parseBody(createBody, req.body);
       const { store, account } = locals(res);
-      res.status(200).json({ data: store.createHook(account.clientId, body), meta: {} });
+      res.status(200).json({ data: renderHook(store.createHook(account.clientId, body)), meta: {} });
     }),
   );
 
@@ -104,7 +112,7 @@ export function createV3HooksRouter(sim: Simulator): Router {
     anyAccount,
     handle((req, res) => {
       const { store, account } = locals(res);
-      res.json({ data: store.getHook(account.clientId, idParam(req.params.id as string, 'webhook')), meta: {} });
+      res.json({ data: renderHook(store.getHook(account.clientId, idParam(req.params.id as string, 'webhook'))), meta: {} });
     }),
   );
 
@@ -117,7 +125,7 @@ export function createV3HooksRouter(sim: Simulator): Router {
       const { store, account } = locals(res);
       const hook = store.updateHook(account.clientId, id, body);
       if (body.is_active === true) sim.dispatcher.touch(hook.id);
-      res.json({ data: hook, meta: {} });
+      res.json({ data: renderHook(hook), meta: {} });
     }),
   );
 
@@ -126,7 +134,7 @@ export function createV3HooksRouter(sim: Simulator): Router {
     anyAccount,
     handle((req, res) => {
       const { store, account } = locals(res);
-      res.json({ data: store.deleteHook(account.clientId, idParam(req.params.id as string, 'webhook')), meta: {} });
+      res.json({ data: renderHook(store.deleteHook(account.clientId, idParam(req.params.id as string, 'webhook'))), meta: {} });
     }),
   );
 

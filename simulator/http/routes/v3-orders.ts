@@ -5,6 +5,8 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import type { Refund as RefundContract } from '../../../contracts/generated/index.ts';
+import type { Refund } from '../../domain/model.ts';
 import type { Simulator } from '../../domain/simulator.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
 import { idParam, parseBody } from '../validation.ts';
@@ -25,6 +27,9 @@ const refundBody = z.object({
   merchant_calculated_override: z.unknown().optional(),
 });
 
+/** A refund as served: the stored one, typed against the contract (the model is narrower: every optional field is stored). */
+const renderRefund = (r: Refund): RefundContract => r;
+
 export function createV3OrdersRouter(_sim: Simulator): Router {
   const router = Router({ mergeParams: true });
   const scope = requireScope('store_v2_transactions');
@@ -43,7 +48,7 @@ export function createV3OrdersRouter(_sim: Simulator): Router {
     scope,
     handle((req, res) => {
       const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
-      res.json({ data: agg.refunds, meta: {} });
+      res.json({ data: agg.refunds.map(renderRefund), meta: {} });
     }),
   );
 
@@ -51,7 +56,7 @@ export function createV3OrdersRouter(_sim: Simulator): Router {
     '/orders/payment_actions/refunds',
     scope,
     handle((_req, res) => {
-      const refunds = [...locals(res).store.orders.values()].flatMap((a) => a.refunds);
+      const refunds = [...locals(res).store.orders.values()].flatMap((a) => a.refunds.map(renderRefund));
       res.json({ data: refunds, meta: { pagination: { total: refunds.length, count: refunds.length, per_page: refunds.length, current_page: 1, total_pages: 1, links: { current: '?page=1' } } } });
     }),
   );
@@ -60,7 +65,7 @@ export function createV3OrdersRouter(_sim: Simulator): Router {
     '/orders/payment_actions/refunds/:refundId',
     scope,
     handle((req, res) => {
-      res.json({ data: locals(res).store.getRefund(idParam(req.params.refundId as string, 'refund')), meta: {} });
+      res.json({ data: renderRefund(locals(res).store.getRefund(idParam(req.params.refundId as string, 'refund'))), meta: {} });
     }),
   );
 
@@ -70,7 +75,7 @@ export function createV3OrdersRouter(_sim: Simulator): Router {
     handle((req, res) => {
       const id = idParam(req.params.id as string, 'order');
       const body = parseBody(refundBody, req.body);
-      res.status(201).json({ data: locals(res).store.createRefund(id, body), meta: {} });
+      res.status(201).json({ data: renderRefund(locals(res).store.createRefund(id, body)), meta: {} });
     }),
   );
 
