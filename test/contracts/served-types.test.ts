@@ -27,7 +27,7 @@ import type { Hook, OrderFee, Refund, V2Order, V2OrderProduct, V2Shipment, V2Shi
 import { buildWebhookPayload } from '../../simulator/domain/webhooks/payload.ts';
 import { renderCart } from '../../simulator/families/carts.ts';
 import type { ServedOrder } from '../../simulator/http/routes/v2-orders.ts';
-import { PRODUCT_FIELDS_NOT_SERVED, type ServedProduct, type ServedVariant } from '../../simulator/http/routes/v3-catalog.ts';
+import { PRODUCT_DEFAULTS, type ServedProduct, type ServedVariant } from '../../simulator/http/routes/v3-catalog.ts';
 import { renderHook } from '../../simulator/http/routes/v3-hooks.ts';
 import { startTestSim, type TestSim } from '../support/simulator.ts';
 
@@ -66,7 +66,7 @@ describe('renderers return the contract types', () => {
     expectTypeOf<ServedVariant>().toExtend<Departing<Variant, { map_price: number | null }>>();
     expectTypeOf<ServedVariant['map_price']>().toEqualTypeOf<number | null>();
     expectTypeOf<ServedVariant['sku']>().toEqualTypeOf<Variant['sku']>();
-    expectTypeOf<ServedProduct>().toExtend<Departing<Product, Partial<Pick<StripIndex<Product>, (typeof PRODUCT_FIELDS_NOT_SERVED)[number]>> & { variants?: ServedVariant[] }>>();
+    expectTypeOf<ServedProduct>().toExtend<Departing<Product, { variants?: ServedVariant[] }>>();
     expectTypeOf<ServedProduct['price']>().toEqualTypeOf<Product['price']>();
   });
 });
@@ -85,7 +85,7 @@ describe('stored models fit the contracts they are served as', () => {
     expectTypeOf<Refund>().toExtend<RefundContract>();
     expectTypeOf<V3Customer>().toExtend<Customer>();
     expectTypeOf<V3Variant>().toExtend<ServedVariant>();
-    expectTypeOf<V3Product>().toExtend<ServedProduct>();
+    expectTypeOf<V3Product & typeof PRODUCT_DEFAULTS>().toExtend<ServedProduct>();
     expectTypeOf<V2Order>().toExtend<Departing<Order, { payment_status: string; products?: unknown; shipping_addresses?: unknown; coupons?: unknown }>>();
   });
 });
@@ -99,14 +99,14 @@ describe('the named departures are still needed', () => {
     await sim.close();
   });
 
-  it('a served product lacks exactly the fields named as not served, and has every other required field', async () => {
+  it('a served product has every field the contract requires, those the store keeps no state for at their defaults', async () => {
     const { status, body } = await sim.api('GET', '/v3/catalog/products?limit=1');
     expect(status).toBe(200);
     const product = body.data[0] as Record<string, unknown>;
-    const served = PRODUCT_FIELDS_NOT_SERVED.filter((field) => field in product);
-    expect(served, 'now served: remove these from PRODUCT_FIELDS_NOT_SERVED (simulator/http/routes/v3-catalog.ts)').toEqual([]);
-    const missing = requiredOf('product').filter((field) => !(field in product) && !(PRODUCT_FIELDS_NOT_SERVED as readonly string[]).includes(field));
+    const missing = requiredOf('product').filter((field) => !(field in product));
     expect(missing, 'required by contracts/bigcommerce/product.schema.json but not served').toEqual([]);
+    expect(product).toMatchObject(PRODUCT_DEFAULTS);
+    expect(Object.keys(PRODUCT_DEFAULTS).length).toBe(31);
   });
 
   it('variants are still served with a null map_price (ServedVariant)', async () => {

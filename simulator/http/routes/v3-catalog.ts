@@ -149,13 +149,48 @@ const productQuery = z.object({ include: z.string().optional(), include_fields: 
  * named here; test/contracts/served-types.test.ts fails when one of them starts being served, so
  * the list only shrinks.
  */
-export const PRODUCT_FIELDS_NOT_SERVED = [
-  'option_set_display', 'reviews_rating_sum', 'reviews_count', 'total_sold', 'related_products', 'warranty', 'bin_picking_number',
-  'layout_file', 'search_keywords', 'availability_description', 'gift_wrapping_options_type', 'gift_wrapping_options_list', 'sort_order',
-  'is_condition_shown', 'order_quantity_minimum', 'order_quantity_maximum', 'page_title', 'meta_keywords', 'meta_description', 'view_count',
-  'preorder_release_date', 'preorder_message', 'is_preorder_only', 'is_price_hidden', 'price_hidden_label', 'open_graph_type',
-  'open_graph_title', 'open_graph_description', 'open_graph_use_meta_description', 'open_graph_use_product_name', 'open_graph_use_image',
-] as const satisfies readonly KnownKeys<Product>[];
+/**
+ * The product fields the platform always returns but the simulator keeps no state for (reviews,
+ * SEO, pre-order, gift wrapping, storefront layout): served with the values a product created in
+ * the control panel starts with, so an integration that reads `page_title` or `total_sold` finds
+ * a value of the documented type rather than nothing. Chosen where the document gives none:
+ * `related_products: [-1]` (the platform's "related automatically"), `layout_file: "product.html"`,
+ * `option_set_display: "right"`, `open_graph_type: "product"`, the open graph flags on. No state:
+ * a PUT of them is accepted by the platform but not kept here.
+ */
+export const PRODUCT_DEFAULTS = {
+  option_set_display: 'right',
+  reviews_rating_sum: 0,
+  reviews_count: 0,
+  total_sold: 0,
+  related_products: [-1],
+  warranty: '',
+  bin_picking_number: '',
+  layout_file: 'product.html',
+  search_keywords: '',
+  availability_description: '',
+  gift_wrapping_options_type: 'any',
+  gift_wrapping_options_list: [],
+  sort_order: 0,
+  is_condition_shown: false,
+  order_quantity_minimum: 0,
+  order_quantity_maximum: 0,
+  page_title: '',
+  meta_keywords: [],
+  meta_description: '',
+  view_count: 0,
+  preorder_release_date: null,
+  preorder_message: '',
+  is_preorder_only: false,
+  is_price_hidden: false,
+  price_hidden_label: '',
+  open_graph_type: 'product',
+  open_graph_title: '',
+  open_graph_description: '',
+  open_graph_use_meta_description: true,
+  open_graph_use_product_name: true,
+  open_graph_use_image: true,
+} as const satisfies Partial<StripIndex<Product>>;
 
 /**
  * A variant as served. map_price departs: the contract (and products_catalog.v3.yml
@@ -165,8 +200,8 @@ export const PRODUCT_FIELDS_NOT_SERVED = [
  */
 export type ServedVariant = Departing<Variant, { map_price: number | null }>;
 
-/** A product as served: the contract without the fields above, and with the served variants. */
-export type ServedProduct = Departing<Product, Partial<Pick<StripIndex<Product>, (typeof PRODUCT_FIELDS_NOT_SERVED)[number]>> & { variants?: ServedVariant[] }>;
+/** A product as served: the contract, with the served variants. */
+export type ServedProduct = Departing<Product, { variants?: ServedVariant[] }>;
 
 const isoDate = (value: string | undefined, field: string): number | undefined => {
   if (value === undefined) return undefined;
@@ -191,7 +226,7 @@ export function createV3CatalogRouter(sim: Simulator): Router {
   const renderVariant = (v: V3Variant): ServedVariant => v;
   const renderProduct = (p: V3Product, include: string | undefined, store: Store): ServedProduct => {
     const asked = new Set((include ?? '').split(','));
-    const out: ServedProduct = asked.has('variants') ? { ...p, variants: store.variantsOf(p.id).map(renderVariant) } : { ...p };
+    const out: ServedProduct = asked.has('variants') ? { ...PRODUCT_DEFAULTS, ...p, variants: store.variantsOf(p.id).map(renderVariant) } : { ...PRODUCT_DEFAULTS, ...p };
     if (familyIncludes.some((name) => asked.has(name))) {
       const ctx = familyContext(store, { seed: sim.seed, clock: sim.clock, families: FAMILIES });
       const records = { ...productSubResources(ctx, p.id), ...productOptionsOf(ctx, p.id) };
