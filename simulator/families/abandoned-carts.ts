@@ -13,7 +13,8 @@
  */
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
-import type { Channel } from './channels.ts';
+import { channelIdParam } from './channels.ts';
+import { parseWith, withoutId } from './engine.ts';
 import type { FamilyContext, FamilyDecl, Item, OperationRequest, ResourceDecl } from './model.ts';
 import type { StoreProfile } from './store-information.ts';
 
@@ -96,35 +97,20 @@ const channelOverridesResource: ResourceDecl<ChannelOverrides> = {
   create: (input) => input as Omit<ChannelOverrides, 'id'>,
 };
 
-const withoutId = (item: Item) => {
-  const { id: _id, ...rest } = item;
-  return rest;
-};
 const noOverrides = () => Object.fromEntries(FIELDS.map((f) => [f, null])) as Omit<ChannelOverrides, 'id'>;
 
-function channelOf(req: OperationRequest, ctx: FamilyContext): number {
-  const raw = req.params.channel_id ?? '';
-  if (!/^\d+$/.test(raw)) throw new DomainError('not-found', `The requested channel was not found: "${raw}" is not a valid id.`);
-  return ctx.collection<Channel>('channel').require(Number(raw)).id;
-}
-
 function getChannelSettings(req: OperationRequest, ctx: FamilyContext) {
-  const id = channelOf(req, ctx);
+  const id = channelIdParam(req, ctx);
   const stored = ctx.collection<ChannelOverrides>('abandoned-cart-channel-settings').find(id);
   return { status: 200, body: { data: stored ? withoutId(stored) : noOverrides(), meta: {} } };
 }
 
 function putChannelSettings(req: OperationRequest, ctx: FamilyContext) {
-  const id = channelOf(req, ctx);
-  const parsed = channelBody.safeParse(req.body);
-  if (!parsed.success) {
-    const errors = Object.fromEntries(parsed.error.issues.map((i) => [i.path.map(String).join('.') || 'body', i.message]));
-    const [first] = Object.entries(errors);
-    throw new DomainError('unprocessable', `JSON data is missing or invalid${first ? `: ${first[0]} ${first[1]}` : ''}`, errors);
-  }
+  const id = channelIdParam(req, ctx);
+  const body = parseWith(channelBody, req.body, 'v3');
   const overrides = ctx.collection<ChannelOverrides>('abandoned-cart-channel-settings');
   const current = overrides.find(id);
-  const next = { ...noOverrides(), ...(current ? withoutId(current) : {}), ...parsed.data, id } as ChannelOverrides;
+  const next = { ...noOverrides(), ...(current ? withoutId(current) : {}), ...body, id } as ChannelOverrides;
   const global = ctx.collection<AbandonedCartSettings>('abandoned-cart-settings').require(1);
   // What the channel ends up with, overrides over the global settings, must hold together too.
   digestNeedsFrequency({ ...global, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== null)) });

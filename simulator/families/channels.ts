@@ -65,6 +65,13 @@ const iconFor = (platform: string) => `https://s3.amazonaws.com/bc-channel-icons
 /** Statuses an integration should treat as gone (`available=false`). */
 const GONE = new Set(['deleted', 'terminated', 'archived']);
 
+/** The `{channel_id}` of a per-channel settings route, as an existing channel's id (404 otherwise). */
+export function channelIdParam(req: OperationRequest, ctx: FamilyContext): number {
+  const raw = req.params.channel_id ?? '';
+  if (!/^\d+$/.test(raw)) throw new DomainError('not-found', `The requested channel was not found: "${raw}" is not a valid id.`);
+  return ctx.collection<Channel>('channel').require(Number(raw)).id;
+}
+
 export const channelResource: ResourceDecl<Channel> = {
   name: 'channel',
   label: 'channel',

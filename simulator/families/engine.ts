@@ -38,6 +38,12 @@ function fieldsOf(error: z.ZodError): Record<string, string> {
   return fields;
 }
 
+/** A singleton's or natural record's view without the `id` the collection keys it by. */
+export const withoutId = <T extends Item>(item: T): Omit<T, 'id'> => {
+  const { id: _id, ...rest } = item;
+  return rest;
+};
+
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, envelope: Envelope): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;

@@ -15,7 +15,8 @@
  */
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.ts';
-import type { Channel } from './channels.ts';
+import { channelIdParam } from './channels.ts';
+import { parseWith, withoutId } from './engine.ts';
 import type { FamilyContext, FamilyDecl, Item, OperationRequest, ResourceDecl } from './model.ts';
 import type { StoreProfile } from './store-information.ts';
 
@@ -65,35 +66,20 @@ const channelSettingsResource: ResourceDecl<ChannelOrderSettings> = {
   create: (input) => input as Omit<ChannelOrderSettings, 'id'>,
 };
 
-const withoutId = (item: Item) => {
-  const { id: _id, ...rest } = item;
-  return rest;
-};
 const unset = (): ChannelOrderSettings['notifications'] => ({ order_placed: { email_addresses: null }, forward_invoice: { email_addresses: null } });
 
-function channelOf(req: OperationRequest, ctx: FamilyContext): number {
-  const raw = req.params.channel_id ?? '';
-  if (!/^\d+$/.test(raw)) throw new DomainError('not-found', `The requested channel was not found: "${raw}" is not a valid id.`);
-  return ctx.collection<Channel>('channel').require(Number(raw)).id;
-}
-
 function getChannelSettings(req: OperationRequest, ctx: FamilyContext) {
-  const id = channelOf(req, ctx);
+  const id = channelIdParam(req, ctx);
   const stored = ctx.collection<ChannelOrderSettings>('order-channel-settings').find(id);
   return { status: 200, body: { data: { notifications: stored?.notifications ?? unset() }, meta: {} } };
 }
 
 function putChannelSettings(req: OperationRequest, ctx: FamilyContext) {
-  const id = channelOf(req, ctx);
-  const parsed = channelBody.safeParse(req.body);
-  if (!parsed.success) {
-    const errors = Object.fromEntries(parsed.error.issues.map((i) => [i.path.map(String).join('.') || 'body', i.message]));
-    const [first] = Object.entries(errors);
-    throw new DomainError('unprocessable', `Failed to update the channel's order settings: ${first ? `${first[0]} ${first[1]}` : 'the body is invalid'}. Send {"notifications": {"order_placed": {"email_addresses": [...] or null}}}.`, errors);
-  }
+  const id = channelIdParam(req, ctx);
+  const body = parseWith(channelBody, req.body, 'v3');
   const settings = ctx.collection<ChannelOrderSettings>('order-channel-settings');
   const current = settings.find(id);
-  const next: ChannelOrderSettings = { id, notifications: merged(current?.notifications ?? unset(), parsed.data.notifications) };
+  const next: ChannelOrderSettings = { id, notifications: merged(current?.notifications ?? unset(), body.notifications) };
   const saved = current ? settings.replace(next) : settings.insert(next);
   return { status: 200, body: { data: withoutId(saved), meta: {} } };
 }
