@@ -6,6 +6,7 @@
  */
 import { Faker, base, en } from '@faker-js/faker';
 import { iso } from './format.ts';
+import { seededVariant } from './seeded-variant.ts';
 import type { CustomerAddress, CustomerGroup, OptionValue, ProductOptionDef, V3Customer, V3Product, V3Variant } from './model.ts';
 import { type CatalogProfile, generateWorstCase, type WorstCaseExtras, worstCaseSeed } from './worst-case-catalog.ts';
 
@@ -109,35 +110,10 @@ export function generateCatalog(options: SeedOptions): SeededCatalog {
       custom_url: { url: `/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}/`, is_customized: false },
     };
     const stock = () => (digital ? 0 : f.number.int({ min: 500, max: 5000 }));
-    const makeVariant = (values: OptionValue[], suffix: string): V3Variant => ({
-      id: variantId++,
-      product_id: id,
-      sku: suffix ? `${sku}-${suffix}` : sku,
-      sku_id: suffix ? variantId + 100_000 : null,
-      price: null,
-      calculated_price: price,
-      sale_price: null,
-      retail_price: null,
-      map_price: null,
-      cost_price: product.cost_price,
-      weight: null,
-      calculated_weight: product.weight,
-      width: null,
-      height: null,
-      depth: null,
-      is_free_shipping: false,
-      fixed_cost_shipping_price: null,
-      purchasing_disabled: false,
-      purchasing_disabled_message: '',
-      image_url: '',
-      upc: '',
-      mpn: '',
-      gtin: '',
-      inventory_level: 0,
-      inventory_warning_level: 0,
-      bin_picking_number: '',
-      option_values: values,
-    });
+    const makeVariant = (values: OptionValue[], suffix: string): V3Variant => {
+      const vid = variantId++;
+      return seededVariant({ id: vid, product, sku: suffix ? `${sku}-${suffix}` : sku, skuId: suffix ? variantId + 100_000 : null, inventoryLevel: 0, values });
+    };
 
     if (hasOptions) {
       const size: ProductOptionDef = {

@@ -18,6 +18,7 @@
 import type { Faker } from '@faker-js/faker';
 import { deriveSeed } from '../../lib/random.ts';
 import { iso } from './format.ts';
+import { seededVariant } from './seeded-variant.ts';
 import { fitToLength } from './text.ts';
 import type { CustomerAddress, ProductOptionDef, V3Customer, V3Product, V3Variant } from './model.ts';
 
@@ -171,35 +172,7 @@ export function generateWorstCase(input: WorstCaseInput): WorstCaseCatalog {
   };
   const variant = (p: V3Product, sku: string, values: V3Variant['option_values']): V3Variant => {
     const id = ids.variant++;
-    return {
-      id,
-      product_id: p.id,
-      sku,
-      sku_id: values.length > 0 ? id + 100_000 : null,
-      price: null,
-      calculated_price: p.price,
-      sale_price: null,
-      retail_price: null,
-      map_price: null,
-      cost_price: p.cost_price,
-      weight: null,
-      calculated_weight: p.weight,
-      width: null,
-      height: null,
-      depth: null,
-      is_free_shipping: false,
-      fixed_cost_shipping_price: null,
-      purchasing_disabled: false,
-      purchasing_disabled_message: '',
-      image_url: '',
-      upc: '',
-      mpn: '',
-      gtin: '',
-      inventory_level: f.number.int({ min: 0, max: 50 }),
-      inventory_warning_level: 0,
-      bin_picking_number: '',
-      option_values: values,
-    };
+    return seededVariant({ id, product: p, sku, skuId: values.length > 0 ? id + 100_000 : null, inventoryLevel: f.number.int({ min: 0, max: 50 }), values });
   };
 
   // The 600-variant product: 10 sizes x 10 colours x 6 materials, labels in several scripts.
