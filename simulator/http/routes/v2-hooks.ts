@@ -14,7 +14,7 @@ import { Router } from 'express';
 import type { Simulator } from '../../domain/simulator.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
 import { idParam, parseBody, parseQuery } from '../validation.ts';
-import { hookBodySchemas, hookListQuery, renderHook } from './v3-hooks.ts';
+import { filterHooks, hookBodySchemas, hookListQuery, renderHook } from './v3-hooks.ts';
 
 export function createV2HooksRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
@@ -28,10 +28,7 @@ export function createV2HooksRouter(sim: Simulator): Router {
     handle((req, res) => {
       const q = parseQuery(hookListQuery, req.query, 400);
       const { store, account } = locals(res);
-      const list = store
-        .listHooks(account.clientId)
-        .filter((h) => (q.is_active === undefined || h.is_active === (q.is_active === 'true')) && (q.scope === undefined || h.scope === q.scope) && (q.destination === undefined || h.destination === q.destination));
-      const page = list.slice((q.page - 1) * q.limit, q.page * q.limit);
+      const page = filterHooks(store, account.clientId, q).slice((q.page - 1) * q.limit, q.page * q.limit);
       // An empty V2 collection answers 204, like the other V2 lists.
       if (page.length === 0) {
         res.status(204).end();

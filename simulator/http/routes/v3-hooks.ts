@@ -11,6 +11,7 @@ import type { Hook as HookContract } from '../../../contracts/generated/index.ts
 import { destinationProblem } from '../../domain/destinations.ts';
 import type { Hook } from '../../domain/model.ts';
 import type { Simulator } from '../../domain/simulator.ts';
+import type { Store } from '../../domain/store.ts';
 import { HttpError } from '../errors.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
 import { paginate } from '../pagination.ts';
@@ -45,6 +46,11 @@ export const renderHook = (h: Hook): HookContract => h;
 /** The list filters of `GET /hooks`, shared with `/v2/hooks`. */
 export const hookListQuery = z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(250).default(50), is_active: z.enum(['true', 'false']).optional(), scope: z.string().optional(), destination: z.string().optional() }).loose();
 
+/** The calling account's hooks that pass the list filters, for `/v3/hooks` and `/v2/hooks`. */
+export function filterHooks(store: Store, clientId: string, q: z.infer<typeof hookListQuery>): Hook[] {
+  return store.listHooks(clientId).filter((h) => (q.is_active === undefined || h.is_active === (q.is_active === 'true')) && (q.scope === undefined || h.scope === q.scope) && (q.destination === undefined || h.destination === q.destination));
+}
+
 export function createV3HooksRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
   // Webhooks need no OAuth scope beyond the default one every account has, read-only accounts
@@ -59,10 +65,7 @@ export function createV3HooksRouter(sim: Simulator): Router {
     handle((req, res) => {
       const q = parseQuery(hookListQuery, req.query);
       const { store, account } = locals(res);
-      const list = store
-        .listHooks(account.clientId)
-        .filter((h) => (q.is_active === undefined || h.is_active === (q.is_active === 'true')) && (q.scope === undefined || h.scope === q.scope) && (q.destination === undefined || h.destination === q.destination));
-      res.json(paginate(list.map(renderHook), q.page, q.limit));
+      res.json(paginate(filterHooks(store, account.clientId, q).map(renderHook), q.page, q.limit));
     }),
   );
 
