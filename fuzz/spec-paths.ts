@@ -11,6 +11,8 @@ import { PROJECT_ROOT } from './processes.ts';
 import type { Route } from './routes.ts';
 
 export const SPECS_DIR = resolve(PROJECT_ROOT, '../shared/bigcommerce-specs/current');
+/** The wider set of official documents (carts, checkouts, channels, price lists, ...), same snapshot. */
+export const MORE_SPECS_DIR = resolve(PROJECT_ROOT, '../shared/bigcommerce-specs/more');
 
 /** `/v2/orders/:order_id` style routes, one per path key in the specs; empty when they are absent. */
 export function specRoutes(dir = SPECS_DIR): Route[] {

@@ -1,7 +1,8 @@
 /**
  * The simulator's two surfaces, each against its own `bc-harness sim --json` child:
  * - `simulator`: the Management API under /stores/{hash}/v2 and /v3 (the route table of
- *   simulator/http/routes, plus the official specs' paths when they are next to the project);
+ *   simulator/http/routes, plus every path of the official documents in current/ and more/ when
+ *   they are next to the project, so the declared families are fuzzed too);
  *   an enterprise store without a quota, so cases reach the handlers instead of a 429;
  * - `control`: the control plane under /__sim (shopper traffic, ledger, faults, clock, reset).
  *
@@ -17,7 +18,7 @@ import type { FuzzTarget, Surface } from '../fuzz.ts';
 import type { FuzzRequest } from '../http.ts';
 import { healthProblem, spawnCli, type ChildProcessTarget } from '../processes.ts';
 import { tableRequest, type Route } from '../routes.ts';
-import { specRoutes } from '../spec-paths.ts';
+import { MORE_SPECS_DIR, specRoutes } from '../spec-paths.ts';
 
 /** The simulator's body limit (simulator/http/app.ts BODY_LIMIT_BYTES). */
 const SIM_BODY_LIMIT = 2 * 1024 * 1024;
@@ -147,7 +148,7 @@ export const simulatorSurface: Surface = {
       { arbitrary: fc.constantFrom<Record<string, string>>({ 'x-auth-token': 'wrong' }, { 'x-auth-token': '' }, { 'x-auth-token': `${token} ` }, { authorization: `Bearer ${token}` }, { 'x-auth-token': token.toUpperCase() }), weight: 1 },
       { arbitrary: freeText(40).filter((t) => /^[\x21-\x7e]+$/.test(t)).map((t) => ({ 'x-auth-token': t })), weight: 1 },
     );
-    const routes = [...apiRoutes({ product: productIds[0] ?? '1', variant: variantIds[0] ?? '1' }), ...specRoutes()];
+    const routes = [...apiRoutes({ product: productIds[0] ?? '1', variant: variantIds[0] ?? '1' }), ...specRoutes(), ...specRoutes(MORE_SPECS_DIR)];
     const hostileHash = fc.oneof({ arbitrary: fc.constant(`/stores/${hash}`), weight: 12 }, { arbitrary: fc.constantFrom('/stores/nope', '/stores/', '/stores/%zz', `/stores/${hash.toUpperCase()}`, `/stores/${hash}%00`, '/stores/..'), weight: 1 });
     const arbitrary = tableRequest(routes, {
       prefix: hostileHash,
