@@ -190,7 +190,9 @@ export function metafieldRoutes(owner: MetafieldOwnerDecl): RouteDecl[] {
     const m = item as Metafield;
     return visible(m, req) && m.resource_id === ownerId(req);
   };
-  const ofType = (item: Item, req: OperationRequest) => visible(item as Metafield, req);
+  // An owner read through the store (a product, a variant) can be deleted there without its
+  // metafields being removed: they are gone to every reader of the batch routes too.
+  const ofType = (item: Item, req: OperationRequest, ctx: FamilyContext) => visible(item as Metafield, req) && (!owner.exists || ownerExists((item as Metafield).resource_id, ctx));
   const stamp = (req: OperationRequest, ctx: FamilyContext, resourceId?: number) => {
     if ((owner.resource || owner.exists) && resourceId !== undefined && !ownerExists(resourceId, ctx)) {
       throw new DomainError('unprocessable', `Failed to create the metafield: ${owner.type} ${resourceId} does not exist.`, { resource_id: `${owner.type} ${resourceId} not found` });

@@ -233,7 +233,8 @@ function oneRecord(method: 'GET' | 'PUT' | 'DELETE') {
     const variantId = Number(req.params.variant_id);
     const currency = String(req.params.currency_code ?? '').toLowerCase();
     const records = ctx.collection<PriceRecord>('price-list-record');
-    const existing = records.all().find((r) => r.price_list_id === listId && r.variant_id === variantId && r.currency === currency);
+    // A deleted variant's records went with it, as its product's images and options did (see ofList).
+    const existing = ctx.store.variants.has(variantId) ? records.all().find((r) => r.price_list_id === listId && r.variant_id === variantId && r.currency === currency) : undefined;
     if (method === 'PUT') {
       const input = parseWith(singleRecord, req.body, 'v3');
       if (!/^\d+$/.test(req.params.variant_id ?? '')) throw new DomainError('not-found', 'The requested variant was not found.');
@@ -247,7 +248,11 @@ function oneRecord(method: 'GET' | 'PUT' | 'DELETE') {
   };
 }
 
-const ofList = (item: Item, req: OperationRequest, ctx: FamilyContext) => (item as PriceRecord).price_list_id === requireList(req, ctx);
+/**
+ * A record of this list whose variant the catalog still has: deleting a product or variant
+ * (v3-catalog.ts) leaves its records in the table, and they are gone to every reader from then on.
+ */
+const ofList = (item: Item, req: OperationRequest, ctx: FamilyContext) => (item as PriceRecord).price_list_id === requireList(req, ctx) && ctx.store.variants.has((item as PriceRecord).variant_id);
 const ofListAndVariant = (item: Item, req: OperationRequest, ctx: FamilyContext) => ofList(item, req, ctx) && String((item as PriceRecord).variant_id) === req.params.variant_id;
 
 /** The record lists' filters: the resource's, and the catalog's product and SKU of each record's variant. */

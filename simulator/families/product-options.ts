@@ -271,6 +271,15 @@ export const productOptionsFamily: FamilyDecl = {
 };
 
 /** `GET /v3/catalog/products?include=options,modifiers`: the product's options and modifiers as their routes answer them. */
+/** A product's variant options with their values, as the catalog's variant create checks them (the family is their source of truth once seeded). */
+export function variantOptionsOf(ctx: FamilyContext, productId: number): { id: number; display_name: string; values: { id: number; label: string }[] }[] {
+  return ctx
+    .collection<ProductOption>(optionKind.option)
+    .all()
+    .filter((o) => o.product_id === productId)
+    .map((o) => ({ id: o.id, display_name: o.display_name, values: valuesOf(ctx, optionKind, o.id).map((v) => ({ id: v.id, label: v.label })) }));
+}
+
 export function productOptionsOf(ctx: FamilyContext, productId: number): Record<'options' | 'modifiers', unknown[]> {
   const of = (kind: Kind) =>
     ctx

@@ -3,10 +3,11 @@
  * absolute and relative) and which brands a product may name.
  */
 import { randomUUID } from 'node:crypto';
-import { conflict, unprocessable } from '../errors.ts';
+import { conflict, DomainError, notFound, unprocessable } from '../errors.ts';
 import { iso } from '../format.ts';
 import type { V3Product, V3Variant } from '../model.ts';
 import type { StoreContext } from './context.ts';
+import { seededVariant } from '../seeded-variant.ts';
 import { stockKey, type ApplyStock } from './stock.ts';
 import { variantBySku } from './sku-index.ts';
 
@@ -17,6 +18,43 @@ export interface InventoryItemInput {
   sku?: string;
   quantity: number;
 }
+
+/** A variant option of a product as the product-options family keeps it: what a new variant's option_values must name. */
+export interface VariantOptionChoice {
+  id: number;
+  display_name: string;
+  values: { id: number; label: string }[];
+}
+
+export interface VariantCreateInput {
+  sku: string;
+  option_values: { id: number; option_id: number }[];
+  price?: number | null;
+  sale_price?: number | null;
+  retail_price?: number | null;
+  map_price?: number | null;
+  cost_price?: number | null;
+  weight?: number | null;
+  width?: number | null;
+  height?: number | null;
+  depth?: number | null;
+  purchasing_disabled?: boolean;
+  purchasing_disabled_message?: string;
+  upc?: string;
+  mpn?: string;
+  gtin?: string;
+  inventory_level?: number;
+  inventory_warning_level?: number;
+  bin_picking_number?: string;
+}
+
+/** "600 SKUs per product limit" (product-variants_catalog.v3.yml, create a product variant). */
+export const VARIANTS_PER_PRODUCT_LIMIT = 600;
+/**
+ * A created variant's sku_id: clear of the seeded ones (variant id + 100,001, seed.ts), so two
+ * SKUs never share an id.
+ */
+const CREATED_SKU_ID_OFFSET = 200_000;
 
 const unknownBrand = (id: number, field: string) =>
   conflict(`Failed to save the product: brand ${id} does not exist. Use the id of an existing brand, or 0 for no brand.`, { [field]: `brand ${id} not found` });
@@ -161,32 +199,160 @@ export function createCatalog(ctx: StoreContext, applyStock: ApplyStock) {
       return { transaction_id: randomUUID() };
     },
 
+    /**
+     * Delete products with their variants (`DELETE /v3/catalog/products/{id}` and by filter).
+     * Orders keep their own copy of each line, so past orders read as before. One
+     * `store/product/deleted` per product and nothing per variant, as webhooks.v3.yml lists no
+     * SKU event for a product's deletion; the ledger gets a `resource:deleted` line for the
+     * product and for each variant, since both leave the store's state.
+     */
+    deleteProducts(ids: number[]): V3Product[] {
+      const gone = ids.map((id) => ctx.products.get(id)).filter((p): p is V3Product => p !== undefined);
+      for (const p of gone) {
+        for (const v of ctx.variantsByProduct.get(p.id) ?? []) {
+          ctx.variants.delete(v.id);
+          ctx.absoluteBaseline.delete(stockKey('variant', v.id));
+          changed('resource:deleted', 'variant', v.id, v);
+        }
+        ctx.variantsByProduct.delete(p.id);
+        ctx.products.delete(p.id);
+        ctx.absoluteBaseline.delete(stockKey('product', p.id));
+        // The store's option list seeds the options family and the storefront side's carts: a
+        // deleted product's options must not come back from it.
+        ctx.productOptions = ctx.productOptions.filter((o) => o.product_id !== p.id);
+        changed('resource:deleted', 'product', p.id, p);
+        emit('store/product/deleted', { type: 'product', id: p.id });
+      }
+      return gone;
+    },
+
+    /**
+     * Add a variant to a product (`POST /v3/catalog/products/{id}/variants`). `options` are the
+     * product's variant options as the options family holds them: the new variant names one value
+     * of each, a combination no other variant of the product has.
+     */
+    createVariant(productId: number, input: VariantCreateInput, options: VariantOptionChoice[]): V3Variant {
+      const product = ctx.products.get(productId);
+      if (!product) throw notFound('product');
+      const siblings = ctx.variantsByProduct.get(productId) ?? [];
+      if (siblings.length >= VARIANTS_PER_PRODUCT_LIMIT) {
+        throw unprocessable(`Product ${productId} already has ${siblings.length} variants, the most a product may have (${VARIANTS_PER_PRODUCT_LIMIT}).`, { product_id: `at most ${VARIANTS_PER_PRODUCT_LIMIT} variants per product` });
+      }
+      if (options.length === 0) {
+        throw unprocessable(`Product ${productId} has no variant options, so it has only its base variant. Create an option with POST /v3/catalog/products/${productId}/options first.`, { option_values: 'the product has no variant options' });
+      }
+      const values = input.option_values.map((ov, i) => {
+        const option = options.find((o) => o.id === ov.option_id);
+        if (!option) throw unprocessable(`Option ${ov.option_id} is not an option of product ${productId} (its options: ${options.map((o) => o.id).join(', ')}).`, { [`option_values[${i}].option_id`]: `not an option of product ${productId}` });
+        const value = option.values.find((v) => v.id === ov.id);
+        if (!value) throw unprocessable(`Option value ${ov.id} is not a value of option ${option.id} ("${option.display_name}").`, { [`option_values[${i}].id`]: `not a value of option ${option.id}` });
+        return { id: value.id, label: value.label, option_id: option.id, option_display_name: option.display_name };
+      });
+      for (const option of options) {
+        const named = values.filter((v) => v.option_id === option.id).length;
+        if (named !== 1) throw unprocessable(`A variant of product ${productId} names exactly one value of each option; option ${option.id} ("${option.display_name}") is named ${named} times.`, { option_values: `name one value of option ${option.id}` });
+      }
+      const combination = (list: { id: number }[]) => list.map((v) => v.id).sort((a, b) => a - b).join(',');
+      const twin = siblings.find((v) => combination(v.option_values) === combination(values));
+      if (twin) throw conflict(`Variant ${twin.id} of product ${productId} already has these option values.`, { option_values: `same as variant ${twin.id}` });
+      if (variantBySku(ctx.variants, input.sku) || [...ctx.products.values()].some((p) => p.sku === input.sku)) {
+        throw conflict(`The SKU "${input.sku}" is a duplicate.`, { sku: 'duplicate sku' });
+      }
+      const id = ids.variant.next();
+      const { inventory_level, option_values: _named, ...fields } = input;
+      void _named;
+      const variant: V3Variant = {
+        ...seededVariant({ id, product, sku: input.sku, skuId: id + CREATED_SKU_ID_OFFSET, inventoryLevel: 0, values }),
+        ...fields,
+      };
+      variant.calculated_price = variant.sale_price ?? variant.price ?? product.calculated_price;
+      variant.calculated_weight = variant.weight ?? product.weight;
+      ctx.variants.set(id, variant);
+      siblings.push(variant);
+      ctx.variantsByProduct.set(productId, siblings);
+      product.date_modified = iso(clock.now());
+      changed('resource:created', 'variant', id, variant);
+      emit('store/sku/created', { type: 'sku', id, sku: { product_id: productId, variant_id: id } });
+      if (inventory_level !== undefined) {
+        ctx.absoluteBaseline.add(stockKey('variant', id));
+        applyStock(variant, Math.min(inventory_level, 2_147_483_647), 'absolute', false);
+      }
+      return variant;
+    },
+
+    /**
+     * Delete one variant (`DELETE /v3/catalog/products/{id}/variants/{variant_id}`). A product
+     * always keeps a variant (its base one), so the last is refused: delete the product instead.
+     */
+    deleteVariant(productId: number, variantId: number): V3Variant {
+      const product = ctx.products.get(productId);
+      if (!product) throw notFound('product');
+      const siblings = ctx.variantsByProduct.get(productId) ?? [];
+      const variant = siblings.find((v) => v.id === variantId);
+      if (!variant) throw new DomainError('not-found', `The requested variant was not found: product ${productId} has no variant ${variantId}.`);
+      if (siblings.length === 1) {
+        throw unprocessable(`Variant ${variantId} is the last variant of product ${productId} and cannot be deleted alone. Delete the product with DELETE /v3/catalog/products/${productId}.`, { variant_id: `the last variant of product ${productId}` });
+      }
+      const rest = siblings.filter((v) => v.id !== variantId);
+      ctx.variantsByProduct.set(productId, rest);
+      ctx.variants.delete(variantId);
+      ctx.absoluteBaseline.delete(stockKey('variant', variantId));
+      // The product's stock is the sum of its variants' (stock.ts); its base variant must be one it still has.
+      product.inventory_level = rest.reduce((s, v) => s + v.inventory_level, 0);
+      if (product.base_variant_id === variantId) product.base_variant_id = rest[0]!.id;
+      product.date_modified = iso(clock.now());
+      changed('resource:deleted', 'variant', variantId, variant);
+      emit('store/sku/deleted', { type: 'sku', id: variantId, sku: { product_id: productId, variant_id: variantId } });
+      return variant;
+    },
+
     createProduct(input: { name: string; type: 'physical' | 'digital'; weight: number; price: number; sku?: string; inventory_level?: number; inventory_tracking?: 'none' | 'product' | 'variant'; brand_id?: number }): V3Product {
       if ([...ctx.products.values()].some((p) => p.name === input.name)) throw conflict(`The product name "${input.name}" is a duplicate.`, { name: 'duplicate name' });
       if (input.sku && [...ctx.variants.values()].some((v) => v.sku === input.sku)) throw conflict(`The SKU "${input.sku}" is a duplicate.`, { sku: 'duplicate sku' });
       if (input.brand_id !== undefined && !api.hasBrand(input.brand_id)) throw unknownBrand(input.brand_id, 'brand_id');
-      const template = ctx.products.values().next().value as V3Product;
       const id = ids.product.next();
       const now = iso(clock.now());
+      // What a product created with only these fields holds: nothing borrowed from another product
+      // (its categories, description or codes), and no dependence on the store having any left.
       const product: V3Product = {
-        ...template,
         id,
         name: input.name,
         type: input.type,
-        weight: input.weight,
-        price: input.price,
-        calculated_price: input.price,
-        cost_price: 0,
         sku: input.sku ?? '',
-        // Not the template's brand: a new product belongs to the brand it names, or to none.
+        description: '',
+        weight: input.weight,
+        width: 0,
+        depth: 0,
+        height: 0,
+        price: input.price,
+        cost_price: 0,
+        retail_price: 0,
+        sale_price: 0,
+        map_price: 0,
+        tax_class_id: 0,
+        product_tax_code: '',
+        calculated_price: input.price,
+        categories: [],
         brand_id: input.brand_id ?? 0,
         inventory_level: 0,
+        inventory_warning_level: 0,
         inventory_tracking: input.inventory_tracking ?? 'none',
+        is_free_shipping: false,
+        fixed_cost_shipping_price: 0,
+        is_visible: true,
+        is_featured: false,
+        upc: '',
+        mpn: '',
+        gtin: '',
+        availability: 'available',
+        condition: 'New',
+        base_variant_id: 0,
         date_created: now,
         date_modified: now,
+        option_set_id: 0,
         custom_url: { url: `/${input.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}/`, is_customized: false },
       };
-      const variant: V3Variant = { ...(ctx.variants.values().next().value as V3Variant), id: ids.variant.next(), product_id: id, sku: input.sku ?? '', sku_id: null, inventory_level: 0, option_values: [], price: null, calculated_price: input.price };
+      const variant = seededVariant({ id: ids.variant.next(), product, sku: input.sku ?? '', skuId: null, inventoryLevel: 0, values: [] });
       product.base_variant_id = variant.id;
       ctx.products.set(id, product);
       ctx.variants.set(variant.id, variant);

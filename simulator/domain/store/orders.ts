@@ -147,6 +147,8 @@ export function createOrders(ctx: StoreContext, kit: OrderKit, applyStock: Apply
       agg.transactions.push(purchaseTransaction(agg, at));
       ctx.orders.set(agg.order.id, agg);
       emit('store/order/created', { type: 'order', id: agg.order.id });
+      // No document gives this scope's payload: the simulator's choice (decision 0014).
+      emit('store/order/transaction/created', { type: 'order', id: agg.order.id, transaction: { id: agg.transactions.at(-1)!.id } });
       emit('store/cart/converted', { type: 'cart', id: cart.id, orderId: agg.order.id });
       setStatus(agg, targetStatus);
       changed('resource:created', 'order', agg.order.id, orderSnapshot(agg));

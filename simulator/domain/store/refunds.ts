@@ -63,6 +63,8 @@ export function createRefunds(ctx: StoreContext, kit: OrderKit) {
       touchOrder(agg);
       changed('resource:created', 'refund', refund.id, refund);
       emit('store/order/refund/created', { type: 'order', id: orderId, refund: { refund_id: refund.id } });
+      // No document gives this scope's payload: the simulator's choice (decision 0014).
+      emit('store/order/transaction/created', { type: 'order', id: orderId, transaction: { id: agg.transactions.at(-1)!.id } });
       setStatus(agg, full ? 4 : 14);
       changed('resource:updated', 'order', orderId, orderSnapshot(agg));
       emit('store/order/updated', { type: 'order', id: orderId });

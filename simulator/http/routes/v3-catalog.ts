@@ -14,7 +14,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Simulator } from '../../domain/simulator.ts';
 import type { Store } from '../../domain/store.ts';
 import { productSubResources } from '../../families/product-details.ts';
-import { productOptionsOf } from '../../families/product-options.ts';
+import { productOptionsOf, variantOptionsOf } from '../../families/product-options.ts';
 import { FAMILIES } from '../../families/registry.ts';
 import { familyContext } from '../../families/state.ts';
 import { HttpError } from '../errors.ts';
@@ -141,6 +141,36 @@ const productListQuery = z
   })
   .loose();
 
+const nullableMoney = money.nullable().optional();
+const variantCreate = z
+  .object({
+    sku: maxChars(255, 1),
+    option_values: z.array(z.object({ id: z.number().int().positive(), option_id: z.number().int().positive() })).min(1, 'at least one option value is required'),
+    price: nullableMoney,
+    sale_price: nullableMoney,
+    retail_price: nullableMoney,
+    map_price: nullableMoney,
+    cost_price: nullableMoney,
+    weight: z.number().min(0).nullable().optional(),
+    width: z.number().min(0).nullable().optional(),
+    height: z.number().min(0).nullable().optional(),
+    depth: z.number().min(0).nullable().optional(),
+    purchasing_disabled: z.boolean().optional(),
+    purchasing_disabled_message: z.string().max(255).optional(),
+    upc: z.string().max(14).optional(),
+    mpn: z.string().optional(),
+    gtin: z.string().max(14).optional(),
+    inventory_level: z.number().int().min(0).optional(),
+    inventory_warning_level: z.number().int().min(0).optional(),
+    bin_picking_number: z.string().max(255).optional(),
+  })
+  .strip();
+
+/** "The maximum number of products you can delete at one time is 250" (products_catalog.v3.yml, Delete Products). */
+export const PRODUCT_DELETE_LIMIT = 250;
+/** The query keys of the product list that are not filters: a delete naming only these names no product. */
+const NOT_FILTERS = new Set(['page', 'limit', 'include', 'include_fields', 'exclude_fields', 'sort', 'direction']);
+
 const productQuery = z.object({ include: z.string().optional(), include_fields: z.string().optional(), exclude_fields: z.string().optional() }).loose();
 
 /**
@@ -210,6 +240,41 @@ const isoDate = (value: string | undefined, field: string): number | undefined =
   return ms;
 };
 
+/** The product filters of `GET /catalog/products`, which `DELETE /catalog/products` takes too. */
+function productFilter(q: z.infer<typeof productListQuery>, store: Store): (p: V3Product) => boolean {
+  const idIn = intList(q['id:in']);
+  const idNotIn = intList(q['id:not_in']);
+  const skuIn = q['sku:in']?.split(',');
+  const modMin = isoDate(q['date_modified:min'], 'date_modified:min');
+  const modMax = isoDate(q['date_modified:max'], 'date_modified:max');
+  const modExact = isoDate(q.date_modified, 'date_modified');
+  const like = q['name:like']?.toLowerCase();
+  return (p) => {
+    if (q.id !== undefined && p.id !== q.id) return false;
+    if (idIn && !idIn.includes(p.id)) return false;
+    if (idNotIn && idNotIn.includes(p.id)) return false;
+    if (q['id:min'] !== undefined && p.id < q['id:min']) return false;
+    if (q['id:max'] !== undefined && p.id > q['id:max']) return false;
+    if (q['id:greater'] !== undefined && p.id <= q['id:greater']) return false;
+    if (q['id:less'] !== undefined && p.id >= q['id:less']) return false;
+    if (q.name !== undefined && p.name !== q.name) return false;
+    if (like !== undefined && !p.name.toLowerCase().includes(like.replace(/%/g, ''))) return false;
+    if (q.sku !== undefined && p.sku !== q.sku && !store.variantsOf(p.id).some((v) => v.sku === q.sku)) return false;
+    if (skuIn && !skuIn.includes(p.sku)) return false;
+    if (q.type !== undefined && p.type !== q.type) return false;
+    if (q.is_visible !== undefined && p.is_visible !== (q.is_visible === 'true' || q.is_visible === '1')) return false;
+    const modified = Date.parse(p.date_modified);
+    if (modMin !== undefined && modified < modMin) return false;
+    if (modMax !== undefined && modified > modMax) return false;
+    if (modExact !== undefined && modified < modExact) return false;
+    if (q['inventory_level:min'] !== undefined && p.inventory_level < q['inventory_level:min']) return false;
+    if (q['inventory_level:max'] !== undefined && p.inventory_level > q['inventory_level:max']) return false;
+    if (q['price:min'] !== undefined && p.price < q['price:min']) return false;
+    if (q['price:max'] !== undefined && p.price > q['price:max']) return false;
+    return true;
+  };
+}
+
 export function createV3CatalogRouter(sim: Simulator): Router {
   const router = Router({ mergeParams: true });
   const products = requireScope('store_v2_products');
@@ -244,37 +309,7 @@ export function createV3CatalogRouter(sim: Simulator): Router {
     handle((req, res) => {
       const q = parseQuery(productListQuery, req.query);
       const store = locals(res).store;
-      const idIn = intList(q['id:in']);
-      const idNotIn = intList(q['id:not_in']);
-      const skuIn = q['sku:in']?.split(',');
-      const modMin = isoDate(q['date_modified:min'], 'date_modified:min');
-      const modMax = isoDate(q['date_modified:max'], 'date_modified:max');
-      const modExact = isoDate(q.date_modified, 'date_modified');
-      const like = q['name:like']?.toLowerCase();
-      let list = [...store.products.values()].filter((p) => {
-        if (q.id !== undefined && p.id !== q.id) return false;
-        if (idIn && !idIn.includes(p.id)) return false;
-        if (idNotIn && idNotIn.includes(p.id)) return false;
-        if (q['id:min'] !== undefined && p.id < q['id:min']) return false;
-        if (q['id:max'] !== undefined && p.id > q['id:max']) return false;
-        if (q['id:greater'] !== undefined && p.id <= q['id:greater']) return false;
-        if (q['id:less'] !== undefined && p.id >= q['id:less']) return false;
-        if (q.name !== undefined && p.name !== q.name) return false;
-        if (like !== undefined && !p.name.toLowerCase().includes(like.replace(/%/g, ''))) return false;
-        if (q.sku !== undefined && p.sku !== q.sku && !store.variantsOf(p.id).some((v) => v.sku === q.sku)) return false;
-        if (skuIn && !skuIn.includes(p.sku)) return false;
-        if (q.type !== undefined && p.type !== q.type) return false;
-        if (q.is_visible !== undefined && p.is_visible !== (q.is_visible === 'true' || q.is_visible === '1')) return false;
-        const modified = Date.parse(p.date_modified);
-        if (modMin !== undefined && modified < modMin) return false;
-        if (modMax !== undefined && modified > modMax) return false;
-        if (modExact !== undefined && modified < modExact) return false;
-        if (q['inventory_level:min'] !== undefined && p.inventory_level < q['inventory_level:min']) return false;
-        if (q['inventory_level:max'] !== undefined && p.inventory_level > q['inventory_level:max']) return false;
-        if (q['price:min'] !== undefined && p.price < q['price:min']) return false;
-        if (q['price:max'] !== undefined && p.price > q['price:max']) return false;
-        return true;
-      });
+      let list = [...store.products.values()].filter(productFilter(q, store));
       if (q.sort) {
         const key = q.sort as keyof V3Product;
         const dir = q.direction === 'desc' ? -1 : 1;
@@ -326,6 +361,39 @@ export function createV3CatalogRouter(sim: Simulator): Router {
     }),
   );
 
+  router.delete(
+    '/catalog/products',
+    products,
+    handle((req, res) => {
+      const q = parseQuery(productListQuery, req.query);
+      const store = locals(res).store;
+      const filters = Object.keys(productListQuery.shape).filter((k) => !NOT_FILTERS.has(k) && q[k as keyof typeof q] !== undefined);
+      // products_catalog.v3.yml: "you must include a filter", so a bare DELETE never empties the catalog (decision 0014).
+      if (filters.length === 0) {
+        throw new HttpError(422, 'Deleting products needs a filter, such as id:in=1,2,3; a DELETE without one would delete every product.', { filter: 'add a filter such as id:in, name, sku or brand_id' });
+      }
+      const matched = [...store.products.values()].filter(productFilter(q, store));
+      if (matched.length > PRODUCT_DELETE_LIMIT) {
+        throw new HttpError(422, `The filter matches ${matched.length} products; at most ${PRODUCT_DELETE_LIMIT} can be deleted at one time. Narrow the filter (for example id:in with at most ${PRODUCT_DELETE_LIMIT} ids).`, { filter: `matches more than ${PRODUCT_DELETE_LIMIT} products` });
+      }
+      store.deleteProducts(matched.map((p) => p.id));
+      res.status(204).end();
+    }),
+  );
+
+  router.delete(
+    '/catalog/products/:id',
+    toFamilies,
+    products,
+    handle((req, res) => {
+      const store = locals(res).store;
+      const id = idParam(req.params.id as string, 'product');
+      if (!store.products.has(id)) throw new HttpError(404, 'The requested product was not found.');
+      store.deleteProducts([id]);
+      res.status(204).end();
+    }),
+  );
+
   router.put(
     '/catalog/products/:id',
     toFamilies,
@@ -355,6 +423,34 @@ export function createV3CatalogRouter(sim: Simulator): Router {
       const id = idParam(req.params.id as string, 'product');
       if (!store.products.has(id)) throw new HttpError(404, 'The requested product was not found.');
       res.json(paginate(store.variantsOf(id).map((v) => renameFields(sim.faults(), 'variant', v)), q.page, q.limit));
+    }),
+  );
+
+  router.post(
+    '/catalog/products/:id/variants',
+    products,
+    handle((req, res) => {
+      const store = locals(res).store;
+      const id = idParam(req.params.id as string, 'product');
+      if (!store.products.has(id)) throw new HttpError(404, 'The requested product was not found.');
+      const body = parseBody(variantCreate, req.body);
+      // The product's options are the options family's records (created through /options too), not the seed's.
+      const options = variantOptionsOf(familyContext(store, { seed: sim.seed, clock: sim.clock, families: FAMILIES }), id);
+      const variant = store.createVariant(id, body, options);
+      res.json({ data: renameFields(sim.faults(), 'variant', variant), meta: {} });
+    }),
+  );
+
+  router.delete(
+    '/catalog/products/:id/variants/:variant_id',
+    products,
+    handle((req, res) => {
+      const store = locals(res).store;
+      const id = idParam(req.params.id as string, 'product');
+      const variantId = idParam(req.params.variant_id as string, 'variant');
+      if (!store.products.has(id)) throw new HttpError(404, 'The requested product was not found.');
+      store.deleteVariant(id, variantId);
+      res.status(204).end();
     }),
   );
 
