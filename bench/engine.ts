@@ -80,7 +80,7 @@ async function engineSide(w: World): Promise<EngineBenchResult['burst']['engineS
   };
 }
 
-interface World {
+export interface World {
   sim: InProcessSim;
   mocks: RunningMocks;
   clientId: string;
@@ -92,7 +92,11 @@ interface World {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startWorld(timeScale: number): Promise<World> {
+/**
+ * Simulator and mocks in this process, the engine as the real command in a child. `nodeArgs` go to
+ * the engine's node (e.g. --cpu-prof), `env` over its environment (bench/engine-receiver.ts).
+ */
+export async function startWorld(timeScale: number, extra: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<World> {
   const clock = createVirtualClock({ scale: timeScale });
   const seed = 1;
   const sim = await startInProcess({ clock, plan: 'standard', seed, products: 200, customers: 100, pastOrders: 10 });
@@ -112,8 +116,9 @@ async function startWorld(timeScale: number): Promise<World> {
     ENGINE_DB: join(dir, 'engine.sqlite'),
     // The order flows: what "a synced order" means (ERP, 3PL and the marketing event).
     ENGINE_FLOWS: 'orders,marketing-events',
+    ...extra.env,
   };
-  const engine = spawn(process.execPath, [join(ROOT, 'bin', 'bc-harness.js'), 'engine', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const engine = spawn(process.execPath, [...(extra.nodeArgs ?? []), join(ROOT, 'bin', 'bc-harness.js'), 'engine', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   engine.stderr!.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString()).slice(-20_000);
@@ -148,7 +153,7 @@ async function startWorld(timeScale: number): Promise<World> {
   };
 }
 
-async function place(w: World, count: number): Promise<number[]> {
+export async function place(w: World, count: number): Promise<number[]> {
   const ids: number[] = [];
   for (let done = 0; done < count; done += 1000) {
     const res = await control(w.sim, 'POST', `/stores/${w.sim.hash}/orders`, { profile: 'typical', count: Math.min(1000, count - done) });
@@ -158,7 +163,7 @@ async function place(w: World, count: number): Promise<number[]> {
   return ids;
 }
 
-const delivered = (w: World, ids: number[]) => ids.filter((id) => w.mocks.systems.erp.getSalesOrder(String(id)) !== undefined).length;
+export const delivered = (w: World, ids: number[]) => ids.filter((id) => w.mocks.systems.erp.getSalesOrder(String(id)) !== undefined).length;
 
 /** The engine's Management API requests in the ledger (from a ledger line count on). */
 async function engineRequests(w: World): Promise<{ path: string; at: string }[]> {
@@ -172,7 +177,7 @@ async function engineRequests(w: World): Promise<{ path: string; at: string }[]>
 }
 
 /** How long the engine took to answer the burst's webhook callbacks (real ms, as the platform times them). */
-async function webhookAnswerTimes(w: World, fromLine: number): Promise<number[]> {
+export async function webhookAnswerTimes(w: World, fromLine: number): Promise<number[]> {
   const res = await fetch(`${w.sim.url}/__sim/ledger?kinds=webhook:attempt`, { headers: { authorization: `Bearer ${w.sim.controlToken}` } });
   return (await res.text())
     .split('\n')
@@ -184,11 +189,11 @@ async function webhookAnswerTimes(w: World, fromLine: number): Promise<number[]>
     .sort((a, b) => a - b);
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+export const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 
 const isOrderRead = (path: string) => /\/v2\/orders(\?|\/\d+\/products)/.test(path);
 
-async function waitFor(predicate: () => boolean, timeoutMs: number, pollMs = 50): Promise<boolean> {
+export async function waitFor(predicate: () => boolean, timeoutMs: number, pollMs = 50): Promise<boolean> {
   const until = performance.now() + timeoutMs;
   while (performance.now() < until) {
     if (predicate()) return true;

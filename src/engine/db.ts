@@ -99,6 +99,13 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX alerts_undelivered ON alerts(id) WHERE delivered = 0;
   `,
+  // 2: the writers' and the planner's "what is due, oldest first" read in index order, so a
+  // backlog of thousands is not sorted on every take (it was: O(backlog) per batch, issue 15).
+  `
+  DROP INDEX outbox_due;
+  CREATE INDEX outbox_due ON outbox(target, not_before, observed_at) WHERE state IN ('pending', 'inflight');
+  CREATE INDEX work_due ON work(lane, not_before, since);
+  `,
 ];
 
 export function openEngineDb(path: string): EngineDb {
@@ -132,6 +139,22 @@ function migrate(sqlite: Sqlite): void {
       sqlite.pragma(`user_version = ${v + 1}`);
     })();
   }
+}
+
+/**
+ * Whether another connection (another process: `bc-harness dlq replay`) committed to the file
+ * since the last call. SQLite's `PRAGMA data_version` changes only for other connections' commits,
+ * so this costs one pragma and says nothing about the engine's own writes.
+ */
+export function createChangeWatch(db: EngineDb): () => boolean {
+  const version = db.sqlite.prepare('PRAGMA data_version').pluck();
+  let seen = version.get();
+  return () => {
+    const now = version.get();
+    if (now === seen) return false;
+    seen = now;
+    return true;
+  };
 }
 
 /** Small named values that must survive restarts: watermarks, the engine's id. */

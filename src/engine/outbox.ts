@@ -81,6 +81,8 @@ export interface Outbox {
   /** Back to pending with a clean slate (dead-letter replay). */
   requeue(spec: string, key: string, now: number): boolean;
   counts(): { target: Target; state: OutboxState; n: number }[];
+  /** Run fn in one transaction: a batch's outcomes are one commit, not one per record. */
+  tx<T>(fn: () => T): T;
 }
 
 export const hashBody = (method: string, path: string, body: string) => createHash('sha1').update(`${method} ${path}\n${body}`).digest('hex');
@@ -188,5 +190,6 @@ export function createOutbox(db: EngineDb): Outbox {
     releaseTarget: (target) => void release.run(target),
     requeue: (spec, key, now) => requeue.run(now, spec, key).changes === 1,
     counts: () => counts.all(),
+    tx: (fn) => db.tx(fn),
   };
 }

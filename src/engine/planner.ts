@@ -308,26 +308,26 @@ export function createPlanner(options: PlannerOptions): Planner {
     planInbox();
     for (const lane of LANE_ORDER) {
       const now = clock.now();
+      // Count first, read only when the lane will be fetched: during a burst every webhook kicks
+      // the planner while thousands of ids wait for their window, and reading them all on every
+      // kick made each order cost in proportion to the backlog (issue 15).
+      const { n, oldest } = work.dueSummary(lane, now);
+      if (n === 0 || oldest === undefined) continue;
+      if (wanted[lane] && n < FULL[lane] && oldest + options.batchWindowMs > now) continue;
       const due = work.due(lane, now, 10_000);
-      if (due.length === 0) continue;
       if (!wanted[lane]) {
         db.tx(() => due.forEach((i) => work.complete(i)));
         continue;
       }
       const items = endUnfetchable(lane, due);
-      if (items.length === 0) continue;
-      const oldest = Math.min(...items.map((i) => i.since));
-      if (items.length >= FULL[lane] || oldest + options.batchWindowMs <= now) await fetchLane(lane, items);
+      if (items.length > 0) await fetchLane(lane, items);
     }
     // When to look again: a lane's batch window closing, or backed-off work falling due.
     const now = clock.now();
     let wake = Number.POSITIVE_INFINITY;
     for (const lane of LANE_ORDER) {
-      const items = work.due(lane, now, 10_000);
-      if (items.length > 0) {
-        const oldest = Math.min(...items.map((i) => i.since));
-        wake = Math.min(wake, items.length >= FULL[lane] ? now : oldest + options.batchWindowMs);
-      }
+      const { n, oldest } = work.dueSummary(lane, now);
+      if (n > 0 && oldest !== undefined) wake = Math.min(wake, n >= FULL[lane] ? now : oldest + options.batchWindowMs);
       const next = work.nextDue(lane, now);
       if (next !== undefined) wake = Math.min(wake, next);
     }

@@ -25,6 +25,8 @@ export interface WorkQueue {
   enqueue(lane: Lane, key: string, now: number): void;
   /** Items due now, oldest first. */
   due(lane: Lane, now: number, limit: number): WorkItem[];
+  /** How many items of a lane are due now and the oldest one's `since`, without reading them. */
+  dueSummary(lane: Lane, now: number): { n: number; oldest: number | undefined };
   /** When the next item of a lane that is backed off past `now` becomes due (for the planner's timer). */
   nextDue(lane: Lane, now: number): number | undefined;
   complete(item: Pick<WorkItem, 'lane' | 'key' | 'version'>): void;
@@ -39,6 +41,7 @@ export function createWorkQueue(db: EngineDb): WorkQueue {
   const due = s.prepare<[string, number, number], { key: string; since: number; version: number; attempts: number }>(
     'SELECT key, since, version, attempts FROM work WHERE lane = ? AND not_before <= ? ORDER BY since LIMIT ?',
   );
+  const dueSummary = s.prepare<[string, number], { n: number; oldest: number | null }>('SELECT COUNT(*) AS n, MIN(since) AS oldest FROM work WHERE lane = ? AND not_before <= ?');
   const nextDue = s.prepare<[string, number], { at: number | null }>('SELECT MIN(not_before) AS at FROM work WHERE lane = ? AND not_before > ?');
   const complete = s.prepare('DELETE FROM work WHERE lane = ? AND key = ? AND version = ?');
   const retry = s.prepare('UPDATE work SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE lane = ? AND key = ?');
@@ -47,6 +50,10 @@ export function createWorkQueue(db: EngineDb): WorkQueue {
   return {
     enqueue: (lane, key, now) => void enqueue.run(lane, key, now),
     due: (lane, now, limit) => due.all(lane, now, limit).map((r) => ({ lane, key: r.key, since: r.since, version: r.version, attempts: r.attempts })),
+    dueSummary(lane, now) {
+      const r = dueSummary.get(lane, now)!;
+      return { n: r.n, oldest: r.oldest ?? undefined };
+    },
     nextDue: (lane, now) => nextDue.get(lane, now)?.at ?? undefined,
     complete: (item) => void complete.run(item.lane, item.key, item.version),
     retryLater: (item, notBefore, error) => void retry.run(notBefore, error.slice(0, 2000), item.lane, item.key),

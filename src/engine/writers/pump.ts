@@ -55,7 +55,9 @@ export function createPump(options: PumpOptions): Pump {
     logger.warn('dead-lettered', { target: row.target, spec: row.spec, key: row.key, kind, reason: reason.slice(0, 300) });
   };
 
-  const apply = (rows: OutboxRow[], result: WriteResult) => {
+  // One commit per batch outcome: a batch of 250 sales orders was 250 commits (issue 15).
+  const apply = (rows: OutboxRow[], result: WriteResult) => outbox.tx(() => applyNow(rows, result));
+  const applyNow = (rows: OutboxRow[], result: WriteResult) => {
     const now = clock.now();
     switch (result.outcome) {
       case 'ok': {
@@ -111,7 +113,7 @@ export function createPump(options: PumpOptions): Pump {
       sendable.push(row);
     }
     if (sendable.length === 0) return;
-    if (writer.verify) for (const row of sendable) outbox.markInflight(row, clock.now());
+    if (writer.verify) outbox.tx(() => sendable.forEach((row) => outbox.markInflight(row, clock.now())));
     const result = await writer.send(sendable);
     if (result.outcome === 'permanent' && sendable.length > 1) {
       // Find the poison: halves until each rejection is one record.
