@@ -342,7 +342,8 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
     uncarriable = isUncarriableWorstCase(ordinal);
   }
 
-  const b2bCustomers = ctx.customers.filter((c) => c.customer_group_id > 0);
+  // Only a B2B order looks for the B2B customers (a pass over every customer, once per order before).
+  const b2bCustomers = b2b ? ctx.customers.filter((c) => c.customer_group_id > 0) : [];
   const customer: V3Customer | undefined = b2b
     ? f.helpers.arrayElement(b2bCustomers.length > 0 ? b2bCustomers : ctx.customers)
     : worst || f.number.float() < 0.7

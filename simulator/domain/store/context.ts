@@ -134,7 +134,9 @@ export function createStoreContext(options: StoreOptions): StoreContext {
 
   const emit = (scope: string, data: WebhookData) => {
     const payload = buildWebhookPayload({ scope, storeId: info.storeId, storeHash: info.hash, data, createdAtMs: clock.now() });
-    const targets = [...hooks.values()].filter((h) => h.is_active && hookMatches(h.scope, scope) && (scope !== 'store/hook/deliveryException'));
+    // One pass over the hooks, no copy of them: this runs for every event (several per order).
+    const targets: Hook[] = [];
+    if (scope !== 'store/hook/deliveryException') for (const h of hooks.values()) if (h.is_active && hookMatches(h.scope, scope)) targets.push(h);
     record({ kind: 'webhook:event', scope, hash: payload.hash, data, hooks: targets.map((h) => h.id) });
     if (targets.length > 0) options.onWebhook(ctx.store, targets, payload);
   };

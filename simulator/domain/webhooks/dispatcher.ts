@@ -139,6 +139,24 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let scheduled = 0;
   let stopped = false;
   const signers = new Map<string, Webhook>();
+  // One event goes to every hook that matches it: its body is serialized once, not once per hook.
+  // Payloads are never changed after they are built (payload.ts), so the text stays theirs.
+  const bodies = new WeakMap<WebhookPayload, string>();
+  const bodyOf = (payload: WebhookPayload) => {
+    let body = bodies.get(payload);
+    if (body === undefined) bodies.set(payload, (body = JSON.stringify(payload)));
+    return body;
+  };
+  // A hook's destination is parsed as a URL twice per attempt; a run has a handful of them.
+  const domains = new Map<string, string>();
+  const domainOf = (destination: string) => {
+    let domain = domains.get(destination);
+    if (domain === undefined) {
+      if (domains.size >= 1024) domains.clear();
+      domains.set(destination, (domain = destinationDomain(destination)));
+    }
+    return domain;
+  };
   /** The library takes the key base64-encoded; the key itself is the client secret's bytes. */
   const signerFor = (secret: string) => {
     let signer = signers.get(secret);
@@ -165,7 +183,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       bus.emit('webhook:dropped', { store: job.store, hookId: job.hookId, scope: job.payload.scope, hash: job.payload.hash, reason: hook ? 'hook-inactive' : 'hook-deleted' });
       return;
     }
-    const domain = destinationDomain(hook.destination);
+    const domain = domainOf(hook.destination);
     const key = denyKey(hook.client_id, domain);
     const blockedUntil = denylist.blockedUntil(key, clock.now());
     if (blockedUntil !== undefined) {
@@ -237,7 +255,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           ? 'timeout'
           : 'network-error';
     const now = clock.now();
-    const domain = destinationDomain(hook.destination);
+    const domain = domainOf(hook.destination);
     if (denylist.record(key, ok, now)) {
       const untilMs = now + (options.denylist ?? DEFAULT_DENYLIST).blockMs;
       bus.emit('webhook:denylisted', { store: job.store, clientId: hook.client_id, domain, untilMs });
@@ -302,7 +320,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (stopped) return;
       lastActivity.set(hook.id, clock.now());
       const decision: WebhookFaultDecision = decideWebhookFaults(options.faults(), payload.scope, random);
-      const body = JSON.stringify(payload);
+      const body = bodyOf(payload);
       const job: Job = { store, hookId: hook.id, payload, body, retry: 0, faults: [], id: `msg_${randomUUID()}` };
       if (decision.drop) {
         bus.emit('webhook:dropped', { store, hookId: hook.id, scope: payload.scope, hash: payload.hash, reason: 'fault' });
