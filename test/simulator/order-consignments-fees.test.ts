@@ -191,6 +191,6 @@ describe('order settings', () => {
     expect((await s.api('GET', '/v3/orders/settings/channels/99')).status).toBe(404);
     const badChannel = await s.api('PUT', '/v3/orders/settings/channels/2', { notifications: { order_placed: { email_addresses: ['nope'] } } });
     expect(badChannel.status).toBe(422);
-    expect(badChannel.body.errors).toHaveProperty(['notifications.order_placed.email_addresses.0']);
+    expect(badChannel.body.errors).toHaveProperty(['notifications.order_placed.email_addresses[0]']);
   });
 });
