@@ -57,15 +57,17 @@ export interface ChildSim extends SimTarget {
  * `cpuProfDir`, the child runs under `--cpu-prof` and writes a .cpuprofile there when it exits
  * (on SIGTERM the CLI closes the server and exits normally, which writes the profile).
  */
-export async function spawnSim(args: string[], options: { cpuProfDir?: string; timeoutMs?: number } = {}): Promise<ChildSim> {
+export async function spawnSim(args: string[], options: { cpuProfDir?: string; timeoutMs?: number; root?: string } = {}): Promise<ChildSim> {
+  // `root`: another checkout's simulator (a before/after comparison in one run, bench/prism-orders.ts).
+  const root = options.root ?? ROOT;
   const nodeArgs = [
     ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
     // Extra flags for the server process, e.g. BENCH_SERVER_NODE_ARGS=--no-turbo-inlining so a
     // profile charges inlined helpers to themselves instead of their callers.
     ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
   ];
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'bc-harness.js'), 'sim', '--json', '--port', '0', '--host', '127.0.0.1', ...args], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'bin', 'bc-harness.js'), 'sim', '--json', '--port', '0', '--host', '127.0.0.1', ...args], {
+    cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });

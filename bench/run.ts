@@ -8,6 +8,11 @@
  *   npm run bench -- --profile             # also CPU-profile the server child (bench/results/profiles/)
  *   npm run bench -- --only=uat-profile    # opt-in, not in the default set: a whole UAT run profiled per
  *                                          # process (bench/uat-profile.ts; BENCH_UAT_* env picks the run)
+ *   npm run bench -- --only=order-cost     # opt-in: the simulator's CPU per order (bench/order-cost.ts)
+ *   npm run bench -- --only=engine-receiver  # opt-in: the engine's CPU per order and receiver answer time
+ *                                          # (bench/engine-receiver.ts; BENCH_ER_* env picks the size)
+ *   npm run bench -- --only=prism-orders   # opt-in: the order read against Prism 5.14 side by side,
+ *                                          # alternating rounds (bench/prism-orders.ts; BENCH_ROUNDS, BENCH_BEFORE_ROOT)
  *
  * Everything listens on 127.0.0.1 only. See docs/benchmarks.md for what each one measures.
  */
@@ -47,6 +52,15 @@ const SPECS: BenchSpec[] = [
   { id: 'engine', group: 'engine', file: 'engine.ts', args: [], nodeArgs: [], timeoutS: 170, profiles: false },
   // A whole UAT run (issue 15): minutes at small size, 10 to 25 at full size, so opt-in
   // (--only=uat-profile), with its own timeout (BENCH_UAT_TIMEOUT_S, default an hour).
+  // The engine's CPU per order and its receiver's answer time (issue 15), a minute or two: opt-in
+  // (--only=engine-receiver); BENCH_ER_* env picks the size (bench/engine-receiver.ts).
+  { id: 'engine-receiver', group: 'engine-receiver', file: 'engine-receiver.ts', args: [], nodeArgs: [], timeoutS: 600, profiles: false, optIn: true },
+  // The order read against Prism 5.14 on the official orders spec (issue 15), alternating rounds
+  // of 15 s: about two minutes, so opt-in (--only=prism-orders).
+  { id: 'prism-orders', group: 'prism', file: 'prism-orders.ts', args: [], nodeArgs: [], timeoutS: 420, profiles: false, optIn: true },
+  // The orchestrator's (simulator's) CPU per order placed, delivered and read (issue 15): seconds,
+  // but too noisy on a shared machine to hold to a target, so opt-in (--only=order-cost).
+  { id: 'order-cost', group: 'order-cost', file: 'order-cost.ts', args: [], nodeArgs: [], timeoutS: 300, profiles: false, optIn: true },
   { id: 'uat-profile', group: 'uat', file: 'uat-profile.ts', args: [], nodeArgs: [], timeoutS: Number(process.env.BENCH_UAT_TIMEOUT_S) > 0 ? Number(process.env.BENCH_UAT_TIMEOUT_S) : 3600, profiles: false, optIn: true },
 ];
 
@@ -71,6 +85,17 @@ const BUDGET_S = 420;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const profileRoot = join(RESULTS_DIR, 'profiles', stamp);
 const running = new Set<number>();
+// Process groups a benchmark started besides its own (Prism's), reported over IPC: ended with it.
+const extraGroups = new Set<number>();
+const killGroups = () => {
+  for (const pid of extraGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+};
 
 function onSignal(signal: NodeJS.Signals) {
   // Each benchmark runs in its own process group (it may have spawned a simulator): end them.
@@ -81,6 +106,7 @@ function onSignal(signal: NodeJS.Signals) {
       // already gone
     }
   }
+  killGroups();
   process.exit(signal === 'SIGINT' ? 130 : 143);
 }
 process.on('SIGINT', onSignal);
@@ -104,8 +130,9 @@ async function runOne(spec: BenchSpec, timeoutS: number): Promise<Record<string,
   });
   running.add(child.pid!);
   let result: Record<string, any> | undefined;
-  child.on('message', (m: { type?: string; result?: Record<string, any> }) => {
+  child.on('message', (m: { type?: string; result?: Record<string, any>; pid?: number }) => {
     if (m?.type === 'result') result = m.result;
+    if (m?.type === 'process-group' && typeof m.pid === 'number') extraGroups.add(m.pid);
   });
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -119,6 +146,9 @@ async function runOne(spec: BenchSpec, timeoutS: number): Promise<Record<string,
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   clearTimeout(timer);
   running.delete(child.pid!);
+  // The benchmark stops what it started; after a timeout or a crash, this does.
+  killGroups();
+  extraGroups.clear();
   const wallS = Math.round((performance.now() - started) / 100) / 10;
   if (!result) return { name: spec.id, error: timedOut ? `timed out after ${timeoutS} s` : `exited with code ${code} and no result`, wallS };
   if (profileDir) {
@@ -194,8 +224,41 @@ function rowFor(r: Record<string, any>): Row | Row[] {
         status: r.highestSustainedRate >= r.target ? 'MET' : 'MISSED',
         notes: `${noise}${(r.steps as { rate: number; started: number; dropped: number; lagMs: { p99: number } }[]).map((step) => `${fmt(step.rate)}/s: ${fmt(step.started)} started, ${fmt(step.dropped)} dropped, lag p99 ${fmt(step.lagMs.p99, 1)} ms`).join('; ')}`,
       };
+    case 'prism-orders': {
+      const s = r.summary.simulator;
+      const p = r.summary.prism;
+      const bad = (r.results as { non2xx: number; errors: number; timeouts: number }[]).reduce((n, x) => n + x.non2xx + x.errors + x.timeouts, 0);
+      const otherLoad = r.cpu?.otherCoresMax >= 0.2 ? `other load on the machine up to ${fmt(r.cpu.otherCoresMax, 2)} cores; ` : '';
+      const before = r.summary['simulator-before'];
+      return {
+        benchmark: `GET /v2/orders/{id} against Prism 5.14, ${r.rounds} alternating rounds each`,
+        result: `simulator ${fmt(s.medianRps)} req/s (p99 ${fmt(s.medianP99)} ms), Prism ${fmt(p.medianRps)} req/s (p99 ${fmt(p.medianP99)} ms): ${fmt(r.ratio.medianRps, 2)}x`,
+        target: `>= ${r.target.ratio}x, p99 < ${r.target.p99Ms} ms`,
+        status: bad > 0 ? 'ERRORS' : r.ratio.medianRps >= r.target.ratio && s.medianP99 < r.target.p99Ms ? 'MET' : 'MISSED',
+        notes: `${otherLoad}medians of ${r.rounds} rounds of ${r.durationS} s, ${r.connections} conns; best simulator ${fmt(s.bestRps)} req/s, best Prism ${fmt(p.bestRps)} req/s (${fmt(r.ratio.bestRps, 2)}x); per-round ratios ${(r.ratio.perRound as number[]).join(', ')}; server CPU per request (median) simulator ${fmt(s.medianCpuUsPerRequest)} us, Prism ${fmt(p.medianCpuUsPerRequest)} us${before ? `; simulator-before (${r.beforeRoot}) median ${fmt(before.medianRps)} req/s, p99 ${fmt(before.medianP99)} ms, ${fmt(before.medianCpuUsPerRequest)} us CPU/request` : ''}; non-2xx/errors/timeouts ${bad}`,
+      };
+    }
     case 'uat-profile':
       return uatProfileRows(r as UatProfileResult);
+    case 'order-cost':
+      return {
+        benchmark: `Simulator CPU per order placed, delivered and read, ${fmt(r.orders)} orders`,
+        result: `${fmt(r.cpuMsPerOrder, 2)} CPU ms/order (user ${fmt(r.userMsPerOrder, 2)}, system ${fmt(r.systemMsPerOrder, 2)})`,
+        target: '',
+        status: r.failedAttempts > 0 ? 'ERRORS' : 'MEASURED',
+        notes: `${noise}${fmt(r.deliveriesPerOrder, 2)} deliveries and ${fmt(r.ledgerLinesPerOrder, 1)} ledger lines per order; ${r.hooks} hooks, concurrency ${r.concurrency}; machine ${fmt(r.machineCores, 2)} cores busy`,
+      };
+    case 'engine-receiver':
+      return (['burst', 'trickle'] as const).map((k) => {
+        const p = r[k];
+        return {
+          benchmark: `Engine: CPU per order and receiver answer, ${k === 'burst' ? `burst of ${fmt(p.orders)}` : `${fmt(p.orders)} orders at ${fmt(p.rate)}/s`}, ${r.timeScale}x`,
+          result: `${fmt(p.engineCpuMsPerOrder, 2)} CPU ms/order; engine-side answer p50/p95/p99 ${fmt(p.engineAnswerMs.p50, 2)}/${fmt(p.engineAnswerMs.p95, 2)}/${fmt(p.engineAnswerMs.p99, 2)} ms`,
+          target: '',
+          status: p.drained ? 'MEASURED' : 'ERRORS',
+          notes: `platform-side answer p50/p95/p99 ${fmt(p.platformAnswerMs.p50, 1)}/${fmt(p.platformAnswerMs.p95, 1)}/${fmt(p.platformAnswerMs.p99, 1)} ms over ${fmt(p.callbacks)} callbacks (includes this process's own lag); CPU split user ${fmt(p.engineCpuSplitMsPerOrder.user, 2)}, system ${fmt(p.engineCpuSplitMsPerOrder.system, 2)}, main thread ${fmt(p.engineCpuSplitMsPerOrder.mainThread, 2)} ms/order; idle ${fmt(r.idleCpuMsPerSecond.start, 1)}/${fmt(r.idleCpuMsPerSecond.after, 1)} CPU ms per real s (start/after); load average ${(r.machine.loadAverage as number[]).join(' ')}`,
+        };
+      });
     case 'engine': {
       const s = r.sustained;
       const last = (s.steps as { ordersPerSecond: number; sustained: boolean; engineCores: number | null; lagSeconds: number | null }[]).at(-1);

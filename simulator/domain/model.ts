@@ -305,6 +305,12 @@ export interface OrderAggregate {
   /** Simulated epoch ms, for filters and sorting without parsing the RFC-2822 strings. */
   createdAt: number;
   modifiedAt: number;
+  /**
+   * Bumped on every change to the order once it is in the store (`touchOrder` and `setStatus` in
+   * store/order-kit.ts): the served JSON is cached per revision (simulator/http/order-cache.ts).
+   * Not the modification stamp: two changes can share a simulated millisecond.
+   */
+  revision: number;
 }
 
 export interface Transaction {

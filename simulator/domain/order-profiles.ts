@@ -622,6 +622,7 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
       shippingQuotes: shippingAddresses.map((a) => shippingQuoteFor(a, ctx.now)),
       createdAt: ctx.now,
       modifiedAt: ctx.now,
+      revision: 0,
     },
     customer,
     stock: lines.filter((l) => l.product.inventory_tracking !== 'none').map((l) => ({ productId: l.product.id, variantId: l.variant.id, quantity: l.quantity })),

@@ -145,6 +145,29 @@ export function createApiPipeline(sim: Simulator): RequestHandler[] {
   return [resolveStore, recordRequest, authenticate, chargeQuota];
 }
 
+/**
+ * Run middleware in sequence as one router layer: what `router.use(a, b, c)` does, without the
+ * router's matching and parameter bookkeeping for each of them on every request (issue 15: the
+ * API pipeline runs on every Management API call). For synchronous middleware that ends the
+ * response, calls `next()` or `next(error)`; a thrown error goes to the error middleware as well.
+ */
+export function chain(handlers: readonly RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let i = 0;
+    const step = (error?: unknown): void => {
+      if (error !== undefined && error !== null) return next(error);
+      const h = handlers[i++];
+      if (!h) return next();
+      try {
+        h(req, res, step);
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    step();
+  };
+}
+
 /** Wrap a handler so thrown errors (sync or async) reach the error middleware. */
 export function handle(fn: (req: Request, res: Response) => unknown): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {

@@ -42,7 +42,9 @@ export function createOrderKit(ctx: StoreContext) {
     payment_method_id: agg.order.payment_status === 'pending' ? 'custom' : 'testgateway.card',
   });
 
+  // Every change to a stored order goes through here or setStatus, which bump its revision.
   const touchOrder = (agg: OrderAggregate) => {
+    agg.revision++;
     agg.modifiedAt = clock.now();
     agg.order.date_modified = rfc2822(agg.modifiedAt);
   };
@@ -59,6 +61,7 @@ export function createOrderKit(ctx: StoreContext) {
     if (previous === statusId) return;
     const status = statusById(statusId);
     if (!status) throw unprocessable(`The status_id ${statusId} is not a valid order status.`, { status_id: 'must be one of the ids from /v2/order_statuses' });
+    agg.revision++;
     agg.order.status_id = status.id;
     agg.order.status = status.name;
     agg.order.custom_status = status.name;

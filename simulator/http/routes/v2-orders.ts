@@ -16,6 +16,7 @@ import { renderShippingQuote } from '../../domain/shipping-quotes.ts';
 import type { OrderFilter } from '../../domain/store.ts';
 import { HttpError } from '../errors.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
+import { createOrderJsonCache, type OrderJsonCache } from '../order-cache.ts';
 import { idParam, parseBody, parseQuery } from '../validation.ts';
 
 const dateFilter = z
@@ -173,82 +174,132 @@ const consignmentsQuery = z.object({ include: z.string().optional() }).loose();
  */
 export type ServedOrder = Departing<Order, { payment_status: string; consignments?: Order['consignments'] | OrderConsignments[] }>;
 
-function baseUrl(req: Request): string {
+/** Where an order's links point: the request's own protocol and Host, so a client follows them back here. */
+export function baseUrl(req: Request): string {
   return `${req.protocol}://${req.get('host')}/stores/${req.params.storeHash}/v2`;
 }
 
-export function createV2OrdersRouter(sim: Simulator): Router {
+const link = (base: string, resource: string): ResourceLink => ({ url: `${base}${resource}`, resource });
+
+/**
+ * An order's consignments (orderConsignment_Get): one shipping consignment per shipping address
+ * (its id is the address id, so /consignments/shipping/{id}/shipping_quotes is that address's
+ * quote), the digital lines as one download consignment, no pickups (not modelled).
+ */
+export function renderConsignments(base: string, agg: OrderAggregate, withLines: boolean) {
+  const o = agg.order;
+  const shipping = agg.shippingAddresses.map((a) => {
+    const lines = agg.products.filter((p) => p.order_address_id === a.id);
+    // Consignment line items are capped at 50 (bigcommerce/docs issue #960).
+    const capped = lines.slice(0, 50);
+    return {
+      ...a,
+      base_cost: Number(a.base_cost),
+      cost_ex_tax: Number(a.cost_ex_tax),
+      cost_inc_tax: Number(a.cost_inc_tax),
+      cost_tax: Number(a.cost_tax),
+      base_handling_cost: Number(a.base_handling_cost),
+      handling_cost_ex_tax: Number(a.handling_cost_ex_tax),
+      handling_cost_inc_tax: Number(a.handling_cost_inc_tax),
+      handling_cost_tax: Number(a.handling_cost_tax),
+      line_items: withLines ? capped : capped.map((p) => link(base, `/orders/${o.id}/products/${p.id}`)),
+      shipping_quotes: link(base, `/orders/${o.id}/consignments/shipping/${a.id}/shipping_quotes`),
+      ...(lines.length > 50 ? { __warning__: 'Consignment line items are limited to 50. Use /orders/{id}/products for the full list.' } : {}),
+    };
+  });
+  const downloads = agg.products.filter((p) => p.type === 'digital');
+  // With consignments.line_items the digital consignment carries the order products too
+  // (digitalConsignment_Get.line_items is links or orderProducts; the parameter "includes the
+  // response of /orders/{id}/products in consignments"), capped like the shipping ones.
+  const cappedDownloads = downloads.slice(0, 50);
+  return {
+    pickups: [],
+    shipping,
+    downloads:
+      downloads.length > 0
+        ? [
+            {
+              recipient_email: o.billing_address.email,
+              line_items: withLines ? cappedDownloads : cappedDownloads.map((p) => link(base, `/orders/${o.id}/products/${p.id}`)),
+              ...(downloads.length > 50 ? { __warning__: 'Consignment line items are limited to 50. Use /orders/{id}/products for the full list.' } : {}),
+            },
+          ]
+        : [],
+    email: { gift_certificates: [] },
+  };
+}
+
+export interface OrderRendering {
+  /** baseUrl(req) of the request. */
+  base: string;
+  /** The fault plan in force (it may rename fields). */
+  plan: FaultPlan;
+  include?: readonly string[];
+  /** consignment_structure=object. */
+  objectStructure?: boolean;
+}
+
+/** An order as served, built fresh (a pure function of the order and the rendering). */
+export function renderOrder(agg: OrderAggregate, { base, plan, include = [], objectStructure = false }: OrderRendering): ServedOrder {
+  const o = agg.order;
+  const body: ServedOrder = {
+    ...o,
+    products: { url: `${base}/orders/${o.id}/products`, resource: `/orders/${o.id}/products` },
+    shipping_addresses: { url: `${base}/orders/${o.id}/shipping_addresses`, resource: `/orders/${o.id}/shipping_addresses` },
+    coupons: { url: `${base}/orders/${o.id}/coupons`, resource: `/orders/${o.id}/coupons` },
+  };
+  if (include.includes('consignments') || include.includes('consignments.line_items')) {
+    const consignment = renderConsignments(base, agg, include.includes('consignments.line_items'));
+    body.consignments = objectStructure ? consignment : [consignment];
+  }
+  // The fees are a link to /orders/{id}/fees unless asked for (order_RespOnly.fees: orderFees_Resource or the list).
+  body.fees = include.includes('fees') ? o.fees : link(base, `/orders/${o.id}/fees`);
+  return renameFields(plan, 'order', body);
+}
+
+/**
+ * An order's JSON text, from the cache when it was built for this order revision, plan, base URL
+ * and variant (order-cache.ts), otherwise rendered and kept. Byte for byte what
+ * `JSON.stringify(renderOrder(...))` gives (test/simulator/order-cache.test.ts).
+ */
+export function orderJson(cache: OrderJsonCache, agg: OrderAggregate, rendering: OrderRendering): string {
+  const include = rendering.include ?? [];
+  const variant = include.length === 0 && !rendering.objectStructure ? '' : `${include.join(',')}|${rendering.objectStructure ? 'object' : 'array'}`;
+  const cached = cache.get(agg, rendering.plan, rendering.base, variant);
+  if (cached !== undefined) return cached;
+  const text = JSON.stringify(renderOrder(agg, rendering));
+  cache.set(agg, rendering.plan, rendering.base, variant, text);
+  return text;
+}
+
+/**
+ * Send JSON text with the headers and bytes `res.json` gives (`Content-Type: application/json;
+ * charset=utf-8`, `Content-Length`, no body for HEAD), without what `res.send` does on every call
+ * that a fixed JSON answer does not need: look up and re-parse the Content-Type, copy the text
+ * into a Buffer. A conditional request, or an app with ETags on, takes express's own path, so a
+ * 304 is decided as before.
+ */
+export function sendJsonText(req: Request, res: Response, text: string): void {
+  if (req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined || req.app.get('etag fn')) {
+    res.type('json').send(text);
+    return;
+  }
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', String(Buffer.byteLength(text)));
+  if (req.method === 'HEAD') res.end();
+  else res.end(text);
+}
+
+export function createV2OrdersRouter(sim: Simulator, options: { orderCache?: OrderJsonCache } = {}): Router {
   const router = Router({ mergeParams: true });
-  const link = (req: Request, resource: string): ResourceLink => ({ url: `${baseUrl(req)}${resource}`, resource });
+  const cache = options.orderCache ?? createOrderJsonCache();
   // The renderers return the contract types (contracts/generated), so a stored field the contract
   // does not allow, or a rendered field it requires and the route forgets, fails the compile.
   const renderOrderProduct = (plan: FaultPlan, p: V2OrderProduct): OrderProduct => renameFields(plan, 'order_product', p);
-  const renderShippingAddress = (req: Request, a: V2ShippingAddress): ShippingAddress => ({ ...a, shipping_quotes: link(req, `/orders/${a.order_id}/shipping_addresses/${a.id}/shipping_quotes`) });
+  const renderShippingAddress = (req: Request, a: V2ShippingAddress): ShippingAddress => ({ ...a, shipping_quotes: link(baseUrl(req), `/orders/${a.order_id}/shipping_addresses/${a.id}/shipping_quotes`) });
 
-  /**
-   * An order's consignments (orderConsignment_Get): one shipping consignment per shipping address
-   * (its id is the address id, so /consignments/shipping/{id}/shipping_quotes is that address's
-   * quote), the digital lines as one download consignment, no pickups (not modelled).
-   */
-  const renderConsignments = (req: Request, agg: OrderAggregate, withLines: boolean) => {
-    const o = agg.order;
-    const shipping = agg.shippingAddresses.map((a) => {
-      const lines = agg.products.filter((p) => p.order_address_id === a.id);
-      // Consignment line items are capped at 50 (bigcommerce/docs issue #960).
-      const capped = lines.slice(0, 50);
-      return {
-        ...a,
-        base_cost: Number(a.base_cost),
-        cost_ex_tax: Number(a.cost_ex_tax),
-        cost_inc_tax: Number(a.cost_inc_tax),
-        cost_tax: Number(a.cost_tax),
-        base_handling_cost: Number(a.base_handling_cost),
-        handling_cost_ex_tax: Number(a.handling_cost_ex_tax),
-        handling_cost_inc_tax: Number(a.handling_cost_inc_tax),
-        handling_cost_tax: Number(a.handling_cost_tax),
-        line_items: withLines ? capped : capped.map((p) => link(req, `/orders/${o.id}/products/${p.id}`)),
-        shipping_quotes: link(req, `/orders/${o.id}/consignments/shipping/${a.id}/shipping_quotes`),
-        ...(lines.length > 50 ? { __warning__: 'Consignment line items are limited to 50. Use /orders/{id}/products for the full list.' } : {}),
-      };
-    });
-    const downloads = agg.products.filter((p) => p.type === 'digital');
-    // With consignments.line_items the digital consignment carries the order products too
-    // (digitalConsignment_Get.line_items is links or orderProducts; the parameter "includes the
-    // response of /orders/{id}/products in consignments"), capped like the shipping ones.
-    const cappedDownloads = downloads.slice(0, 50);
-    return {
-      pickups: [],
-      shipping,
-      downloads:
-        downloads.length > 0
-          ? [
-              {
-                recipient_email: o.billing_address.email,
-                line_items: withLines ? cappedDownloads : cappedDownloads.map((p) => link(req, `/orders/${o.id}/products/${p.id}`)),
-                ...(downloads.length > 50 ? { __warning__: 'Consignment line items are limited to 50. Use /orders/{id}/products for the full list.' } : {}),
-              },
-            ]
-          : [],
-      email: { gift_certificates: [] },
-    };
-  };
-
-  const renderOrder = (req: Request, agg: OrderAggregate, include: string[] = [], objectStructure = false): ServedOrder => {
-    const o = agg.order;
-    const base = baseUrl(req);
-    const body: ServedOrder = {
-      ...o,
-      products: { url: `${base}/orders/${o.id}/products`, resource: `/orders/${o.id}/products` },
-      shipping_addresses: { url: `${base}/orders/${o.id}/shipping_addresses`, resource: `/orders/${o.id}/shipping_addresses` },
-      coupons: { url: `${base}/orders/${o.id}/coupons`, resource: `/orders/${o.id}/coupons` },
-    };
-    if (include.includes('consignments') || include.includes('consignments.line_items')) {
-      const consignment = renderConsignments(req, agg, include.includes('consignments.line_items'));
-      body.consignments = objectStructure ? consignment : [consignment];
-    }
-    // The fees are a link to /orders/{id}/fees unless asked for (order_RespOnly.fees: orderFees_Resource or the list).
-    body.fees = include.includes('fees') ? o.fees : link(req, `/orders/${o.id}/fees`);
-    return renameFields(sim.faults(), 'order', body);
+  const sendOrder = (req: Request, res: Response, agg: OrderAggregate, include: string[] = [], objectStructure = false) => {
+    sendJsonText(req, res, orderJson(cache, agg, { base: baseUrl(req), plan: sim.faults(), include, objectStructure }));
   };
 
   const orders = requireScope('store_v2_orders');
@@ -285,7 +336,9 @@ export function createV2OrdersRouter(sim: Simulator): Router {
         return;
       }
       const include = (q.include ?? '').split(',').filter(Boolean);
-      res.json(page.map((agg) => renderOrder(req, agg, include, q.consignment_structure === 'object')));
+      // JSON.stringify of an array is its elements' JSON joined by commas: the same bytes.
+      const rendering: OrderRendering = { base: baseUrl(req), plan: sim.faults(), include, objectStructure: q.consignment_structure === 'object' };
+      sendJsonText(req, res, `[${page.map((agg) => orderJson(cache, agg, rendering)).join(',')}]`);
     }),
   );
 
@@ -305,7 +358,7 @@ export function createV2OrdersRouter(sim: Simulator): Router {
       // An archived order stays readable, with is_deleted true (orders.v2.oas2.yml, order is_deleted).
       const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
       const include = (q.include ?? '').split(',').filter(Boolean);
-      res.json(renderOrder(req, agg, include, q.consignment_structure === 'object'));
+      sendOrder(req, res, agg, include, q.consignment_structure === 'object');
     }),
   );
 
@@ -315,7 +368,8 @@ export function createV2OrdersRouter(sim: Simulator): Router {
     handle((req, res) => {
       const body = parseBody(createOrderBody, req.body, 400);
       const agg = locals(res).store.createOrder(body);
-      res.status(201).json(renderOrder(req, agg));
+      res.status(201);
+      sendOrder(req, res, agg);
     }),
   );
 
@@ -327,7 +381,7 @@ export function createV2OrdersRouter(sim: Simulator): Router {
       const body = parseBody(updateOrderBody, req.body, 400);
       if (body.status_id !== undefined && !statusById(body.status_id)) throw new HttpError(400, `The status_id ${body.status_id} is not a valid order status.`, { status_id: 'unknown status' });
       const agg = locals(res).store.updateOrder(id, body);
-      res.json(renderOrder(req, agg));
+      sendOrder(req, res, agg);
     }),
   );
 
@@ -437,7 +491,7 @@ export function createV2OrdersRouter(sim: Simulator): Router {
       const unknown = include.filter((i) => i !== 'consignments.line_items');
       if (unknown.length > 0) throw new HttpError(400, `Invalid query parameter include: ${unknown.join(', ')} is not an include of consignments. Use include=consignments.line_items.`, { include: 'must be consignments.line_items' });
       const agg = locals(res).store.getOrder(idParam(req.params.id as string, 'order'));
-      res.json(renderConsignments(req, agg, include.includes('consignments.line_items')));
+      res.json(renderConsignments(baseUrl(req), agg, include.includes('consignments.line_items')));
     }),
   );
 
