@@ -300,8 +300,14 @@ export interface OrderAggregate {
   shipments: V2Shipment[];
   transactions: Transaction[];
   refunds: Refund[];
-  /** Quotes the storefront checkout persisted, one per shipping address (none for API orders). */
-  shippingQuotes: ShippingQuote[];
+  /**
+   * When the storefront checkout quoted the shipping (simulated ms), or undefined for an order made
+   * through the API (no quotes). The quotes themselves are derived on read from the addresses
+   * (shipping-quotes.ts `shippingQuotesOf`): storing one per order cost ~60 MiB per 100,000
+   * orders. `shippingQuotes` holds them only once an address changed, frozen as checkout left them.
+   */
+  quotedAt?: number;
+  shippingQuotes?: ShippingQuote[];
   /** Simulated epoch ms, for filters and sorting without parsing the RFC-2822 strings. */
   createdAt: number;
   modifiedAt: number;

@@ -31,7 +31,6 @@ import type {
   V3Variant,
 } from './model.ts';
 import { ORDER_STATUSES } from './order-statuses.ts';
-import { shippingQuoteFor } from './shipping-quotes.ts';
 
 export const orderProfiles = ['typical', 'b2b', 'worst-case'] as const;
 export type OrderProfile = (typeof orderProfiles)[number];
@@ -619,7 +618,7 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
       transactions: [],
       refunds: [],
       // The storefront checkout persists the quote it shipped each address with.
-      shippingQuotes: shippingAddresses.map((a) => shippingQuoteFor(a, ctx.now)),
+      quotedAt: ctx.now,
       createdAt: ctx.now,
       modifiedAt: ctx.now,
       revision: 0,

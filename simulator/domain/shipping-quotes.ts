@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { rfc2822 } from './format.ts';
-import type { ShippingQuote, V2ShippingAddress } from './model.ts';
+import type { OrderAggregate, ShippingQuote, V2ShippingAddress } from './model.ts';
 
 /** The shipping family's seeded method ids, by zone and method name. */
 function methodFor(address: V2ShippingAddress): { id: number; code: string } {
@@ -49,4 +49,11 @@ export function shippingQuoteFor(address: V2ShippingAddress, at: number): Shippi
 export function renderShippingQuote(quote: ShippingQuote): Omit<ShippingQuote, 'address_id'> {
   const { address_id: _address, ...body } = quote;
   return body;
+}
+
+/** The quotes persisted on an order: none for an API order, else one per address as checkout left it. */
+export function shippingQuotesOf(agg: OrderAggregate): ShippingQuote[] {
+  if (agg.shippingQuotes !== undefined) return agg.shippingQuotes;
+  const at = agg.quotedAt;
+  return at === undefined ? [] : agg.shippingAddresses.map((a) => shippingQuoteFor(a, at));
 }

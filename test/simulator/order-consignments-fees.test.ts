@@ -48,6 +48,12 @@ describe('order consignments and shipping quotes', () => {
     expect((await s.api('GET', `/v2/orders/${id}/consignments/shipping/${first.id}/shipping_quotes`)).body).toEqual(quote.body);
     expect(full.body.shipping[0].shipping_quotes.resource).toBe(`/orders/${id}/consignments/shipping/${first.id}/shipping_quotes`);
     expect((await s.api('GET', `/v2/orders/${id}/shipping_addresses/999999/shipping_quotes`)).status).toBe(404);
+
+    // The quote is what checkout left: a later change of the address (its method) does not rewrite it.
+    const changed = await s.api('PUT', `/v2/orders/${id}/shipping_addresses/${first.id}`, { shipping_method: first.shipping_method === 'Freight' ? 'Flat Rate' : 'Freight', street_1: 'Somewhere else 1' });
+    expect(changed.status, changed.text).toBe(200);
+    expect((await s.api('GET', `/v2/orders/${id}/shipping_addresses/${first.id}/shipping_quotes`)).body).toEqual(quote.body);
+    expect((await s.api('GET', `/v2/orders/${id}/consignments/shipping/${first.id}/shipping_quotes`)).body).toEqual(quote.body);
   });
 
   it('answers 204 for the quotes of an order made through the API, as the document says', async () => {

@@ -8,7 +8,7 @@ import { cents, iso, money } from '../format.ts';
 import type { Address, Cart, OrderAggregate, V2ShippingAddress } from '../model.ts';
 import { feeTotals, replaceFees, type FeeInput } from '../order-fees.ts';
 import { generateOrder, type OrderProfile } from '../order-profiles.ts';
-import { shippingQuoteFor } from '../shipping-quotes.ts';
+import { shippingQuotesOf } from '../shipping-quotes.ts';
 import { statusById } from '../order-statuses.ts';
 import type { StoreContext } from './context.ts';
 import type { OrderKit } from './order-kit.ts';
@@ -253,7 +253,8 @@ export function createOrders(ctx: StoreContext, kit: OrderKit, applyStock: Apply
       shell.coupons = [];
       // An order made through the API has no checkout quote: its quote endpoints answer 204
       // (orders.v2.oas2.yml); a checkout's order keeps the quote of the shipping option chosen.
-      shell.shippingQuotes = input.checkout ? shell.shippingAddresses.map((a) => shippingQuoteFor(a, at)) : [];
+      if (input.checkout) shell.quotedAt = at;
+      else delete shell.quotedAt;
       Object.assign(o, {
         customer_id: input.customer_id ?? 0,
         billing_address: { ...input.billing_address, form_fields: input.billing_address.form_fields ?? [] },
@@ -363,6 +364,8 @@ export function createOrders(ctx: StoreContext, kit: OrderKit, applyStock: Apply
       const agg = getOrder(orderId);
       const address = agg.shippingAddresses.find((a) => a.id === addressId);
       if (!address) throw notFound('shipping address');
+      // The quotes checkout left stay as they were: freeze them before the address changes.
+      if (agg.quotedAt !== undefined && agg.shippingQuotes === undefined) agg.shippingQuotes = shippingQuotesOf(agg);
       Object.assign(address, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
       touchOrder(agg);
       changed('resource:updated', 'order', orderId, orderSnapshot(agg));

@@ -12,7 +12,7 @@ import type { Departing } from '../../../contracts/known-keys.ts';
 import type { OrderAggregate, V2OrderProduct, V2Shipment, V2ShippingAddress } from '../../domain/model.ts';
 import { ORDER_STATUSES, statusById } from '../../domain/order-statuses.ts';
 import type { Simulator } from '../../domain/simulator.ts';
-import { renderShippingQuote } from '../../domain/shipping-quotes.ts';
+import { renderShippingQuote, shippingQuotesOf } from '../../domain/shipping-quotes.ts';
 import type { OrderFilter } from '../../domain/store.ts';
 import { HttpError } from '../errors.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
@@ -465,7 +465,7 @@ export function createV2OrdersRouter(sim: Simulator, options: { orderCache?: Ord
    */
   const sendQuote = (res: Response, agg: OrderAggregate, addressId: number, what: string) => {
     if (!agg.shippingAddresses.some((a) => a.id === addressId)) throw new HttpError(404, `The requested ${what} was not found.`);
-    const quote = agg.shippingQuotes.find((q) => q.address_id === addressId);
+    const quote = shippingQuotesOf(agg).find((q) => q.address_id === addressId);
     if (!quote) {
       res.status(204).end();
       return;
