@@ -129,7 +129,9 @@ export function verifyRun(input: VerifyRunInput): Verification {
   const streams: StreamResult[] = [];
   const keysByTarget = new Map<string, Set<string>>();
   const sourcesOf = (def: (typeof STREAMS)[number]): { id: string; versions: SourceVersion[] }[] => {
-    if (def.source.kind === 'abandoned-cart') return [...input.ledger.abandonedCarts.entries()].map(([id, v]) => ({ id, versions: [v] }));
+    // A cart abandoned after the run's end (the clock runs on while the harness stops the
+    // integration) was never the integration's to carry, like any other source version after it.
+    if (def.source.kind === 'abandoned-cart') return [...input.ledger.abandonedCarts.entries()].map(([id, v]) => ({ id, versions: v.at <= input.endAt ? [v] : [] }));
     return [...(input.ledger.sources.get(def.source.resource)?.values() ?? [])].map((r) => ({ id: r.id, versions: r.versions.filter((v) => v.at <= input.endAt) }));
   };
   const first = STREAMS.map((def) => {

@@ -76,7 +76,7 @@ export interface TestRun {
   publish(system: string, resource: string, key: string, body: Record<string, unknown>): void;
   alert(message: string): void;
   ledgerEntry(entry: Record<string, unknown>): void;
-  verify(options?: { criteria?: Criterion[]; scope?: StreamId[]; timeScale?: number }): Verification;
+  verify(options?: { criteria?: Criterion[]; scope?: StreamId[]; timeScale?: number; endAt?: number; renderCart?: (body: Record<string, unknown>) => Record<string, unknown> }): Verification;
 }
 
 export function createTestRun(options: { seed?: number } = {}): TestRun {
@@ -158,7 +158,8 @@ export function createTestRun(options: { seed?: number } = {}): TestRun {
         ...(run.quota ? { quota: run.quota } : {}),
         integrationClientId: CLIENT,
         timeScale: o.timeScale ?? 60,
-        endAt: clock.now(),
+        endAt: o.endAt ?? clock.now(),
+        ...(o.renderCart ? { renderCart: o.renderCart } : {}),
         criteria: o.criteria ?? [],
         scope: o.scope ?? ['orders'],
       });
