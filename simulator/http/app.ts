@@ -6,6 +6,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Simulator } from '../domain/simulator.ts';
 import { errorMiddleware, HttpError, messages } from './errors.ts';
 import { chain, createApiPipeline } from './middleware.ts';
+import { createOrderJsonCache, type OrderJsonCache } from './order-cache.ts';
 import { createControlRouter } from './routes/control.ts';
 import { createFamilyRouters } from './routes/families.ts';
 import { createOAuthRouter } from './routes/oauth.ts';
@@ -20,7 +21,15 @@ import { createV3OrdersRouter } from './routes/v3-orders.ts';
 export const BODY_LIMIT = '2mb';
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
-export function createSimulatorApp(sim: Simulator): Express {
+export interface SimulatorAppOptions {
+  /**
+   * The served order JSON cache of the V2 orders router. The server passes the one its fast order
+   * read (fast-order-read.ts) uses, so both answer from, and fill, the same entries.
+   */
+  orderCache?: OrderJsonCache;
+}
+
+export function createSimulatorApp(sim: Simulator, options: SimulatorAppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -43,7 +52,7 @@ export function createSimulatorApp(sim: Simulator): Express {
   api.use(chain([...createApiPipeline(sim), parseWrites]));
   // The declared families (simulator/families) after the hand-written routers: a hand-written route wins.
   const families = createFamilyRouters(sim);
-  api.use('/v2', createV2OrdersRouter(sim), createV2HooksRouter(sim), families.v2);
+  api.use('/v2', createV2OrdersRouter(sim, { orderCache: options.orderCache ?? createOrderJsonCache() }), createV2HooksRouter(sim), families.v2);
   api.use('/v3', createV3CatalogRouter(sim), createV3CustomersRouter(sim), createV3HooksRouter(sim), createV3OrdersRouter(sim), families.v3);
   api.use((_req, _res, next) => next(new HttpError(404, messages.routeNotFound)));
   app.use('/stores/:storeHash', api);

@@ -3,8 +3,9 @@
  * the store's shared quota (answering 429 over quota), apply API faults, check the OAuth scope,
  * and record every request in the ledger with the quota left.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { decideApiFault, type FaultKind } from '../domain/faults.ts';
+import { decideApiFault, type FaultKind, type FaultPlan } from '../domain/faults.ts';
 import type { ApiAccount } from '../domain/model.ts';
 import type { QuotaDecision } from '../domain/quota.ts';
 import type { Simulator } from '../domain/simulator.ts';
@@ -26,13 +27,19 @@ export function locals(res: Response): ApiLocals {
 /** OAuth scope families (bigcommerce-facts.md section a); each has a `_read_only` twin. */
 export type ScopeArea = 'store_cart' | 'store_checkout' | 'store_v2_orders' | 'store_v2_transactions' | 'store_v2_products' | 'store_v2_customers' | 'store_inventory' | 'store_locations' | 'store_v2_information' | 'store_channel_settings' | 'store_sites' | 'default';
 
+/** Whether the account may make a request of this method in the area: a read also passes with the `_read_only` twin. */
+export function hasScope(account: ApiAccount, area: ScopeArea, method: string | undefined): boolean {
+  if (area === 'default') return true;
+  const readOnly = method === 'GET' || method === 'HEAD';
+  return account.scopes.includes(area) || (readOnly && account.scopes.includes(`${area}_read_only`));
+}
+
 export function requireScope(area: ScopeArea): RequestHandler {
   return (req, res, next) => {
     if (area === 'default') return next();
     const { account } = locals(res);
-    const readOnly = req.method === 'GET' || req.method === 'HEAD';
-    const ok = account.scopes.includes(area) || (readOnly && account.scopes.includes(`${area}_read_only`));
-    if (!ok) {
+    if (!hasScope(account, area, req.method)) {
+      const readOnly = req.method === 'GET' || req.method === 'HEAD';
       return next(new HttpError(403, `${messages.forbidden} The API account lacks the ${area}${readOnly ? ' (or _read_only)' : ''} scope for ${req.method} ${req.path}.`));
     }
     next();
@@ -52,13 +59,76 @@ export function clearRateHeaders(res: Response): void {
   for (const name of RATE_LIMIT_HEADERS) res.removeHeader(name);
 }
 
-function setRateHeaders(res: Response, sim: Simulator, d: QuotaDecision): void {
+/**
+ * The values of RATE_LIMIT_HEADERS, in that order, for a quota decision. Shared by the express
+ * pipeline and the fast order read (fast-order-read.ts), so both send the same headers.
+ */
+export function rateHeaderValues(sim: Simulator, d: QuotaDecision): [string, string, string, string, string] {
   // Header times are real units so a program that sleeps on them behaves in compressed time.
-  res.setHeader('X-Rate-Limit-Time-Window-Ms', String(Math.round(sim.clock.toRealMs(d.windowMs))));
-  res.setHeader('X-Rate-Limit-Time-Reset-Ms', String(Math.max(0, Math.ceil(sim.clock.toRealMs(d.resetMs)))));
-  res.setHeader('X-Rate-Limit-Requests-Quota', String(d.quota));
-  res.setHeader('X-Rate-Limit-Requests-Left', String(d.left));
-  res.setHeader('X-BC-ApiLimit-Remaining', String(d.hourLeft));
+  return [String(Math.round(sim.clock.toRealMs(d.windowMs))), String(Math.max(0, Math.ceil(sim.clock.toRealMs(d.resetMs)))), String(d.quota), String(d.left), String(d.hourLeft)];
+}
+
+function setRateHeaders(res: Response, sim: Simulator, d: QuotaDecision): void {
+  const values = rateHeaderValues(sim, d);
+  for (let i = 0; i < RATE_LIMIT_HEADERS.length; i++) res.setHeader(RATE_LIMIT_HEADERS[i]!, values[i]!);
+}
+
+/** `X-Retry-After` of a request refused over quota: whole real seconds to the reset. */
+export function retryAfterValue(sim: Simulator, d: QuotaDecision): string {
+  return String(realSeconds(sim.clock.toRealMs(d.resetMs)));
+}
+
+/** The ledger record of a request refused over quota. */
+export function quotaLimitedEntry(clientId: string, d: QuotaDecision) {
+  return { kind: 'quota:limited', client: clientId, limitedBy: d.limitedBy, resetMs: d.resetMs } as const;
+}
+
+/** The Content-Type of the pipeline's empty 429s (what `res.type('application/json')` sets). */
+export const EMPTY_429_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Whether the plan has an API fault the pipeline decides or applies per request (a draw from the
+ * seeded stream, or added latency). Renamed fields are not one: they only change the rendering.
+ */
+export function hasPerRequestApiFault(plan: FaultPlan): boolean {
+  const a = plan.api;
+  return a.platformLoad429 > 0 || a.serverErrorRate > 0 || a.latencyMs > 0;
+}
+
+/** The API account a token authenticates in the store, if any. */
+export function accountFor(store: Store, token: string | undefined): ApiAccount | undefined {
+  return token ? store.findAccount(token) : undefined;
+}
+
+/** What the `api:request` ledger line says about a request, besides its path and what happened. */
+export interface ApiRequestOutcome {
+  client: string | null;
+  quotaLeft: number | null;
+  faults: FaultKind[];
+  /** `performance.now()` when the request was taken up. */
+  started: number;
+}
+
+/**
+ * The `api:request` ledger line of a finished request. `path` is the URL as the client sent it
+ * (express's `req.originalUrl`; express rewrites `req.url` while routing).
+ */
+export function apiRequestEntry(req: IncomingMessage, res: ServerResponse, path: string, outcome: ApiRequestOutcome) {
+  return {
+    kind: 'api:request',
+    client: outcome.client,
+    method: req.method,
+    path,
+    status: res.statusCode,
+    quotaLeft: outcome.quotaLeft,
+    faults: outcome.faults,
+    durationMs: Math.round((performance.now() - outcome.started) * 100) / 100,
+    // Which listener it came in on: HTTPS is the platform's own address (an unchanged
+    // integration, through the harness's proxy or preload), HTTP the BIGCOMMERCE_API_URL given.
+    // The peer port lets the proxy, which knows its own sockets, claim the requests it carried.
+    via: (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+    peerPort: req.socket.remotePort ?? null,
+  } as const;
 }
 
 export function createApiPipeline(sim: Simulator): RequestHandler[] {
@@ -73,8 +143,7 @@ export function createApiPipeline(sim: Simulator): RequestHandler[] {
   };
 
   const authenticate: RequestHandler = (req, res, next) => {
-    const token = req.get('x-auth-token');
-    const account = token ? locals(res).store.findAccount(token) : undefined;
+    const account = accountFor(locals(res).store, req.get('x-auth-token'));
     if (!account) {
       return next(new HttpError(401, versionOf(req) === 'v2' ? messages.v2Unauthorized : messages.unauthorized));
     }
@@ -86,21 +155,7 @@ export function createApiPipeline(sim: Simulator): RequestHandler[] {
     const started = performance.now();
     res.on('finish', () => {
       const l = locals(res);
-      l.store.record({
-        kind: 'api:request',
-        client: l.account?.clientId ?? null,
-        method: req.method,
-        path: req.originalUrl,
-        status: res.statusCode,
-        quotaLeft: l.decision?.left ?? null,
-        faults: l.faults,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-        // Which listener it came in on: HTTPS is the platform's own address (an unchanged
-        // integration, through the harness's proxy or preload), HTTP the BIGCOMMERCE_API_URL given.
-        // The peer port lets the proxy, which knows its own sockets, claim the requests it carried.
-        via: (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
-        peerPort: req.socket.remotePort ?? null,
-      });
+      l.store.record(apiRequestEntry(req, res, req.originalUrl, { client: l.account?.clientId ?? null, quotaLeft: l.decision?.left ?? null, faults: l.faults, started }));
     });
     next();
   };
@@ -120,8 +175,8 @@ export function createApiPipeline(sim: Simulator): RequestHandler[] {
     l.decision = d;
     setRateHeaders(res, sim, d);
     if (!d.allowed) {
-      res.setHeader('X-Retry-After', String(realSeconds(sim.clock.toRealMs(d.resetMs))));
-      l.store.record({ kind: 'quota:limited', client: l.account.clientId, limitedBy: d.limitedBy, resetMs: d.resetMs });
+      res.setHeader('X-Retry-After', retryAfterValue(sim, d));
+      l.store.record(quotaLimitedEntry(l.account.clientId, d));
       // No body is documented for 429; the headers carry everything.
       res.status(429).type('application/json').end();
       return;

@@ -176,7 +176,12 @@ export type ServedOrder = Departing<Order, { payment_status: string; consignment
 
 /** Where an order's links point: the request's own protocol and Host, so a client follows them back here. */
 export function baseUrl(req: Request): string {
-  return `${req.protocol}://${req.get('host')}/stores/${req.params.storeHash}/v2`;
+  return v2BaseUrl(req.protocol, req.get('host'), String(req.params.storeHash));
+}
+
+/** baseUrl from its parts (the fast order read has no express request: fast-order-read.ts). */
+export function v2BaseUrl(protocol: string, host: string | undefined, storeHash: string): string {
+  return `${protocol}://${host}/stores/${storeHash}/v2`;
 }
 
 const link = (base: string, resource: string): ResourceLink => ({ url: `${base}${resource}`, resource });
@@ -272,6 +277,9 @@ export function orderJson(cache: OrderJsonCache, agg: OrderAggregate, rendering:
   return text;
 }
 
+/** What `res.json` declares. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /**
  * Send JSON text with the headers and bytes `res.json` gives (`Content-Type: application/json;
  * charset=utf-8`, `Content-Length`, no body for HEAD), without what `res.send` does on every call
@@ -284,7 +292,7 @@ export function sendJsonText(req: Request, res: Response, text: string): void {
     res.type('json').send(text);
     return;
   }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
   res.setHeader('Content-Length', String(Buffer.byteLength(text)));
   if (req.method === 'HEAD') res.end();
   else res.end(text);
