@@ -43,7 +43,7 @@ export function createFastOrderRead(sim: Simulator, cache: OrderJsonCache): Fast
     const url = req.url!;
     const match = ORDER_PATH.exec(url);
     if (!match) return false;
-    // A conditional request goes through express's `res.send`, which decides the 304 (sendJsonText).
+    // A conditional request goes through express's `res.send`, which decides the 304 (sendJsonBytes).
     const headers = req.headers;
     if (headers['if-none-match'] !== undefined || headers['if-modified-since'] !== undefined) return false;
     const plan = sim.faults();
@@ -67,10 +67,10 @@ export function createFastOrderRead(sim: Simulator, cache: OrderJsonCache): Fast
     // The server-side time starts here, before the rendering, as express's recordRequest notes it
     // before the route renders.
     const started = performance.now();
-    let text: string;
+    let bytes: Buffer;
     try {
       const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-      text = orderJson(cache, agg, { base: v2BaseUrl(protocol, headers.host, hash), plan, include: [], objectStructure: false });
+      bytes = orderJson(cache, agg, { base: v2BaseUrl(protocol, headers.host, hash), plan, include: [], objectStructure: false });
     } catch {
       return false;
     }
@@ -97,11 +97,11 @@ export function createFastOrderRead(sim: Simulator, cache: OrderJsonCache): Fast
       res.end();
       return true;
     }
-    // One writeHead with the headers sendJsonText sets, in the same order (Node then adds Date,
+    // One writeHead with the headers sendJsonBytes sets, in the same order (Node then adds Date,
     // Connection and Keep-Alive after them either way).
-    res.writeHead(200, [WINDOW, rate[0], RESET, rate[1], QUOTA, rate[2], LEFT, rate[3], HOUR_LEFT, rate[4], 'Content-Type', JSON_CONTENT_TYPE, 'Content-Length', String(Buffer.byteLength(text))]);
+    res.writeHead(200, [WINDOW, rate[0], RESET, rate[1], QUOTA, rate[2], LEFT, rate[3], HOUR_LEFT, rate[4], 'Content-Type', JSON_CONTENT_TYPE, 'Content-Length', String(bytes.length)]);
     if (method === 'HEAD') res.end();
-    else res.end(text);
+    else res.end(bytes);
     return true;
   };
 

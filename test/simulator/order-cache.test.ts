@@ -4,13 +4,16 @@
  * which renders, and the second, which the cache answers) is byte for byte the fresh rendering,
  * `JSON.stringify(renderOrder(...))`, which is what `res.json` sent before the cache. The test
  * clock stands still, so every change here happens in the same simulated millisecond: a cache
- * keyed by the modification stamp alone would serve stale orders.
+ * keyed by the modification stamp alone would serve stale orders. The cache holds the JSON as UTF-8
+ * bytes, so the reads are compared as bytes, with the non-ASCII text of worst-case orders too.
  */
+import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NO_FAULTS, type FaultPlan } from '../../simulator/domain/faults.ts';
 import type { OrderAggregate } from '../../simulator/domain/model.ts';
-import { createOrderJsonCache } from '../../simulator/http/order-cache.ts';
+import { createOrderJsonCache, DEFAULT_ORDER_CACHE_BYTES, utf8Bytes } from '../../simulator/http/order-cache.ts';
 import { renderOrder } from '../../simulator/http/routes/v2-orders.ts';
+import type { StartOptions } from '../../simulator/index.ts';
 import { call, startTestSim, type TestSim } from '../support/simulator.ts';
 
 let sim: TestSim | undefined;
@@ -19,9 +22,22 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function start(): Promise<TestSim> {
-  sim = await startTestSim();
+async function start(options: StartOptions = {}): Promise<TestSim> {
+  sim = await startTestSim(options);
   return sim;
+}
+
+/** A read's status, headers and body exactly as bytes (no decoding on the way). */
+async function readBytes(s: TestSim, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; bytes: Buffer }> {
+  const res = await request(`${s.url}/stores/${s.hash}${path}`, { headers: { 'x-auth-token': s.token, ...headers } });
+  const bytes = Buffer.from(await res.body.arrayBuffer());
+  return { status: res.statusCode, headers: res.headers as Record<string, string>, bytes };
+}
+
+/** The body is byte for byte the UTF-8 of `expected` (the text first, for a readable difference). */
+function expectBytes(bytes: Buffer, expected: string, what: string): void {
+  expect(bytes.toString('utf8'), what).toBe(expected);
+  expect(bytes.equals(Buffer.from(expected, 'utf8')), what).toBe(true);
 }
 
 const aggOf = (s: TestSim, id: number): OrderAggregate => s.running.sim.stores.get(s.hash)!.orders.get(id)!;
@@ -37,11 +53,11 @@ function fresh(s: TestSim, id: number, query = ''): string {
 async function expectServedAsFresh(s: TestSim, id: number, query = ''): Promise<string> {
   const expected = fresh(s, id, query);
   for (const attempt of ['first read', 'second read']) {
-    const res = await s.api('GET', `/v2/orders/${id}${query ? `?${query}` : ''}`);
-    expect(res.status, `${attempt}: ${res.text}`).toBe(200);
+    const res = await readBytes(s, `/v2/orders/${id}${query ? `?${query}` : ''}`);
+    expect(res.status, `${attempt}: ${res.bytes}`).toBe(200);
     expect(res.headers['content-type'], attempt).toBe('application/json; charset=utf-8');
     expect(res.headers['content-length'], attempt).toBe(String(Buffer.byteLength(expected)));
-    expect(res.text, `${attempt} of order ${id}${query ? ` with ${query}` : ''}`).toBe(expected);
+    expectBytes(res.bytes, expected, `${attempt} of order ${id}${query ? ` with ${query}` : ''}`);
   }
   return expected;
 }
@@ -125,12 +141,51 @@ describe('the cached order JSON', () => {
       const include = query.includes('include') ? ['consignments', 'fees'] : [];
       const expected = JSON.stringify(live.map((agg) => renderOrder(agg, { base, plan: s.running.sim.faults(), include })));
       for (let i = 0; i < 2; i++) {
-        const list = await s.api('GET', `/v2/orders?${query}`);
-        expect(list.status, list.text).toBe(200);
+        const list = await readBytes(s, `/v2/orders?${query}`);
+        expect(list.status, String(list.bytes)).toBe(200);
         expect(list.headers['content-type']).toBe('application/json; charset=utf-8');
-        expect(list.text).toBe(expected);
+        expect(list.headers['content-length']).toBe(String(list.bytes.length));
+        expectBytes(list.bytes, expected, `list ${query}, read ${i + 1}`);
       }
     }
+  });
+
+  it('serves the same bytes for worst-case orders with non-ASCII text, alone and in the batch read', async () => {
+    const s = await start({ catalog: 'worst-case' });
+    const ids: number[] = [];
+    for (const profile of ['worst-case', 'typical', 'b2b', 'worst-case']) {
+      const placed = await s.control('POST', `/stores/${s.hash}/orders`, { profile, count: 1 });
+      expect(placed.status, placed.text).toBe(201);
+      ids.push(placed.body.ids[0] as number);
+    }
+    const worst = ids[0]!;
+    const plain = await expectServedAsFresh(s, worst);
+    // Text outside ASCII: more UTF-8 bytes than UTF-16 units, so a character count would be wrong.
+    expect(plain).toMatch(/[^\x00-\x7f]/);
+    expect(Buffer.byteLength(plain)).toBeGreaterThan(plain.length);
+    await expectEveryVariantFresh(s, worst);
+
+    // The engine's batch read: several orders, their line items, read twice (render, then cache).
+    const store = s.running.sim.stores.get(s.hash)!;
+    const [minId, maxId] = [Math.min(...ids), Math.max(...ids)];
+    const page = [...store.orders.values()].filter((a) => a.order.id >= minId && a.order.id <= maxId && !a.order.is_deleted).sort((a, b) => a.order.id - b.order.id);
+    expect(page.length).toBe(ids.length);
+    const query = `min_id=${minId}&max_id=${maxId}&limit=250&sort=id:asc&include=consignments.line_items&consignment_structure=object`;
+    const expected = JSON.stringify(page.map((agg) => renderOrder(agg, { base: `${s.url}/stores/${s.hash}/v2`, plan: s.running.sim.faults(), include: ['consignments.line_items'], objectStructure: true })));
+    for (const attempt of ['first read', 'second read']) {
+      const list = await readBytes(s, `/v2/orders?${query}`);
+      expect(list.status, `${attempt}: ${list.bytes}`).toBe(200);
+      expect(list.headers['content-type'], attempt).toBe('application/json; charset=utf-8');
+      expect(list.headers['content-length'], attempt).toBe(String(Buffer.byteLength(expected)));
+      expectBytes(list.bytes, expected, `${attempt} of the batch`);
+    }
+
+    // A conditional read goes through express's res.send with the Buffer: still JSON, not octet-stream.
+    const conditional = await readBytes(s, `/v2/orders?${query}`, { 'if-none-match': '"abc"' });
+    expect(conditional.status).toBe(200);
+    expect(conditional.headers['content-type']).toBe('application/json; charset=utf-8');
+    expectBytes(conditional.bytes, expected, 'conditional read of the batch');
+    expect((await readBytes(s, `/v2/orders?${query}`, { 'if-none-match': '*' })).status).toBe(304);
   });
 
   it('follows a fault plan that renames fields, in and out, and the Host a client used', async () => {
@@ -167,9 +222,12 @@ describe('the cached order JSON', () => {
     expect(head.headers['x-rate-limit-requests-left']).toMatch(/^\d+$/);
     // No ETag or Last-Modified is sent, so only `If-None-Match: *` makes a read fresh (express's rule).
     expect((await call(`${s.url}/stores/${s.hash}/v2/orders/${id}`, 'GET', { 'x-auth-token': s.token, 'if-none-match': '*' })).status).toBe(304);
-    const stale = await call(`${s.url}/stores/${s.hash}/v2/orders/${id}`, 'GET', { 'x-auth-token': s.token, 'if-none-match': '"abc"' });
+    const stale = await readBytes(s, `/v2/orders/${id}`, { 'if-none-match': '"abc"' });
     expect(stale.status).toBe(200);
-    expect(stale.text).toBe(body);
+    // express's res.send of a Buffer would say application/octet-stream unless told otherwise.
+    expect(stale.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(stale.headers['content-length']).toBe(String(Buffer.byteLength(body)));
+    expectBytes(stale.bytes, body, 'conditional read');
   });
 
   it('does not parse the body of a GET, and still refuses a malformed body on a write', async () => {
@@ -185,12 +243,14 @@ describe('the cached order JSON', () => {
 
 describe('createOrderJsonCache', () => {
   const agg = (id: number): OrderAggregate => ({ order: { id }, revision: 0 }) as unknown as OrderAggregate;
+  const json = (text: string): Buffer => Buffer.from(text, 'utf8');
 
   it('answers only for the revision, plan, base URL and variant an entry was built with', () => {
     const cache = createOrderJsonCache();
     const a = agg(1);
-    cache.set(a, NO_FAULTS, 'http://h/v2', '', '{"id":1}');
-    expect(cache.get(a, NO_FAULTS, 'http://h/v2', '')).toBe('{"id":1}');
+    const bytes = json('{"id":1}');
+    cache.set(a, NO_FAULTS, 'http://h/v2', '', bytes);
+    expect(cache.get(a, NO_FAULTS, 'http://h/v2', '')).toBe(bytes);
     expect(cache.get(a, { ...NO_FAULTS } as FaultPlan, 'http://h/v2', '')).toBeUndefined();
     expect(cache.get(a, NO_FAULTS, 'https://h/v2', '')).toBeUndefined();
     expect(cache.get(a, NO_FAULTS, 'http://h/v2', 'fees|array')).toBeUndefined();
@@ -198,22 +258,50 @@ describe('createOrderJsonCache', () => {
     expect(cache.get(a, NO_FAULTS, 'http://h/v2', '')).toBeUndefined();
   });
 
-  it('keeps at most maxChars of JSON, dropping the oldest entries first, and never one order bigger than an eighth of it', () => {
-    const cache = createOrderJsonCache({ maxChars: 80 });
+  it('keeps at most maxBytes of JSON, dropping the oldest entries first, and never one order bigger than an eighth of it', () => {
+    const cache = createOrderJsonCache({ maxBytes: 80 });
     const orders = [1, 2, 3, 4, 5].map(agg);
-    for (const o of orders) cache.set(o, NO_FAULTS, 'b', '', 'x'.repeat(10));
-    expect(cache.stats()).toEqual({ entries: 5, chars: 50 });
-    for (const o of orders) cache.set(o, NO_FAULTS, 'b', 'v', 'y'.repeat(10));
-    expect(cache.stats()).toEqual({ entries: 5, chars: 50 });
+    // Five characters, ten bytes each: the bound counts bytes.
+    for (const o of orders) cache.set(o, NO_FAULTS, 'b', '', json('é'.repeat(5)));
+    expect(cache.stats()).toEqual({ entries: 5, bytes: 50 });
+    // A new variant of an order replaces its entry (and moves it to the newest end).
+    for (const o of orders) cache.set(o, NO_FAULTS, 'b', 'v', json('y'.repeat(10)));
+    expect(cache.stats()).toEqual({ entries: 5, bytes: 50 });
     const more = [6, 7, 8, 9].map(agg);
-    for (const o of more) cache.set(o, NO_FAULTS, 'b', '', 'z'.repeat(10));
-    // 90 characters would exceed 80: the oldest (order 1) went.
-    expect(cache.stats()).toEqual({ entries: 8, chars: 80 });
+    for (const o of more) cache.set(o, NO_FAULTS, 'b', '', json('z'.repeat(10)));
+    // 90 bytes would exceed 80: the oldest (order 1) went, and only it.
+    expect(cache.stats()).toEqual({ entries: 8, bytes: 80 });
     expect(cache.get(orders[0]!, NO_FAULTS, 'b', 'v')).toBeUndefined();
-    expect(cache.get(orders[1]!, NO_FAULTS, 'b', 'v')).toBe('y'.repeat(10));
+    expect(cache.get(orders[1]!, NO_FAULTS, 'b', 'v')?.toString()).toBe('y'.repeat(10));
+    expect(cache.get(more[3]!, NO_FAULTS, 'b', '')?.toString()).toBe('z'.repeat(10));
+    // Ten bytes fit an eighth of 80; eleven do not, even as six characters.
     const huge = agg(10);
-    cache.set(huge, NO_FAULTS, 'b', '', 'w'.repeat(11));
+    cache.set(huge, NO_FAULTS, 'b', '', json('w'.repeat(4) + 'ñ'.repeat(2) + 'x'.repeat(3)));
     expect(cache.get(huge, NO_FAULTS, 'b', '')).toBeUndefined();
-    expect(cache.stats().entries).toBe(8);
+    expect(cache.stats()).toEqual({ entries: 8, bytes: 80 });
+    // An order that grows past the limit loses its old entry too: the old bytes are stale.
+    cache.set(orders[1]!, NO_FAULTS, 'b', 'v', json('q'.repeat(11)));
+    expect(cache.get(orders[1]!, NO_FAULTS, 'b', 'v')).toBeUndefined();
+    expect(cache.stats()).toEqual({ entries: 7, bytes: 70 });
+  });
+
+  it('holds a full-size run by default: 256 MiB, an eighth of it for one order', () => {
+    expect(DEFAULT_ORDER_CACHE_BYTES).toBe(256 * 2 ** 20);
+    const cache = createOrderJsonCache();
+    const big = Buffer.allocUnsafe(DEFAULT_ORDER_CACHE_BYTES / 8);
+    cache.set(agg(1), NO_FAULTS, 'b', '', big);
+    expect(cache.stats()).toEqual({ entries: 1, bytes: big.length });
+    cache.set(agg(2), NO_FAULTS, 'b', '', Buffer.allocUnsafe(DEFAULT_ORDER_CACHE_BYTES / 8 + 1));
+    expect(cache.stats()).toEqual({ entries: 1, bytes: big.length });
+  });
+});
+
+describe('utf8Bytes', () => {
+  it('encodes to a Buffer of its own, exactly the UTF-8 length, not a slice of the shared pool', () => {
+    const text = '{"name":"Ñandú 東京 مرحبا 👩‍👩‍👧"}';
+    const bytes = utf8Bytes(text);
+    expect(bytes.equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(bytes.buffer.byteLength).toBe(Buffer.byteLength(text));
+    expect(bytes.byteOffset).toBe(0);
   });
 });

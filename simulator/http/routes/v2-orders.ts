@@ -16,7 +16,7 @@ import { renderShippingQuote, shippingQuotesOf } from '../../domain/shipping-quo
 import type { OrderFilter } from '../../domain/store.ts';
 import { HttpError } from '../errors.ts';
 import { handle, locals, requireScope } from '../middleware.ts';
-import { createOrderJsonCache, type OrderJsonCache } from '../order-cache.ts';
+import { createOrderJsonCache, utf8Bytes, type OrderJsonCache } from '../order-cache.ts';
 import { idParam, parseBody, parseQuery } from '../validation.ts';
 
 const dateFilter = z
@@ -263,39 +263,59 @@ export function renderOrder(agg: OrderAggregate, { base, plan, include = [], obj
 }
 
 /**
- * An order's JSON text, from the cache when it was built for this order revision, plan, base URL
- * and variant (order-cache.ts), otherwise rendered and kept. Byte for byte what
- * `JSON.stringify(renderOrder(...))` gives (test/simulator/order-cache.test.ts).
+ * An order's JSON as UTF-8 bytes, from the cache when it was built for this order revision, plan,
+ * base URL and variant (order-cache.ts), otherwise rendered, encoded and kept. Byte for byte what
+ * `JSON.stringify(renderOrder(...))` encodes to (test/simulator/order-cache.test.ts).
  */
-export function orderJson(cache: OrderJsonCache, agg: OrderAggregate, rendering: OrderRendering): string {
+export function orderJson(cache: OrderJsonCache, agg: OrderAggregate, rendering: OrderRendering): Buffer {
   const include = rendering.include ?? [];
   const variant = include.length === 0 && !rendering.objectStructure ? '' : `${include.join(',')}|${rendering.objectStructure ? 'object' : 'array'}`;
   const cached = cache.get(agg, rendering.plan, rendering.base, variant);
   if (cached !== undefined) return cached;
-  const text = JSON.stringify(renderOrder(agg, rendering));
-  cache.set(agg, rendering.plan, rendering.base, variant, text);
-  return text;
+  const bytes = utf8Bytes(JSON.stringify(renderOrder(agg, rendering)));
+  cache.set(agg, rendering.plan, rendering.base, variant, bytes);
+  return bytes;
+}
+
+// The punctuation of a list body, encoded once.
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/**
+ * The JSON array of the orders' JSON: what `JSON.stringify` of the array gives (its elements' JSON
+ * joined by commas), put together from the cached bytes with one copy, never as a string.
+ */
+export function orderListJson(orders: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [OPEN];
+  for (let i = 0; i < orders.length; i++) {
+    if (i > 0) parts.push(COMMA);
+    parts.push(orders[i]!);
+  }
+  parts.push(CLOSE);
+  return Buffer.concat(parts);
 }
 
 /** What `res.json` declares. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
- * Send JSON text with the headers and bytes `res.json` gives (`Content-Type: application/json;
+ * Send JSON bytes with the headers and bytes `res.json` gives (`Content-Type: application/json;
  * charset=utf-8`, `Content-Length`, no body for HEAD), without what `res.send` does on every call
- * that a fixed JSON answer does not need: look up and re-parse the Content-Type, copy the text
- * into a Buffer. A conditional request, or an app with ETags on, takes express's own path, so a
- * 304 is decided as before.
+ * that a fixed JSON answer does not need: look up and re-parse the Content-Type, encode the text.
+ * A conditional request, or an app with ETags on, takes express's own path, so a 304 is decided as
+ * before; the Content-Type is set first, since `res.send` of a Buffer would otherwise declare
+ * application/octet-stream.
  */
-export function sendJsonText(req: Request, res: Response, text: string): void {
+export function sendJsonBytes(req: Request, res: Response, bytes: Buffer): void {
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
   if (req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined || req.app.get('etag fn')) {
-    res.type('json').send(text);
+    res.send(bytes);
     return;
   }
-  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
-  res.setHeader('Content-Length', String(Buffer.byteLength(text)));
+  res.setHeader('Content-Length', String(bytes.length));
   if (req.method === 'HEAD') res.end();
-  else res.end(text);
+  else res.end(bytes);
 }
 
 export function createV2OrdersRouter(sim: Simulator, options: { orderCache?: OrderJsonCache } = {}): Router {
@@ -307,7 +327,7 @@ export function createV2OrdersRouter(sim: Simulator, options: { orderCache?: Ord
   const renderShippingAddress = (req: Request, a: V2ShippingAddress): ShippingAddress => ({ ...a, shipping_quotes: link(baseUrl(req), `/orders/${a.order_id}/shipping_addresses/${a.id}/shipping_quotes`) });
 
   const sendOrder = (req: Request, res: Response, agg: OrderAggregate, include: string[] = [], objectStructure = false) => {
-    sendJsonText(req, res, orderJson(cache, agg, { base: baseUrl(req), plan: sim.faults(), include, objectStructure }));
+    sendJsonBytes(req, res, orderJson(cache, agg, { base: baseUrl(req), plan: sim.faults(), include, objectStructure }));
   };
 
   const orders = requireScope('store_v2_orders');
@@ -344,9 +364,8 @@ export function createV2OrdersRouter(sim: Simulator, options: { orderCache?: Ord
         return;
       }
       const include = (q.include ?? '').split(',').filter(Boolean);
-      // JSON.stringify of an array is its elements' JSON joined by commas: the same bytes.
       const rendering: OrderRendering = { base: baseUrl(req), plan: sim.faults(), include, objectStructure: q.consignment_structure === 'object' };
-      sendJsonText(req, res, `[${page.map((agg) => orderJson(cache, agg, rendering)).join(',')}]`);
+      sendJsonBytes(req, res, orderListJson(page.map((agg) => orderJson(cache, agg, rendering))));
     }),
   );
 
