@@ -277,6 +277,9 @@ export function orderJson(cache: OrderJsonCache, agg: OrderAggregate, rendering:
   return bytes;
 }
 
+/** Real ms of rendering a list page before the event loop is let go (see the list route). */
+const RENDER_SLICE_MS = 5;
+
 // The punctuation of a list body, encoded once.
 const OPEN = Buffer.from('[');
 const COMMA = Buffer.from(',');
@@ -335,7 +338,7 @@ export function createV2OrdersRouter(sim: Simulator, options: { orderCache?: Ord
   router.get(
     '/orders',
     orders,
-    handle((req, res) => {
+    handle(async (req, res) => {
       const q = parseQuery(listQuery, req.query, 400);
       const [field, dir] = (q.sort ?? 'id:asc').split(':') as [NonNullable<OrderFilter['sort']>['field'], 'asc' | 'desc' | undefined];
       const list = locals(res).store.listOrders({
@@ -365,7 +368,20 @@ export function createV2OrdersRouter(sim: Simulator, options: { orderCache?: Ord
       }
       const include = (q.include ?? '').split(',').filter(Boolean);
       const rendering: OrderRendering = { base: baseUrl(req), plan: sim.faults(), include, objectStructure: q.consignment_structure === 'object' };
-      sendJsonBytes(req, res, orderListJson(page.map((agg) => orderJson(cache, agg, rendering))));
+      // A page of orders not read since they changed is rendered in slices with the event loop let
+      // go between them: 250 heavy orders take tens of milliseconds to render, during which the
+      // simulator would answer nobody else (issue 15). A page of cached orders takes no slice.
+      const bodies: Buffer[] = [];
+      let sliceStarted = performance.now();
+      for (const agg of page) {
+        bodies.push(orderJson(cache, agg, rendering));
+        if (performance.now() - sliceStarted > RENDER_SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStarted = performance.now();
+        }
+      }
+      if (res.destroyed) return;
+      sendJsonBytes(req, res, orderListJson(bodies));
     }),
   );
 
