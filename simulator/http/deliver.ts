@@ -6,10 +6,15 @@ import { Agent, request } from 'undici';
 import type { Deliver } from '../domain/webhooks/dispatcher.ts';
 
 export function createUndiciDeliver(options: { connections?: number } = {}): Deliver & { close(): Promise<void> } {
-  const agent = new Agent({ connections: options.connections ?? 64, keepAliveTimeout: 10_000, pipelining: 1 });
+  const agent = createDeliveryAgent(options.connections);
   const deliver = (({ url, headers, body, timeoutMs }) => timedRequest(agent, url, { method: 'POST', headers, body }, timeoutMs)) as Deliver & { close(): Promise<void> };
   deliver.close = () => agent.close();
   return deliver;
+}
+
+/** The pool webhook deliveries go through, on the main thread or in the delivery worker. */
+export function createDeliveryAgent(connections = 64): Agent {
+  return new Agent({ connections, keepAliveTimeout: 10_000, pipelining: 1 });
 }
 
 /**

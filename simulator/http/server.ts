@@ -5,6 +5,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../domain/simulator.ts';
 import { createSimulatorApp } from './app.ts';
 import { createUndiciDeliver } from './deliver.ts';
+import { createWorkerDeliver } from './deliver-worker.ts';
 import { createFastOrderRead, type FastOrderRead } from './fast-order-read.ts';
 import { startHttpsFront, type HttpsFront, type HttpsFrontOptions } from './https-front.ts';
 import { listen } from '../../lib/listen.ts';
@@ -27,6 +28,12 @@ export interface StartOptions extends Omit<SimulatorOptions, 'deliver'> {
   port?: number;
   host?: string;
   deliver?: SimulatorOptions['deliver'];
+  /**
+   * Where webhook deliveries run when no `deliver` is given: on a worker thread (default;
+   * deliver-worker.ts: their HTTP work off the busy main loop, and their durations measured where
+   * the loop's lag cannot inflate them) or on the main thread (deliver.ts).
+   */
+  deliverOn?: 'worker' | 'main';
   /** Also serve HTTPS (same app, same host) with this certificate; see https-front.ts. */
   tls?: Omit<HttpsFrontOptions, 'host'>;
   /**
@@ -37,9 +44,13 @@ export interface StartOptions extends Omit<SimulatorOptions, 'deliver'> {
 }
 
 export async function startSimulator(options: StartOptions = {}): Promise<RunningSimulator> {
-  const undiciDeliver = options.deliver ? undefined : createUndiciDeliver();
+  const workerDeliver = options.deliver || options.deliverOn === 'main' ? undefined : createWorkerDeliver();
+  const ownDeliver = options.deliver ? undefined : (workerDeliver ?? createUndiciDeliver());
   const undiciVisitApp = options.visitApp ? undefined : createUndiciVisitApp();
-  const sim = createSimulator({ ...options, deliver: options.deliver ?? undiciDeliver!, visitApp: options.visitApp ?? undiciVisitApp! });
+  const sim = createSimulator({ ...options, deliver: options.deliver ?? ownDeliver!, visitApp: options.visitApp ?? undiciVisitApp! });
+  // On a running clock, boot the delivery worker now so the first webhooks are not late in
+  // simulated time; on a manual clock (tests) it boots with the first delivery, if any.
+  if (sim.clock.scale > 0) workerDeliver?.start();
   // One order JSON cache for the express router and the fast order read, so a read through
   // either is served from, and fills, the same entries.
   const orderCache = createOrderJsonCache();
@@ -55,7 +66,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
   } catch (error) {
     sim.close();
     server.close();
-    await undiciDeliver?.close();
+    await ownDeliver?.close();
     await undiciVisitApp?.close();
     throw error;
   }
@@ -72,7 +83,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Runnin
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await https?.close();
-        await undiciDeliver?.close();
+        await ownDeliver?.close();
         await undiciVisitApp?.close();
       })();
       return closing;
