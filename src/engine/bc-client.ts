@@ -8,7 +8,7 @@
 import type { Clock } from '../../lib/clock.ts';
 import type { Random } from '../../lib/random.ts';
 import type { EngineBus } from './events.ts';
-import { header, NetworkError, parseJson, type HttpTransport } from './http.ts';
+import { header, NetworkError, type HttpTransport } from './http.ts';
 import type { ApiLane, Limiter, QuotaObservation } from './limiter.ts';
 import { API_BACKOFF, backoffDelay, classifyStatus, mayRetry, type BackoffPolicy } from './retry.ts';
 import { sleep } from './timers.ts';
@@ -78,12 +78,13 @@ export function createBcClient(options: BcClientOptions): BcClient {
         const release = await limiter.acquire(lane);
         const started = performance.now();
         let status: number;
-        let text: string;
+        let answer: unknown;
         let observation: ReturnType<typeof observationOf>;
         try {
-          const res = await transport.send({ method, url, headers: { 'x-auth-token': options.accessToken }, ...(payload !== undefined ? { body: payload } : {}) });
+          // Parsed as it arrives: a page of 250 orders is several MB (json-body.ts).
+          const res = await transport.sendJson({ method, url, headers: { 'x-auth-token': options.accessToken }, ...(payload !== undefined ? { body: payload } : {}) });
           status = res.status;
-          text = res.text;
+          answer = res.body;
           observation = observationOf(clock, status, res.headers);
         } catch (error) {
           release({});
@@ -103,7 +104,7 @@ export function createBcClient(options: BcClientOptions): BcClient {
         switch (outcome) {
           case 'ok':
           case 'permanent':
-            return { status, body: parseJson(text) };
+            return { status, body: answer };
           case 'rate-limited':
             // The limiter now holds every request until the reset; this one simply goes again.
             bus.emit('quota:limited', { lane, resetMs: observation.resetMs ?? 0 });

@@ -3,7 +3,10 @@
  * origin, real-time timeouts). A failure to get an answer is a `NetworkError`; any answer, 5xx
  * included, is a response: what it means is decided by the caller (retry.ts).
  */
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
+import { parseJson, readJsonBody } from './json-body.ts';
+
+export { parseJson };
 
 export interface HttpResponse {
   status: number;
@@ -30,44 +33,51 @@ export class NetworkError extends Error {
   }
 }
 
+/** An answer whose body was read as JSON (see json-body.ts): undefined for none, the text if it is not JSON. */
+export interface JsonResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
 export interface HttpTransport {
   send(req: HttpRequest): Promise<HttpResponse>;
+  /** The same call, its body parsed as it arrives: a multi-MB list never blocks the event loop in one piece. */
+  sendJson(req: HttpRequest): Promise<JsonResponse>;
   close(): Promise<void>;
 }
 
 export function createHttpTransport(options: { connections?: number; timeoutMs?: number } = {}): HttpTransport {
   const agent = new Agent({ connections: options.connections ?? 32, keepAliveTimeout: 10_000, pipelining: 1 });
+  /** Make the call and read its body with `read`; no answer at all is a NetworkError. */
+  const exchange = async <T>(req: HttpRequest, read: (body: Dispatcher.ResponseData['body']) => Promise<T>) => {
+    const timeout = req.timeoutMs ?? options.timeoutMs ?? 30_000;
+    try {
+      const res = await request(req.url, {
+        method: req.method as 'GET',
+        headers: { accept: 'application/json', ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers },
+        ...(req.body !== undefined ? { body: req.body } : {}),
+        dispatcher: agent,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+      const body = await read(res.body);
+      return { status: res.statusCode, headers: res.headers as Record<string, string | string[] | undefined>, body };
+    } catch (error) {
+      const e = error as { code?: string; name?: string; message?: string };
+      throw new NetworkError(req.url, e.code ?? e.name ?? e.message ?? 'network error');
+    }
+  };
   return {
     async send(req) {
-      const timeout = req.timeoutMs ?? options.timeoutMs ?? 30_000;
-      try {
-        const res = await request(req.url, {
-          method: req.method as 'GET',
-          headers: { accept: 'application/json', ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}), ...req.headers },
-          ...(req.body !== undefined ? { body: req.body } : {}),
-          dispatcher: agent,
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
-        });
-        const text = await res.body.text();
-        return { status: res.statusCode, headers: res.headers as Record<string, string | string[] | undefined>, text };
-      } catch (error) {
-        const e = error as { code?: string; name?: string; message?: string };
-        throw new NetworkError(req.url, e.code ?? e.name ?? e.message ?? 'network error');
-      }
+      const { body: text, ...rest } = await exchange(req, (body) => body.text());
+      return { ...rest, text };
     },
+    sendJson: (req) => exchange(req, readJsonBody),
     close: () => agent.close(),
   };
 }
 
-export function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
 
 export const header = (headers: HttpResponse['headers'], name: string): string | undefined => {
   const v = headers[name.toLowerCase()];

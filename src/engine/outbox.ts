@@ -85,7 +85,9 @@ export interface Outbox {
   tx<T>(fn: () => T): T;
 }
 
-export const hashBody = (method: string, path: string, body: string) => createHash('sha1').update(`${method} ${path}\n${body}`).digest('hex');
+// The same bytes as hashing `${method} ${path}\n${body}`, without first copying a large body into
+// one more string.
+export const hashBody = (method: string, path: string, body: string) => createHash('sha1').update(`${method} ${path}\n`).update(body).digest('hex');
 
 interface Row {
   spec: string;
@@ -124,6 +126,11 @@ const fromRow = (r: Row): OutboxRow => ({
 export function createOutbox(db: EngineDb): Outbox {
   const s = db.sqlite;
   const get = s.prepare<[string, string], Row>('SELECT * FROM outbox WHERE spec = ? AND key = ?');
+  // What staging compares, without the stored body: reading a large order's previous body back
+  // into a string on every re-map was a good part of stage's cost (issue 15).
+  const current = s.prepare<[string, string], Pick<Row, 'state' | 'body_hash' | 'sent_hash' | 'observed_at'>>(
+    'SELECT state, body_hash, sent_hash, observed_at FROM outbox WHERE spec = ? AND key = ?',
+  );
   const insert = s.prepare(
     `INSERT INTO outbox (spec, key, target, method, path, body, body_hash, state, observed_at, updated_at)
      VALUES (@spec, @key, @target, @method, @path, @body, @hash, 'pending', @observedAt, @now)`,
@@ -153,7 +160,7 @@ export function createOutbox(db: EngineDb): Outbox {
     stage(intent, now) {
       const body = JSON.stringify(intent.body);
       const hash = hashBody(intent.method, intent.path, body);
-      const existing = get.get(intent.spec, intent.key);
+      const existing = current.get(intent.spec, intent.key);
       const params = { spec: intent.spec, key: intent.key, target: intent.target, method: intent.method, path: intent.path, body, hash, observedAt: intent.observedAt, now };
       if (!existing) {
         insert.run(params);

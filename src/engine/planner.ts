@@ -28,6 +28,7 @@ import type { Logger } from './logger.ts';
 import type { Mapper } from './mapper.ts';
 import type { Outbox } from './outbox.ts';
 import { backoffDelay, isPermanentRejection, WRITE_BACKOFF, type BackoffPolicy } from './retry.ts';
+import { inTimedSlices } from './slices.ts';
 import { createSerialTask, type SerialTask } from './timers.ts';
 import type { Lane, WorkItem, WorkQueue } from './work-queue.ts';
 import { TargetUnavailable, type ConnectedClient } from './writers/connected.ts';
@@ -67,10 +68,6 @@ export interface PlannerOptions {
   /** Called for store/hook/deliveryException (wakes the monitor). */
   onDeliveryException: () => void;
 }
-
-/** Orders mapped per transaction, between which the event loop serves webhooks. */
-const INGEST_SLICE = 25;
-export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** How many ids make a full fetch for a lane (no point waiting for more). */
 const FULL: Record<Lane, number> = { order: PAGE_LIMIT, customer: PAGE_LIMIT, refund: 1, cart: 1, remap: 1 };
@@ -187,10 +184,12 @@ export function createPlanner(options: PlannerOptions): Planner {
       ops.set(c.id, known ? 'update' : (await crm.exists(`/contacts/${encodeURIComponent(email)}`)) ? 'update' : 'create');
     }
     const now = clock.now();
-    db.tx(() => {
-      for (const c of customers) {
+    // In slices of real time, like orders: a page is 250 customers.
+    await inTimedSlices(customers, {
+      tx: db.tx,
+      each: (c) => {
         for (const route of customerRoutes) mapper.map(route, c, { observedAt, now, lane: 'customer', sourceKey: String(c.id), operation: ops.get(c.id)! });
-      }
+      },
     });
   };
 
@@ -204,21 +203,18 @@ export function createPlanner(options: PlannerOptions): Planner {
           try {
             const { sources, calls } = await fetchOrdersByIds(bc, range.ids);
             const observedAt = Math.min(...rangeItems.map((i) => i.since));
-            // Map a page in slices, each its own transaction with the work it completes, and let
-            // the event loop breathe between them: mapping 250 orders through three specs takes
-            // about 100 ms, and the receiver must keep answering in milliseconds meanwhile.
-            for (let i = 0; i < sources.length; i += INGEST_SLICE) {
-              const slice = sources.slice(i, i + INGEST_SLICE);
-              db.tx(() => {
-                ingestOrders(slice, { observedAt, fromSweep: false });
-                for (const o of slice) {
-                  const item = byId.get(Number(o.id));
-                  if (item) work.complete(item);
-                }
-              });
-              options.onStaged();
-              await breathe();
-            }
+            // Map a page in slices of a few real ms, each its own transaction with the work it
+            // completes, and let the event loop breathe between them: a page of heavy orders
+            // takes hundreds of ms to map, and the receiver must keep answering in milliseconds.
+            await inTimedSlices(sources, {
+              tx: db.tx,
+              each: (o) => {
+                ingestOrders([o], { observedAt, fromSweep: false });
+                const item = byId.get(Number(o.id));
+                if (item) work.complete(item);
+              },
+              afterSlice: options.onStaged,
+            });
             // Asked for and not returned: deleted or archived, nothing to sync.
             db.tx(() => {
               for (const item of rangeItems) work.complete(item);
@@ -285,20 +281,23 @@ export function createPlanner(options: PlannerOptions): Planner {
         }
         options.onStaged();
         return;
-      case 'remap':
-        db.tx(() => {
-          const now = clock.now();
-          for (const item of items) {
+      case 'remap': {
+        // A bulk replay can be thousands of dead letters: in slices of real time too.
+        const now = clock.now();
+        await inTimedSlices(items, {
+          tx: db.tx,
+          each: (item) => {
             const entry = dlq.get(Number(item.key));
             const route = entry ? selection.route(entry.spec) : undefined;
             const source = (entry?.payload as Json | undefined)?.source;
             if (route && source !== undefined) mapper.map(route, source, { observedAt: now, now });
             else logger.warn('cannot map a replayed dead letter again: its flow is not running or it has no stored source', { deadLetter: item.key });
             work.complete(item);
-          }
+          },
+          afterSlice: options.onStaged,
         });
-        options.onStaged();
         return;
+      }
       default:
         return lane satisfies never;
     }

@@ -19,7 +19,8 @@ import { createKv, type EngineDb } from './db.ts';
 import type { EngineBus } from './events.ts';
 import type { FlowSelection } from './flows/index.ts';
 import type { Logger } from './logger.ts';
-import { breathe, type Planner } from './planner.ts';
+import type { Planner } from './planner.ts';
+import { inTimedSlices } from './slices.ts';
 import { createSerialTask } from './timers.ts';
 
 type Json = Record<string, any>;
@@ -50,11 +51,8 @@ export function createReconciler(options: { clock: Clock; db: EngineDb; bc: BcCl
   const ingest = async (raws: Json[]) => {
     const { sources } = await completeOrders(bc, 'orders', raws);
     const now = clock.now();
-    // In slices, like the planner, so the receiver keeps answering while a page is mapped.
-    for (let i = 0; i < sources.length; i += 25) {
-      db.tx(() => planner.ingestOrders(sources.slice(i, i + 25), { observedAt: now, fromSweep: true }));
-      await breathe();
-    }
+    // In slices of real time, like the planner, so the receiver keeps answering while a page is mapped.
+    await inTimedSlices(sources, { tx: db.tx, each: (o) => planner.ingestOrders([o], { observedAt: now, fromSweep: true }) });
     options.onStaged();
   };
 

@@ -152,35 +152,45 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
  * levels); a plain path gives the value or undefined. Never throws on missing data.
  */
 export function readPath(data: unknown, segments: Segment[]): unknown {
+  // Most paths are plain keys and indexes: walk them without a list per level. This runs for
+  // every field of every line of every order the engine maps (issue 15).
+  let v = data;
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (s.kind === 'key') v = isRecord(v) && s.key in v ? v[s.key] : undefined;
+    else if (s.kind === 'index') v = Array.isArray(v) ? v[s.index] : undefined;
+    else return readMany(v, segments, i);
+  }
+  return v;
+}
+
+/** The rest of a path from its first `[]` or filter on: every value it reaches, as a list. */
+function readMany(data: unknown, segments: Segment[], from: number): unknown[] {
   let values: unknown[] = [data];
-  let multi = false;
-  for (const s of segments) {
+  for (let i = from; i < segments.length; i++) {
+    const s = segments[i]!;
     const next: unknown[] = [];
     for (const v of values) {
       switch (s.kind) {
         case 'key':
           if (isRecord(v) && s.key in v) next.push(v[s.key]);
-          else if (!multi) next.push(undefined);
           break;
         case 'index':
           if (Array.isArray(v)) next.push(v[s.index]);
-          else if (!multi) next.push(undefined);
           break;
         case 'each':
           if (Array.isArray(v)) next.push(...v);
           break;
         case 'filter':
-          if (Array.isArray(v)) next.push(...v.filter((e) => isRecord(e) && String(e[s.field] ?? '') === s.value));
+          if (Array.isArray(v)) for (const e of v) if (isRecord(e) && String(e[s.field] ?? '') === s.value) next.push(e);
           break;
         default:
           s satisfies never;
       }
     }
-    if (s.kind === 'each' || s.kind === 'filter') multi = true;
     values = next;
   }
-  if (multi) return values.filter((v) => v !== undefined);
-  return values[0];
+  return values.filter((v) => v !== undefined);
 }
 
 /**
@@ -219,25 +229,62 @@ export function deletePath(record: Record<string, unknown>, segments: Segment[])
   if (last.kind === 'key' && isRecord(parent)) delete parent[last.key];
 }
 
+/** Parsed normalized paths: constraints are checked on every record with the same few paths. */
+const normalizedCache = new Map<string, Segment[]>();
+
+function normalizedSegments(normalized: string): Segment[] {
+  let segments = normalizedCache.get(normalized);
+  if (!segments) {
+    segments = parsePath(normalized).segments;
+    // Paths come from the loaded specs; the bound only keeps a caller with endless paths finite.
+    if (normalizedCache.size >= 1000) normalizedCache.clear();
+    normalizedCache.set(normalized, segments);
+  }
+  return segments;
+}
+
+/**
+ * Every concrete location of a normalized path in a record, with its value, without formatting
+ * the paths: what `concreteLocations` gives, for a caller that formats one only when it has
+ * something to say about it (the mapper's constraint checks, on every line of every order).
+ */
+export function locate(record: unknown, normalized: string): { segments: Segment[]; value: unknown }[] {
+  const found: { segments: Segment[]; value: unknown }[] = [];
+  collectLocations(record, normalizedSegments(normalized), 0, [], found);
+  return found;
+}
+
+/** Depth first, so the locations come in document order ("lines[0].sku" before "lines[1].sku"). */
+function collectLocations(value: unknown, segments: Segment[], i: number, at: Segment[], found: { segments: Segment[]; value: unknown }[]): void {
+  if (i === segments.length) {
+    found.push({ segments: at.slice(), value });
+    return;
+  }
+  const s = segments[i]!;
+  if (s.kind === 'key') {
+    if (!isRecord(value) || !(s.key in value)) return;
+    at.push(s);
+    collectLocations(value[s.key], segments, i + 1, at, found);
+    at.pop();
+  } else if (s.kind === 'each') {
+    if (!Array.isArray(value)) return;
+    for (let index = 0; index < value.length; index++) {
+      at.push({ kind: 'index', index });
+      collectLocations(value[index], segments, i + 1, at, found);
+      at.pop();
+    }
+  } else if (s.kind === 'index') {
+    if (!Array.isArray(value) || s.index >= value.length) return;
+    at.push(s);
+    collectLocations(value[s.index], segments, i + 1, at, found);
+    at.pop();
+  }
+}
+
 /**
  * Every concrete location of a normalized path in a record, with its value:
  * ("lines[].sku", record) -> [["lines[0].sku", "A"], ["lines[1].sku", "B"]].
  */
 export function concreteLocations(record: unknown, normalized: string): { path: string; segments: Segment[]; value: unknown }[] {
-  const { segments } = parsePath(normalized);
-  let found: { segments: Segment[]; value: unknown }[] = [{ segments: [], value: record }];
-  for (const s of segments) {
-    const next: typeof found = [];
-    for (const f of found) {
-      if (s.kind === 'key') {
-        if (isRecord(f.value) && s.key in f.value) next.push({ segments: [...f.segments, s], value: f.value[s.key] });
-      } else if (s.kind === 'each') {
-        if (Array.isArray(f.value)) f.value.forEach((v, index) => next.push({ segments: [...f.segments, { kind: 'index', index }], value: v }));
-      } else if (s.kind === 'index') {
-        if (Array.isArray(f.value) && s.index < f.value.length) next.push({ segments: [...f.segments, s], value: f.value[s.index] });
-      }
-    }
-    found = next;
-  }
-  return found.map((f) => ({ path: formatSegments(f.segments), segments: f.segments, value: f.value }));
+  return locate(record, normalized).map((l) => ({ path: formatSegments(l.segments), segments: l.segments, value: l.value }));
 }

@@ -141,11 +141,74 @@ function placeholders(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
 }
 
-function fillTemplate(template: string, lookup: (name: string) => unknown): string {
-  return template.replace(PLACEHOLDER, (_, name: string) => {
-    const v = lookup(name);
-    return isMissing(v) ? '' : String(v);
-  });
+/** A template split at its placeholders: `texts` has one more entry than `names`. */
+interface Template {
+  texts: string[];
+  names: string[];
+  /** Only {0} {1}...: the values are the sources in order. */
+  positional: boolean;
+}
+
+const templates = new Map<string, Template>();
+
+/** A format template split once, not on every value (it runs for every line of every order: issue 15). */
+function templateOf(template: string): Template {
+  let t = templates.get(template);
+  if (!t) {
+    const texts: string[] = [];
+    const names: string[] = [];
+    let from = 0;
+    for (const m of template.matchAll(PLACEHOLDER)) {
+      texts.push(template.slice(from, m.index));
+      names.push(m[1]!);
+      from = m.index! + m[0].length;
+    }
+    texts.push(template.slice(from));
+    t = { texts, names, positional: names.length > 0 && names.every((n) => /^\d+$/.test(n)) };
+    // Templates come from the loaded specs; the bound only keeps endless ones finite.
+    if (templates.size >= 1000) templates.clear();
+    templates.set(template, t);
+  }
+  return t;
+}
+
+/** A placeholder's value in the text: nothing for a missing one. */
+const placeholderText = (v: unknown): string => (isMissing(v) ? '' : String(v));
+
+/** {value} is the input itself, {field} a field of it. */
+function fillNamed(t: Template, x: unknown): string {
+  let out = t.texts[0]!;
+  for (let i = 0; i < t.names.length; i++) {
+    const n = t.names[i]!;
+    out += placeholderText(n === 'value' ? x : x !== null && typeof x === 'object' ? (x as Record<string, unknown>)[n] : undefined) + t.texts[i + 1]!;
+  }
+  return out;
+}
+
+/** {0} {1}... are the values of a list in order. */
+function fillPositional(t: Template, list: unknown[]): string {
+  let out = t.texts[0]!;
+  for (let i = 0; i < t.names.length; i++) out += placeholderText(list[Number(t.names[i])]) + t.texts[i + 1]!;
+  return out;
+}
+
+const regExps = new Map<string, RegExp>();
+
+/**
+ * A regular expression compiled once per pattern and flags rather than once per value. Only for
+ * uses that keep no state in it: `test` without the g or y flag, or `String.replace`, which starts
+ * a global expression from 0 and leaves it there.
+ */
+export function cachedRegExp(pattern: string, flags: string): RegExp {
+  const key = `${flags}/${pattern}`;
+  let re = regExps.get(key);
+  if (!re) {
+    re = new RegExp(pattern, flags);
+    // Patterns come from the specs (or a condition's value); the bound only keeps them finite.
+    if (regExps.size >= 1000) regExps.clear();
+    regExps.set(key, re);
+  }
+  return re;
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : String(v));
@@ -200,7 +263,7 @@ const defs = {
         }
       }, 'pattern is not a valid regular expression'),
     describe: (o: { pattern: string; with: string }) => `/${o.pattern}/ → "${o.with}"`,
-    apply: (v: unknown, o: { pattern: string; with: string; flags?: string }) => text(v).replace(new RegExp(o.pattern, `g${o.flags ?? ''}`), o.with),
+    apply: (v: unknown, o: { pattern: string; with: string; flags?: string }) => text(v).replace(cachedRegExp(o.pattern, `g${o.flags ?? ''}`), o.with),
   } satisfies TransformDef<{ pattern: string; with: string; flags?: string }>,
   format: {
     summary: 'Fill a text template: {value} is the input, {0} {1}... the sources in order, {field} a field of the input (applied to each element of a list).',
@@ -209,15 +272,12 @@ const defs = {
     describe: (t: string) => `"${t}"`,
     reads: (t: string) => placeholders(t).filter((p) => p !== 'value' && !/^\d+$/.test(p)),
     apply: (v: unknown, template: string) => {
-      const names = placeholders(template);
-      const positional = names.length > 0 && names.every((n) => /^\d+$/.test(n));
-      if (positional) {
-        const list = asList(v);
-        return fillTemplate(template, (n) => list[Number(n)]);
-      }
-      const one = (x: unknown) =>
-        isMissing(x) ? x : fillTemplate(template, (n) => (n === 'value' ? x : x !== null && typeof x === 'object' ? (x as Record<string, unknown>)[n] : undefined));
-      return Array.isArray(v) ? v.map(one) : one(v);
+      const t = templateOf(template);
+      if (t.positional) return fillPositional(t, asList(v));
+      if (!Array.isArray(v)) return isMissing(v) ? v : fillNamed(t, v);
+      const out: unknown[] = [];
+      for (const x of v) out.push(isMissing(x) ? x : fillNamed(t, x));
+      return out;
     },
   } satisfies TransformDef<string>,
   join: {
@@ -430,8 +490,12 @@ export function runTransform(value: unknown, steps: TransformStep[], ctx: Transf
   for (const step of steps) {
     const def = defOf(step.name);
     if (def.kind === 'list') v = def.apply(v, step.options, ctx);
-    else if (Array.isArray(v)) v = v.map((x) => (isMissing(x) ? x : def.apply(x, step.options, ctx)));
-    else v = isMissing(v) ? v : def.apply(v, step.options, ctx);
+    else if (Array.isArray(v)) {
+      // A loop, not map(): no closure per field and step on the mapping hot path (issue 15).
+      const out: unknown[] = [];
+      for (const x of v) out.push(isMissing(x) ? x : def.apply(x, step.options, ctx));
+      v = out;
+    } else v = isMissing(v) ? v : def.apply(v, step.options, ctx);
   }
   return v;
 }

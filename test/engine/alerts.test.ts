@@ -31,7 +31,7 @@ function setup(): { clock: Clock; bus: EngineBus; raised: { kind: string; messag
     db,
     bus,
     logger: createLogger({ clock, write: () => {} }),
-    transport: { send: () => Promise.reject(new Error('no alert URL in this test')), close: async () => {} },
+    transport: { send: () => Promise.reject(new Error('no alert URL in this test')), sendJson: () => Promise.reject(new Error('no alert URL in this test')), close: async () => {} },
     engineId: () => 'test',
     windowMs: 300_000,
     failureRate: 0.25,
