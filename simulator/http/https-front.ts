@@ -22,7 +22,7 @@ export interface HttpsFrontOptions {
   host: string;
   port?: number;
   /** Told about each handshake refused, with the name asked for and why. */
-  onRefused?: (refusal: { serverName: string | undefined; reason: string }) => void;
+  onRefused?: (refusal: { serverName: string | undefined; reason: string; code?: string }) => void;
 }
 
 export interface HttpsFront {
@@ -53,7 +53,7 @@ export async function startHttpsFront(app: RequestListener, options: HttpsFrontO
     const reason = unknownName
       ? `Refused a TLS connection for ${serverName}: the simulator serves HTTPS only for ${[...served].join(', ')}. Point the client at one of those names.`
       : `A TLS handshake failed${serverName ? ` for ${serverName}` : ''}: ${error.code ?? error.message}. A client that does not trust the run's CA fails like this: give it the CA file (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE).`;
-    options.onRefused?.({ serverName, reason });
+    options.onRefused?.({ serverName, reason, ...(error.code ? { code: error.code } : {}) });
     socket.destroy();
   });
   const url = (await listen(server as unknown as import('node:http').Server, options.host, options.port ?? 0)).replace(/^http:/, 'https:');

@@ -46,6 +46,14 @@ import { loadFacts, runLoad, type LoadRunResult } from './load-process.ts';
 import { createProgressPrinter, type Phase, type ProgressSink, type ProgressState } from './progress.ts';
 import { createRunDirectory, readRunFiles, runId, writeJson, type CatalogSnapshot } from './run-directory.ts';
 
+
+/**
+ * Handshake errors that mean the peer went away mid-handshake rather than refused the certificate
+ * (which arrives as a TLS alert, e.g. ERR_SSL_TLSV1_ALERT_UNKNOWN_CA). During the run they still
+ * count as interception failures (a client with a pinned CA may simply hang up); once the harness
+ * is stopping the integration, they are the stop's doing.
+ */
+const CUT_HANDSHAKE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 export type UatVerdict = Verdict;
 
 export type { UatResult };
@@ -214,7 +222,10 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   const routes: RouteCounts = { proxy: 0, preload: 0, direct: 0 };
   // TLS handshakes the simulator's HTTPS front refused or that failed (the integration did not
   // trust the run's CA, or asked for a name it does not serve): a fidelity problem (fidelity.ts).
-  const tlsFailures = { handshakes: 0, names: [] as string[] };
+  const tlsFailures = { handshakes: 0, names: [] as string[], cutByStop: 0 };
+  // Set when the harness begins to stop the integration: a handshake the stop cuts off (the peer
+  // resets mid-handshake) says nothing about whether the client trusts the run's CA.
+  let stopping = false;
   let integration: RunningIntegration | undefined;
   let load: LoadRunResult | undefined;
   let loadStartedAt: number | undefined;
@@ -283,7 +294,11 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     });
     const tls = intercepting ? await prepareTls({ dir: join(runDir, 'tls') }) : undefined;
     caFile = tls?.ca.certFile;
-    sim = await stage.startSimulator({ ...(tls ? { tls: { cert: tls.server.certPem, key: tls.server.keyPem, serverNames: SERVED_NAMES, onRefused: (r: { serverName: string | undefined; reason: string }) => {
+    sim = await stage.startSimulator({ ...(tls ? { tls: { cert: tls.server.certPem, key: tls.server.keyPem, serverNames: SERVED_NAMES, onRefused: (r: { serverName: string | undefined; reason: string; code?: string }) => {
+      if (stopping && r.code !== undefined && CUT_HANDSHAKE_CODES.has(r.code)) {
+        tlsFailures.cutByStop++;
+        return;
+      }
       tlsFailures.handshakes++;
       if (r.serverName && !tlsFailures.names.includes(r.serverName) && tlsFailures.names.length < 20) tlsFailures.names.push(r.serverName);
       note(r.reason);
@@ -409,6 +424,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     stopLagMonitor();
     endAt ??= clock.now();
     phase('stopping');
+    stopping = true;
     // The state at the end is the state before the integration is told to stop: what it does
     // on shutdown (deleting its hooks, say) is not held against or for it.
     if (sim && store) {

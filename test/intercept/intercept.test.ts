@@ -29,7 +29,7 @@ let sim: TestSim;
 let intercept: RunningIntercept;
 let caFile: string;
 const proxyLog: string[] = [];
-const tlsRefusals: { serverName: string | undefined; reason: string }[] = [];
+const tlsRefusals: { serverName: string | undefined; reason: string; code?: string }[] = [];
 const routes: string[] = [];
 let mocks: { url: string; close(): Promise<void> };
 
@@ -177,6 +177,21 @@ describe('the HTTPS front', () => {
     });
     expect(error.message).not.toBe('handshake succeeded');
     await expect.poll(() => tlsRefusals.map((r) => r.reason).join('\n')).toMatch(/Refused a TLS connection for www\.example\.com: the simulator serves HTTPS only for api\.bigcommerce\.com/);
+  });
+
+  it('tells a handshake the client hung up on (a reset) from a refusal, by its code', async () => {
+    // The start of a ClientHello, then a reset: what a client killed mid-handshake leaves behind.
+    // The UAT counts such a cut as an interception failure only while the run is going on, not once
+    // it is stopping the integration (orchestrator.ts, CUT_HANDSHAKE_CODES).
+    const { connect } = await import('node:net');
+    const before = tlsRefusals.length;
+    const socket = connect(Number(new URL(sim.running.httpsUrl!).port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.resetAndDestroy();
+    await expect.poll(() => tlsRefusals.slice(before).map((r) => r.code)).toContain('ECONNRESET');
+    expect(tlsRefusals.slice(before).every((r) => !/Refused a TLS connection for/.test(r.reason))).toBe(true);
   });
 
   it('listens on loopback only', () => {

@@ -210,7 +210,7 @@ describe('an unchanged Python integration under bc-harness uat', () => {
     expect(run.intercept.requests).toMatchObject({ preload: 0, direct: 0 });
     expect(run.intercept.proxyStats.tunnels).toEqual({ 'api.bigcommerce.com:443': run.intercept.requests.proxy });
     expect(run.intercept.proxyStats.refused).toEqual({});
-    expect(run.intercept.tlsFailures.handshakes).toBe(0);
+    expect(run.intercept.tlsFailures.handshakes, run.notes.join('\n')).toBe(0);
     expect(run.notes.join('\n')).toMatch(new RegExp(`Management API requests by route: ${run.intercept.requests.proxy} through the harness's proxy`));
     const log = readFileSync(join(out, 'integration.log'), 'utf8');
     expect(JSON.parse(log.split('\n').find((l) => l.startsWith('{'))!)).toMatchObject({ api: expect.stringMatching(/^https:\/\/api\.bigcommerce\.com\/stores\//) });
