@@ -4,6 +4,12 @@
  * of the heaviest functions.
  *
  *   node --import tsx bench/profile-summary.ts <file.cpuprofile> [top=25]
+ *   node --import tsx bench/profile-summary.ts <file.cpuprofile> --stretches=30
+ *
+ * --stretches=MS lists what kept the event loop busy for MS or more without a break: runs of
+ * consecutive samples with no idle sample between them (at the 1 ms sampling interval, so
+ * slices let go with setImmediate and run back to back can still show as one), how many and how
+ * long in all, and for the longest the project frames nearest the top of their samples' stacks.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -63,11 +69,65 @@ export function summarise(profile: Profile, top = 25): string {
   ].join('\n\n');
 }
 
+/** Busy stretches of `minMs` or more: see the file's comment. */
+export function stretches(profile: Profile, minMs: number, show = 15): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const idle = new Set(profile.nodes.filter((n) => ['(idle)', '(program)'].includes(n.callFrame.functionName)).map((n) => n.id));
+  const nearestProjectFrame = (id: number): string => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      const url = f.url.replace(/^file:\/\//, '');
+      if (url.startsWith(ROOT) && !url.includes('node_modules')) return `${f.functionName || '(anonymous)'} ${relative(ROOT, url)}`;
+    }
+    return byId.get(id)!.callFrame.functionName || '(native)';
+  };
+  const found: { startUs: number; us: number; samples: number[] }[] = [];
+  let t = 0;
+  let current: { startUs: number; us: number; samples: number[] } | undefined;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    t += dt;
+    if (idle.has(id)) {
+      if (current && current.us >= minMs * 1000) found.push(current);
+      current = undefined;
+      return;
+    }
+    if (current) {
+      current.us += dt;
+      current.samples.push(id);
+    } else current = { startUs: t, us: 0, samples: [id] };
+  });
+  if (current && current.us >= minMs * 1000) found.push(current);
+  const total = found.reduce((sum, f) => sum + f.us, 0);
+  const lines = [`Busy stretches of ${minMs} ms or more: ${found.length}, ${(total / 1000).toFixed(0)} ms in all, over ${(t / 1e6).toFixed(1)} s of profile`];
+  for (const f of [...found].sort((a, b) => b.us - a.us).slice(0, show)) {
+    const frames = new Map<string, number>();
+    for (const id of f.samples) {
+      const label = nearestProjectFrame(id);
+      frames.set(label, (frames.get(label) ?? 0) + 1);
+    }
+    const top = [...frames].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, n]) => `${k} (${n})`).join(', ');
+    lines.push(`  at ${(f.startUs / 1e6).toFixed(1)} s, ${(f.us / 1000).toFixed(0)} ms: ${top}`);
+  }
+  return lines.join('\n');
+}
+
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const file = process.argv[2];
   if (!file) {
-    console.error('usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top]');
+    console.error('usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top] | --stretches=MS');
     process.exit(2);
   }
-  console.log(summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 25)));
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const stretchArg = process.argv.slice(3).find((a) => a.startsWith('--stretches='));
+  if (stretchArg) {
+    const ms = Number(stretchArg.slice('--stretches='.length));
+    if (!Number.isFinite(ms) || ms <= 0) {
+      console.error(`--stretches must be a positive number of milliseconds; got "${stretchArg.slice('--stretches='.length)}".`);
+      process.exit(2);
+    }
+    console.log(stretches(profile, ms));
+  } else console.log(summarise(profile, Number(process.argv[3] ?? 25)));
 }

@@ -198,6 +198,8 @@ export interface UatProfileResult {
   cpu: { otherCores: number | null; machineCores: number | null };
   runDir?: string;
   profile?: string;
+  /** With --cpu-prof: each Node child's whole-life profile (engine, load runner), by pid. */
+  childProfiles?: { pid: number; role: string; file: string }[];
 }
 
 export interface Row {

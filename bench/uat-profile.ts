@@ -9,7 +9,9 @@
  *
  * Env (flags win): BENCH_UAT_SCENARIO (flash-sale-10x), BENCH_UAT_TIME_SCALE (144),
  * BENCH_UAT_VOLUME_SCALE (the scenario's full volume), BENCH_UAT_RUNNER (embedded),
- * BENCH_UAT_CPU_PROF=1 (profile this process during load and drain, split by module path),
+ * BENCH_UAT_CPU_PROF=1 (profile this process during load and drain, split by module path, and
+ * every Node child for its whole life: bench/results/profiles/uat-profile-children-<time>/<pid>.cpuprofile;
+ * `node --import tsx bench/profile-summary.ts FILE --stretches=30` lists what blocked a loop),
  * BENCH_UAT_KEEP=1 (keep the run directory; it is deleted otherwise).
  *
  * Which processes there are (src/uat/orchestrator.ts): the simulator, the mocks and the alert
@@ -172,6 +174,12 @@ async function main() {
   // Children inherit this process's environment (integration-process.ts, load-process.ts).
   process.env.BENCH_LOOP_DELAY_DIR = loopDir;
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require "${join(ROOT, 'bench', 'loop-delay-preload.cjs')}"`.trim();
+  // With --cpu-prof every Node child (engine, load runner) is profiled too, whole life, by the preload.
+  const childProfiles = c.cpuProf ? join(ROOT, 'bench', 'results', 'profiles', `uat-profile-children-${new Date().toISOString().replace(/[:.]/g, '-')}`) : undefined;
+  if (childProfiles) {
+    mkdirSync(childProfiles, { recursive: true });
+    process.env.BENCH_CHILD_PROFILE_DIR = childProfiles;
+  }
 
   const rolesByPid = new Map<number, ProcessRole>();
   const latencies: Record<string, number[]> = {};
@@ -387,6 +395,22 @@ async function main() {
     cpu: { machineCores, otherCores: machineCores === null ? null : round(Math.max(0, machineCores - ours / wallSeconds), 2) },
     ...(c.keep ? { runDir: out } : {}),
     ...(profileFile ? { profile: profileFile } : {}),
+    ...(childProfiles && existsSync(childProfiles)
+      ? {
+          childProfiles: readdirSync(childProfiles)
+            .filter((f) => f.endsWith('.cpuprofile'))
+            .map((f) => {
+              const pid = Number(f.replace('.cpuprofile', ''));
+              let argv: string[] = [];
+              try {
+                argv = (JSON.parse(readFileSync(join(loopDir, `${pid}.json`), 'utf8')) as { argv?: string[] }).argv ?? [];
+              } catch {
+                // No loop-delay record for it: its role stays unknown.
+              }
+              return { pid, role: rolesByPid.get(pid) ?? classifyProcess(argv), file: join(childProfiles, f) };
+            }),
+        }
+      : {}),
   };
   if (!c.keep) rmSync(work, { recursive: true, force: true });
   report(figures);
