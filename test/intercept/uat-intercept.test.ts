@@ -40,7 +40,7 @@ describe('uat with a command integration that hard-codes https://api.bigcommerce
     expect(run.intercept.requests.preload).toBeGreaterThanOrEqual(2);
     expect(run.intercept.requests.proxy).toBe(1);
     expect(run.intercept.requests.direct).toBe(0);
-    expect(run.intercept.tlsFailures).toEqual({ handshakes: 0, names: [] });
+    expect(run.intercept.tlsFailures).toEqual({ handshakes: 0, names: [], cutByStop: 0 });
     expect(run.intercept.proxyStats.refused).toEqual({ 'telemetry.example.com:443': 1 });
     expect(log.join('\n')).toMatch(/refused CONNECT telemetry\.example\.com:443/);
     expect(run.notes.join('\n')).toMatch(/Management API requests by route: 1 through the harness's proxy .*, \d+ over HTTPS without it \(the Node preload\), 0 over HTTP/);
