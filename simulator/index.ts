@@ -13,6 +13,7 @@ export { createStore, FULL_SCOPES, randomToken, tokenFor, type Store } from './d
 export { storeHashFor } from './domain/simulator.ts';
 export { destinationProblem } from './domain/destinations.ts';
 export { faultPlanSchema } from './domain/faults.ts';
+export { HARNESS_DELIVERY_ERRORS } from './domain/webhooks/dispatcher.ts';
 export { createQuota } from './domain/quota.ts';
 export { generateCatalog, type SeededCatalog } from './domain/seed.ts';
 export { CATALOG_PROFILES, type CatalogProfile } from './domain/worst-case-catalog.ts';

@@ -7,7 +7,7 @@
  * verdict wins"), with what to change.
  */
 
-export type FidelityProblemKind = 'load-threshold' | 'dropped-arrivals' | 'load-short' | 'receiver-latency' | 'harness-lag' | 'rate-limit-precision' | 'drain-cut-short' | 'lost-under-compression' | 'unreadable-input' | 'interception-failed';
+export type FidelityProblemKind = 'load-threshold' | 'dropped-arrivals' | 'load-short' | 'receiver-latency' | 'harness-lag' | 'rate-limit-precision' | 'drain-cut-short' | 'lost-under-compression' | 'unreadable-input' | 'interception-failed' | 'harness-delivery-failed';
 
 export interface FidelityProblem {
   kind: FidelityProblemKind;
@@ -57,6 +57,8 @@ export interface FidelityInput {
    * Its requests never reached the simulator, so whatever it failed to sync says nothing about it.
    */
   interceptFailures?: { handshakes: number; names: string[] };
+  /** Webhook deliveries the harness failed to make (its delivery worker died): none reached the receiver. */
+  harnessDeliveryFailures?: number;
 }
 
 /** A tenth of the quota window: the share of it that the harness may take without changing what is judged. */
@@ -126,6 +128,13 @@ export function judgeFidelity(input: FidelityInput): FidelityProblem[] {
       kind: 'interception-failed',
       text: `${f.handshakes} TLS handshake(s) between the integration and the simulator failed${names}: the integration did not accept the harness's stand-in for the platform (it pins a certificate, ships its own CA bundle, or calls a platform host the harness does not serve), so some of its requests never reached the simulator.`,
       fix: "Give the integration the run's CA (its config for a CA bundle, or NODE_EXTRA_CA_CERTS / SSL_CERT_FILE / REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE), or run it with --no-intercept and give it BIGCOMMERCE_API_URL. integration.log and run.json's intercept.tlsFailures show each failure.",
+    });
+  }
+  if (input.harnessDeliveryFailures !== undefined && input.harnessDeliveryFailures > 0) {
+    problems.push({
+      kind: 'harness-delivery-failed',
+      text: `${input.harnessDeliveryFailures} webhook delivery attempt(s) failed inside the harness (its delivery worker stopped with them in flight), not at the integration's receiver: they were retried on the platform's ladder, but counted against the receiver's success ratio, which can deactivate a hook or block a domain.`,
+      fix: 'Re-run; if it repeats, report it with the run directory (the simulator logged why its delivery worker stopped).',
     });
   }
   if (input.malformedLines > 0) {

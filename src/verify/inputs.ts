@@ -60,6 +60,7 @@ export const webhookAttemptLineSchema = z.looseObject({
   outcome: z.enum(['delivered', 'failed', 'timeout', 'network-error', 'denylisted']),
   status: z.number().optional(),
   fault: z.string().optional(),
+  error: z.string().optional(),
   durationMs: z.number().optional(),
 });
 

@@ -4,6 +4,7 @@
  * resources the flows read, hook states, the integration's API calls, 429s, webhook traffic and
  * the platform renames announced by the fault plan.
  */
+import { HARNESS_DELIVERY_ERRORS } from '../../simulator/index.ts';
 import {
   apiRequestLineSchema,
   faultsChangedLineSchema,
@@ -90,6 +91,8 @@ export interface WebhookAttemptRecord {
   durationMs?: number;
   /** An injected fault decided the outcome (a receiver outage the scenario provoked). */
   fault?: string;
+  /** The harness failed to make the attempt (HARNESS_DELIVERY_ERRORS): the receiver never saw it. */
+  byHarness?: true;
 }
 
 export interface Rename {
@@ -293,7 +296,7 @@ export function createLedgerIndex(options: { keepResources?: readonly string[] }
             return;
           }
           const a = parsed.data;
-          attempts.push({ at, hookId: a.hookId, hash: a.hash, scope: a.scope, outcome: a.outcome, ...(a.durationMs !== undefined ? { durationMs: a.durationMs } : {}), ...(a.fault ? { fault: a.fault } : {}) });
+          attempts.push({ at, hookId: a.hookId, hash: a.hash, scope: a.scope, outcome: a.outcome, ...(a.durationMs !== undefined ? { durationMs: a.durationMs } : {}), ...(a.fault ? { fault: a.fault } : {}), ...(a.error !== undefined && HARNESS_DELIVERY_ERRORS.includes(a.error) ? { byHarness: true as const } : {}) });
           return;
         }
         case 'webhook:dropped': {

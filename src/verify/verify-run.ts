@@ -265,6 +265,7 @@ export function verifyRun(input: VerifyRunInput): Verification {
     malformedLines: input.ledger.malformed + input.journals.malformed + (input.published?.malformed ?? 0),
     ...(input.run?.drainCutShort ? { drainCutShort: input.run.drainCutShort } : {}),
     ...(input.run?.interceptFailures ? { interceptFailures: input.run.interceptFailures } : {}),
+    harnessDeliveryFailures: webhooks.harnessFailures,
   });
   // The drain's ending wait (quiet: "nothing reached a target for a while"; deadline: "long enough
   // after the load") is measured in real time. It shows the integration had its full time only

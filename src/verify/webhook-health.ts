@@ -32,6 +32,8 @@ export interface WebhookHealth {
   droppedWhileInactive: { at: number; hookId: number; scope: string; hash: string }[];
   /** Order events delivered to the integration whose order it never read afterwards. */
   eventsNeverFetched: { at: number; scope: string; resourceId: string }[];
+  /** Attempts the harness itself failed to make (its delivery worker died under them). */
+  harnessFailures: number;
   /** Real ms the receiver took to answer (p95), which sets how faithful the time scale is. */
   answerP95RealMs: number | null;
   /** Every delivery attempt to its hooks (for the deliveries chart). */
@@ -67,7 +69,8 @@ export function analyzeWebhooks(ledger: LedgerIndex, clientId: string, endAt: nu
   return {
     hooks,
     delivered: attempts.filter((a) => a.outcome === 'delivered').length,
-    failed: attempts.filter((a) => a.outcome === 'failed' || a.outcome === 'timeout' || a.outcome === 'network-error').length,
+    failed: attempts.filter((a) => !a.byHarness && (a.outcome === 'failed' || a.outcome === 'timeout' || a.outcome === 'network-error')).length,
+    harnessFailures: attempts.filter((a) => a.byHarness).length,
     denylisted: attempts.filter((a) => a.outcome === 'denylisted').length,
     deactivations: hooks.reduce((s, h) => s + h.deactivations.length, 0),
     deactivatedAtEnd: hooks.filter((h) => !h.activeAtEnd && !h.deletedAtEnd).length,

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CriteriaError, invariantCriteria, resolveCriteria, type Criterion, type CriterionResult } from '../../src/verify/criteria.ts';
 import { judgeFidelity, type FidelityInput } from '../../src/verify/fidelity.ts';
 import { judgeIntegrationHealth, UNRESPONSIVE_MIN_FAILURES } from '../../src/verify/integration-health.ts';
-import type { WebhookAttemptRecord } from '../../src/verify/ledger-index.ts';
+import { indexLedger, type WebhookAttemptRecord } from '../../src/verify/ledger-index.ts';
 import { decideVerdict, failureIsRobust, VERDICT_EXIT } from '../../src/verify/verdict.ts';
 import { timingBasis } from '../../src/verify/verify-run.ts';
 
@@ -127,6 +127,7 @@ describe('fidelity', () => {
     ['429s judged at a scale where timer jitter is a large part of a window', { rateLimited: 3, rateLimitToleranceMs: 3_000 }, 'rate-limit-precision'],
     ['ground truth it could not read', { malformedLines: 1 }, 'unreadable-input'],
     ['a drain a real-time cap cut short with records outstanding', { drainCutShort: { waitedSimMs: 600_000, configuredSimMs: 1_800_000, outstanding: 14 } }, 'drain-cut-short'],
+    ['webhook deliveries the harness failed to make', { harnessDeliveryFailures: 2 }, 'harness-delivery-failed'],
   ] as const)('names %s, with a fix', (_name, change, kind) => {
     const problems = judgeFidelity({ ...base, ...change } as FidelityInput);
     expect(problems.map((p) => p.kind)).toEqual([kind]);
@@ -173,3 +174,12 @@ describe("the integration's health", () => {
     expect(judgeIntegrationHealth({ attempts: recovered, hookIds, endAt: 10_000 }).died).toBeUndefined();
   });
 });
+
+describe('delivery attempts the harness failed to make', () => {
+  it('are told apart in the ledger index by their error, and a refused receiver is not one of them', () => {
+    const line = (error: string) => ({ kind: 'webhook:attempt', at: '2026-12-07T00:00:00.000Z', hookId: 1, scope: 'store/order/created', hash: 'a'.repeat(40), attempt: 0, outcome: 'network-error', error, durationMs: 1 });
+    const index = indexLedger([line('worker-exited'), line('deliver-closed'), line('ECONNREFUSED')]);
+    expect(index.attempts.map((a) => a.byHarness ?? false)).toEqual([true, true, false]);
+  });
+});
+

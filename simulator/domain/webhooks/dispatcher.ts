@@ -38,6 +38,14 @@ export interface DeliveryResult {
 
 export type Deliver = (request: DeliveryRequest) => Promise<DeliveryResult>;
 
+/**
+ * `error` values of an attempt the harness itself failed to make: its delivery worker died with the
+ * attempt in flight, or delivery was closed under it (deliver-worker.ts). The receiver never saw
+ * such an attempt, so the verifier holds it against the run's fidelity, never against the
+ * integration (src/verify/fidelity.ts, harness-delivery-failed).
+ */
+export const HARNESS_DELIVERY_ERRORS: readonly string[] = ['worker-exited', 'deliver-closed'];
+
 export type DeliveryOutcome = 'delivered' | 'failed' | 'timeout' | 'network-error' | 'denylisted';
 
 export interface WebhookEvents {
