@@ -10,7 +10,7 @@
  * Same interface as `createUndiciDeliver` (deliver.ts), which stays the in-thread alternative.
  */
 import { Worker } from 'node:worker_threads';
-import type { Deliver, DeliveryRequest, DeliveryResult } from '../domain/webhooks/dispatcher.ts';
+import { HARNESS_DELIVERY_ERROR, type Deliver, type DeliveryRequest, type DeliveryResult } from '../domain/webhooks/dispatcher.ts';
 
 /** Main thread to worker: one delivery, in an array of those posted in the same turn of the loop. */
 export interface WorkerDeliveryRequest extends DeliveryRequest {
@@ -34,8 +34,8 @@ export interface WorkerDeliverOptions {
 export type WorkerDeliver = Deliver & {
   close(): Promise<void>;
   /**
-   * Starts the worker now instead of with the first delivery. Booting it (tsx, undici) takes
-   * 0.2 to 1.5 real seconds; on a running clock that would make the first deliveries late in
+   * Starts the worker now instead of with the first delivery. Booting it (a thread, undici) takes
+   * 0.2 to 0.5 real seconds; on a running clock that would make the first deliveries late in
    * simulated time too (a second is over two simulated minutes at 144x).
    */
   start(): void;
@@ -55,7 +55,7 @@ interface Slot {
   pending: Map<number, Pending>;
 }
 
-const ENTRY = new URL('./deliver-worker-entry.mjs', import.meta.url);
+const ENTRY = new URL('./deliver-worker-thread.mjs', import.meta.url);
 
 export function createWorkerDeliver(options: WorkerDeliverOptions = {}): WorkerDeliver {
   const log = options.log ?? ((message: string) => console.error(`[simulator] ${message}`));
@@ -79,8 +79,8 @@ export function createWorkerDeliver(options: WorkerDeliverOptions = {}): WorkerD
   // Started on the first delivery or by start(), not always with the simulator: most simulators in
   // tests never deliver, and booting a worker costs a few hundred ms of CPU.
   const start = (): Slot => {
-    // No inherited flags: the entry registers tsx itself, and some of the parent's are refused in a
-    // worker (`node --input-type=module -e` kills it at boot).
+    // No inherited flags: the thread is plain JavaScript and needs no loader, and some of the
+    // parent's flags are refused in a worker (`node --input-type=module -e` kills it at boot).
     const worker = new Worker(ENTRY, { execArgv: [], workerData: { connections: options.connections } });
     const own: Slot = { worker, pending: new Map() };
     let failure: string | undefined;
@@ -94,7 +94,7 @@ export function createWorkerDeliver(options: WorkerDeliverOptions = {}): WorkerD
       if (slot === own) slot = undefined;
       if (!closing) {
         log(
-          `Webhook delivery worker exited (${failure ?? `exit code ${code}`}); ${own.pending.size} deliveries in flight end as 'worker-exited' and are retried on the webhook ladder, later deliveries start a new worker.`,
+          `Webhook delivery worker exited (${failure ?? `exit code ${code}`}); ${own.pending.size} deliveries in flight end as '${HARNESS_DELIVERY_ERROR.workerExited}' and are retried on the webhook ladder, later deliveries start a new worker.`,
         );
       }
       abandon(own);
@@ -110,7 +110,7 @@ export function createWorkerDeliver(options: WorkerDeliverOptions = {}): WorkerD
   /** Ends every delivery still in flight on a worker that is gone. */
   const abandon = (own: Slot): void => {
     const now = performance.now();
-    for (const [id, { started }] of [...own.pending]) settle(own, id, { error: 'worker-exited', durationMs: now - started });
+    for (const [id, { started }] of [...own.pending]) settle(own, id, { error: HARNESS_DELIVERY_ERROR.workerExited, durationMs: now - started });
   };
 
   const flush = (): void => {
@@ -130,7 +130,7 @@ export function createWorkerDeliver(options: WorkerDeliverOptions = {}): WorkerD
   const deliver = (({ url, headers, body, timeoutMs }) =>
     new Promise<DeliveryResult>((resolve) => {
       if (closing) {
-        resolve({ error: 'deliver-closed', durationMs: 0 });
+        resolve({ error: HARNESS_DELIVERY_ERROR.deliverClosed, durationMs: 0 });
         return;
       }
       if (queue.length === 0) setImmediate(flush);

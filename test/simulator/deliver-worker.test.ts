@@ -20,7 +20,7 @@ function workerDeliver(options: Parameters<typeof createWorkerDeliver>[0] = {}):
   return deliver;
 }
 
-// The worker boots on the first delivery (tsx and undici: up to ~1.5 s on a loaded machine), so
+// The worker boots on the first delivery (a thread and undici: up to ~0.5 s on a loaded machine), so
 // waiting for that delivery to reach a receiver allows for it.
 const BOOT = { timeout: 10_000 };
 

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { startReceiver } from '../support/receiver.ts';
 import type { TestSim } from '../support/simulator.ts';
-import { useWebhookWorld } from '../support/webhook-world.ts';
+import { attemptsRecorded, useWebhookWorld } from '../support/webhook-world.ts';
 
 const { setup, cleanup } = useWebhookWorld();
 
@@ -12,6 +12,7 @@ describe('webhooks over HTTP, beyond the basics', () => {
     await sim.api('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiver.url });
     await sim.control('POST', `/stores/${sim.hash}/orders`, { count: 100 });
     await expect.poll(() => receiver.received.length).toBe(100);
+    await attemptsRecorded(sim, 100);
     const admin = await sim.api('GET', '/v3/hooks/admin');
     expect(admin.body.data.blocked_domains).toEqual([expect.objectContaining({ destination: '127.0.0.1', time_left: 180 })]);
     // While blocked, new events wait: nothing reaches the receiver.
@@ -107,6 +108,7 @@ describe('the unreachable-receiver fault', () => {
     await sim.api('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiver.url });
     await sim.control('PUT', '/faults', { webhooks: { unreachable: 1 } });
     await sim.control('POST', `/stores/${sim.hash}/orders`, { count: 1 });
+    await attemptsRecorded(sim, 1);
     await sim.control('POST', '/clock', { advanceMs: 60_000 });
     await new Promise((r) => setTimeout(r, 100));
     expect(receiver.received).toHaveLength(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RETRY_LADDER_SECONDS } from '../../simulator/domain/webhooks/retry-ladder.ts';
 import { startReceiver } from '../support/receiver.ts';
 import type { TestSim } from '../support/simulator.ts';
-import { useWebhookWorld } from '../support/webhook-world.ts';
+import { attemptsRecorded, useWebhookWorld } from '../support/webhook-world.ts';
 
 const { setup, cleanup } = useWebhookWorld();
 
@@ -57,6 +57,7 @@ describe('webhook delivery', () => {
     await sim.api('POST', '/v3/hooks', { scope: 'store/order/created', destination: receiver.url });
     await sim.control('POST', `/stores/${sim.hash}/orders`, { count: 1 });
     await expect.poll(() => receiver.received.length).toBe(1);
+    await attemptsRecorded(sim, 1);
     receiver.respond(200);
     await sim.control('POST', '/clock', { advanceMs: 60_000 });
     await expect.poll(() => receiver.received.length).toBe(2);
@@ -106,6 +107,7 @@ describe('webhook delivery', () => {
     await sim.control('POST', `/stores/${sim.hash}/orders`, { count: 1 });
     await expect.poll(() => receiver.received.length).toBe(1);
     for (const [i, rung] of RETRY_LADDER_SECONDS.entries()) {
+      await attemptsRecorded(sim, i + 1);
       await sim.control('POST', '/clock', { advanceMs: rung * 1000 - 1 });
       await new Promise((r) => setTimeout(r, 20));
       expect(receiver.received).toHaveLength(i + 1);

@@ -44,7 +44,13 @@ export type Deliver = (request: DeliveryRequest) => Promise<DeliveryResult>;
  * such an attempt, so the verifier holds it against the run's fidelity, never against the
  * integration (src/verify/fidelity.ts, harness-delivery-failed).
  */
-export const HARNESS_DELIVERY_ERRORS: readonly string[] = ['worker-exited', 'deliver-closed'];
+export const HARNESS_DELIVERY_ERROR = {
+  /** The delivery worker died with the attempt in flight (or was terminated on close). */
+  workerExited: 'worker-exited',
+  /** The deliver was closed before the attempt could be made. */
+  deliverClosed: 'deliver-closed',
+} as const;
+export const HARNESS_DELIVERY_ERRORS: readonly string[] = Object.values(HARNESS_DELIVERY_ERROR);
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'timeout' | 'network-error' | 'denylisted';
 
