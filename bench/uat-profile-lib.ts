@@ -229,7 +229,7 @@ export function uatProfileRows(r: UatProfileResult): Row[] {
     result: `receiver p95 ${l.receiverAnswerP95RealMs === null ? 'n/a' : `${num(l.receiverAnswerP95RealMs, 1)} ms (${num(l.receiverAnswerP95SimSeconds, 1)} s simulated)`}, API p95 ${num(l.apiServerMs.p95, 1)} ms, control p95 ${num(l.controlPlaneServerMs.p95, 1)} ms`,
     target: '',
     status: 'MEASURED',
-    notes: `server-side: API p50/p99 ${num(l.apiServerMs.p50, 1)}/${num(l.apiServerMs.p99, 1)} ms over ${num(l.apiServerMs.count)}, control plane p50/p99 ${num(l.controlPlaneServerMs.p50, 1)}/${num(l.controlPlaneServerMs.p99, 1)} ms over ${num(l.controlPlaneServerMs.count)}, mocks p95 ${num(l.mocksServerMs.p95, 1)} ms over ${num(l.mocksServerMs.count)}; load runner's requests p95 ${num(l.loadClientMs?.p95 ?? null, 1)} ms; orchestrator loop lag p99 ${num(l.harnessLagP99Ms, 1)} ms (load and drain)`,
+    notes: `server-side: API p50/p99 ${num(l.apiServerMs.p50, 1)}/${num(l.apiServerMs.p99, 1)} ms over ${num(l.apiServerMs.count)}, control plane p50/p99 ${num(l.controlPlaneServerMs.p50, 1)}/${num(l.controlPlaneServerMs.p99, 1)} ms over ${num(l.controlPlaneServerMs.count)}, ${l.mocksServerMs.count > 0 ? `mocks p95 ${num(l.mocksServerMs.p95, 1)} ms over ${num(l.mocksServerMs.count)}` : 'mocks on their own thread (not timed)'}; load runner's requests p95 ${num(l.loadClientMs?.p95 ?? null, 1)} ms; orchestrator loop lag p99 ${num(l.harnessLagP99Ms, 1)} ms (load and drain)`,
   });
   const f = r.fidelity;
   rows.push({

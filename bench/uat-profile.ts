@@ -29,7 +29,6 @@ import type { Server } from 'node:http';
 import { DEFAULTS, type UatOptions } from '../src/uat/config.ts';
 import { runUat, waitForQuiet, type UatStages } from '../src/uat/orchestrator.ts';
 import { startSimulator } from '../simulator/index.ts';
-import { startMocks } from '../src/mocks/http/server.ts';
 import { startIntegration } from '../src/uat/integration-process.ts';
 import { runLoad } from '../src/uat/load-process.ts';
 import { verifyRunDirectory } from '../src/verify/verify-run-directory.ts';
@@ -201,11 +200,6 @@ async function main() {
     startSimulator: async (options) => {
       const running = await startSimulator({ ...options, ...(options?.ledger ? { ledger: tap(options.ledger) } : {}) });
       timeRequests(running.server, (url) => (url.startsWith('/__sim') ? 'control' : url.startsWith('/stores/') ? 'api' : 'other'), latencies);
-      return running;
-    },
-    startMocks: async (options) => {
-      const running = await startMocks(options);
-      timeRequests(running.server, () => 'mocks', latencies);
       return running;
     },
     startIntegration: async (options) => {

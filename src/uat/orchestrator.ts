@@ -26,7 +26,7 @@ import { loadScriptExports, resolveScenario } from '../load/scenario-catalog.ts'
 import type { CompiledSpec } from '../mappings/compile.ts';
 import { loadSpecs, MappingSpecError } from '../mappings/load-spec.ts';
 import { createCatalogBacklog } from './catalog-backlog.ts';
-import { startMocks, type RunningMocks } from '../mocks/http/server.ts';
+import { linkClock, startMocksOnThread, type MocksOnThread } from '../mocks/http/mocks-thread.ts';
 import { buildUatReport, type RunInfo } from '../reports/uat/build.ts';
 import type { UatReport } from '../reports/uat/model.ts';
 import { renderUatReport } from '../reports/uat/render.ts';
@@ -85,7 +85,7 @@ export interface UatStages {
   prepare: typeof prepareUat;
   calibrate: typeof resolveTimeScale;
   startSimulator: typeof startSimulator;
-  startMocks: typeof startMocks;
+  startMocks: typeof startMocksOnThread;
   startAlertSink: typeof createAlertSink;
   startIntegration: typeof startIntegration;
   runLoad: typeof runLoad;
@@ -97,7 +97,7 @@ export const defaultUatStages = (): UatStages => ({
   prepare: prepareUat,
   calibrate: resolveTimeScale,
   startSimulator,
-  startMocks,
+  startMocks: startMocksOnThread,
   startAlertSink: createAlertSink,
   startIntegration,
   runLoad,
@@ -186,7 +186,8 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   const runDir = createRunDirectory(options.out, id);
   const realStart = now();
   const scale = options.timeScale;
-  const clock = createVirtualClock({ scale });
+  // Linked: a jump of this clock is sent to the mocks, which run on a thread of their own.
+  const clock = linkClock(createVirtualClock({ scale }));
   const simStart = clock.now();
 
   const state: ProgressState = { phase: 'starting', simNow: simStart, ordersPlaced: 0, ordersSynced: 0, deadLetters: 0, rateLimited: 0, webhookFailures: 0, hooksDeactivated: 0 };
@@ -195,10 +196,10 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   // order id) or reported as dead letters. Progress only; the verdict recounts from the files.
   const placedIds: string[] = [];
   const deadLetterKeys = new Set<string>();
-  let erpLookup: ((key: string) => unknown) | undefined;
-  const syncedCount = () => (erpLookup ? placedIds.filter((id) => erpLookup!(id) !== undefined).length : 0);
+  let erpLookup: ((key: string) => boolean) | undefined;
+  const syncedCount = () => (erpLookup ? placedIds.filter((id) => erpLookup!(id)).length : 0);
   const deadLetteredCount = () => placedIds.filter((id) => deadLetterKeys.has(id)).length;
-  const outstandingOrders = () => (erpLookup ? placedIds.filter((id) => erpLookup!(id) === undefined && !deadLetterKeys.has(id)).length : placedIds.length);
+  const outstandingOrders = () => (erpLookup ? placedIds.filter((id) => !erpLookup!(id) && !deadLetterKeys.has(id)).length : placedIds.length);
   // ERP stock and price changes the store does not hold yet, for the catalog flows the integration runs.
   const catalog = createCatalogBacklog(prepared.specs);
   let catalogWrites = 0;
@@ -212,7 +213,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   };
 
   let sim: RunningSimulator | undefined;
-  let mocks: RunningMocks | undefined;
+  let mocks: MocksOnThread | undefined;
   let sink: AlertSink | undefined;
   // A command integration is routed to the simulator as the platform unless --no-intercept
   // (issue 12; docs/decisions/0012-intercepting-unchanged-integrations.md).
@@ -319,7 +320,7 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
     if (tls && sim.httpsUrl) {
       intercept = await startIntercept({ simulatorUrl: sim.url, simulatorHttpsUrl: sim.httpsUrl, caFile: tls.ca.certFile, harnessUrls: [mocks.url, sink.url], log: note, ...(process.env.NODE_OPTIONS ? { nodeOptions: process.env.NODE_OPTIONS } : {}) });
     }
-    erpLookup = (key) => mocks!.systems.erp.getSalesOrder(key);
+    erpLookup = (key) => mocks!.salesOrderSynced(key);
     sink.onAlert((line) => {
       // Only dead letters of the order-to-ERP flow account for an order not in the ERP.
       for (const d of normalizeReports([line]).deadLetters) if (!d.spec || d.spec === 'orders-to-erp-sales-order') deadLetterKeys.add(d.key);
@@ -407,12 +408,16 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
         scale,
         clock,
         outstanding,
-        progressCount: () => state.deadLetters + catalogWrites + Object.values(mocks!.journals).reduce((s, j) => s + j.count, 0),
+        progressCount: () => state.deadLetters + catalogWrites + mocks!.journalCount(),
         pendingDeliveries: () => sim!.sim.dispatcher.pending(),
         alive: () => integration!.alive(),
         ...(signal ? { signal } : {}),
       });
     }
+    // The mocks run on a thread of their own; if it stopped, the integration's writes had nowhere to
+    // go: the harness's fault, never held against the integration.
+    const mocksDied = mocks?.failure();
+    if (mocksDied) throw new UatHarnessError(`Failed to run the scenario faithfully: ${mocksDied}. This is a fault of the harness, not of the integration; the run has no verdict.`);
     stopLagMonitor();
     if (interrupted()) {
       status = 'interrupted';

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { createVirtualClock, type Clock } from '../../../lib/clock.ts';
-import { createLedger, type Ledger, type LedgerEntry } from '../../../lib/ledger.ts';
+import { createLedger, tapLedger, type Ledger, type LedgerEntry } from '../../../lib/ledger.ts';
 import { deriveSeed, createRandom } from '../../../lib/random.ts';
 import { generateCatalog, storeHashFor, randomToken, tokenFor, type CatalogProfile } from '../../../simulator/index.ts';
 import { createTargetValidator } from '../../mappings/target-validator.ts';
@@ -30,6 +30,8 @@ export interface MocksOptions {
   timing?: Partial<BackOfficeTiming>;
   /** Called for every change a system publishes on its feeds (the UAT run's drain watches them). */
   onPublished?: (entry: PublishedEntry) => void;
+  /** Called for every journal line a system writes (the mocks on a thread relay them: mocks-thread.ts). */
+  onJournal?: (entry: LedgerEntry) => void;
   /**
    * Derive the control token from the seed, so the same seed gives the same token
    * (`bc-harness mocks --fixed-tokens`). Off by default: the token is random per run.
@@ -54,7 +56,13 @@ export async function startMocks(options: MocksOptions = {}): Promise<RunningMoc
   const clock = options.clock ?? createVirtualClock({ scale: options.timeScale ?? 1, ...(options.start !== undefined ? { start: options.start } : {}) });
   const storeSeed = deriveSeed(seed, storeHashFor(seed, 0));
   const catalog = generateCatalog({ seed: storeSeed, now: clock.now(), ...(options.products !== undefined ? { products: options.products } : {}), ...(options.customers !== undefined ? { customers: options.customers } : {}), ...(options.catalog ? { catalog: options.catalog } : {}) });
-  const journals = Object.fromEntries(systemNames.map((n) => [n, createLedger(options.runDir ? { path: join(options.runDir, `journal-${n}.jsonl`) } : {})])) as Record<SystemName, Ledger>;
+  const onJournal = options.onJournal;
+  const journals = Object.fromEntries(
+    systemNames.map((n) => {
+      const journal = createLedger(options.runDir ? { path: join(options.runDir, `journal-${n}.jsonl`) } : {});
+      return [n, onJournal ? tapLedger(journal, onJournal) : journal];
+    }),
+  ) as Record<SystemName, Ledger>;
   const published = Object.fromEntries(systemNames.map((n) => [n, createLedger(options.runDir ? { path: join(options.runDir, `published-${n}.jsonl`) } : {})])) as Record<SystemName, Ledger>;
   // One ledger per system, like the journals; the systems append to whichever the entry names.
   const publishedSink = {
