@@ -34,6 +34,12 @@ export interface ClockOptions {
   scale?: number;
   /** Injected real time source, for unit tests. */
   realNow?: () => number;
+  /**
+   * The real time (as `realNow` reads it) that `start` corresponds to; defaults to the real now.
+   * Another thread that passes the same `start`, `scale` and `realStart` gets a clock with the
+   * same `now()`: `performance.timeOrigin + performance.now()` is epoch-based on every thread.
+   */
+  realStart?: number;
 }
 
 interface Timer {
@@ -52,7 +58,7 @@ export function createVirtualClock(options: ClockOptions = {}): Clock {
   if (!Number.isFinite(scale) || scale < 0) {
     throw new RangeError(`Failed to create the clock: time scale ${scale} is not a number >= 0. Pass 1 for real time, 60 for a minute per second.`);
   }
-  const realStart = realNow();
+  const realStart = options.realStart ?? realNow();
   const simStart = options.start ?? Math.round(realStart);
   let jumped = 0;
   let seq = 0;

@@ -25,6 +25,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { request } from 'undici';
 import { body as anyBody, contentType, freeText, INVALID_JSON, LONG, mutated } from '../arbitraries.ts';
+import { INBOX_CURSOR_KEY } from '../../src/engine/inbox.ts';
 import type { FuzzTarget, Surface } from '../fuzz.ts';
 import type { FuzzAnswer, FuzzRequest } from '../http.ts';
 import { healthProblem, spawnCli, type ChildProcessTarget } from '../processes.ts';
@@ -90,16 +91,28 @@ interface Leftovers {
   outbox: { spec: string; key: string; state: string; attempts: number; error: string }[];
 }
 
+/** The planner's cursor (the last planned inbox seq, src/engine/inbox.ts) in the engine file. */
+const inboxCursor = (db: Database.Database) => Number((db.prepare('SELECT value FROM kv WHERE name = ?').get(INBOX_CURSOR_KEY) as { value: string } | undefined)?.value ?? 0);
+
+/** The engine's inbox is a file of its own beside its state file (src/engine/inbox.ts). */
+function openInbox(path: string): Database.Database {
+  const inbox = new Database(`${path}-inbox`, { readonly: true, fileMustExist: true });
+  inbox.pragma('busy_timeout = 2000');
+  return inbox;
+}
+
 function readLeftovers(path: string): Leftovers {
   const db = new Database(path, { readonly: true, fileMustExist: true });
+  const inbox = openInbox(path);
   try {
     db.pragma('busy_timeout = 2000');
     return {
-      inbox: db.prepare("SELECT scope, substr(coalesce(resource_id, ''), 1, 60) AS id, length(resource_id) AS length FROM inbox WHERE state = 'new' ORDER BY seq").all() as Leftovers['inbox'],
+      inbox: inbox.prepare("SELECT scope, substr(coalesce(resource_id, ''), 1, 60) AS id, length(resource_id) AS length FROM inbox WHERE seq > ? AND state = 'new' ORDER BY seq").all(inboxCursor(db)) as Leftovers['inbox'],
       work: db.prepare("SELECT lane, substr(key, 1, 60) AS key, length(key) AS length, attempts, substr(coalesce(last_error, ''), 1, 160) AS error FROM work ORDER BY since").all() as Leftovers['work'],
       outbox: db.prepare("SELECT spec, substr(key, 1, 60) AS key, state, attempts, substr(coalesce(last_error, ''), 1, 160) AS error FROM outbox WHERE state IN ('pending', 'inflight') ORDER BY updated_at").all() as Leftovers['outbox'],
     };
   } finally {
+    inbox.close();
     db.close();
   }
 }
@@ -132,14 +145,16 @@ export async function settleEngine(options: EngineSettleOptions): Promise<Settle
 
   // How the accepted webhooks ended, from the state file.
   const db = new Database(options.dbPath(), { readonly: true, fileMustExist: true });
+  const inbox = openInbox(options.dbPath());
   const counts: Record<string, number> = { accepted: options.accepted.size, refused: options.refused };
   let lost = 0;
   try {
-    const state = db.prepare<[string], { state: string }>('SELECT state FROM inbox WHERE hash = ?');
+    const state = inbox.prepare<[number, string], { state: string }>("SELECT CASE WHEN state = 'new' AND seq <= ? THEN 'planned' ELSE state END AS state FROM inbox WHERE hash = ?");
+    const cursor = inboxCursor(db);
     let planned = 0;
     let ignored = 0;
     for (const hash of options.accepted) {
-      const row = state.get(hash);
+      const row = state.get(cursor, hash);
       if (!row) {
         lost++;
         if (lost <= 5) details.push(`inbox: the webhook with hash ${hash} was answered 2xx but is not in the inbox (lost)`);
@@ -151,6 +166,7 @@ export async function settleEngine(options: EngineSettleOptions): Promise<Settle
     counts['records synced'] = (db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE state = 'sent'").get() as { n: number }).n;
     for (const r of db.prepare("SELECT kind, COUNT(*) AS n FROM dlq WHERE state = 'open' GROUP BY kind ORDER BY kind").all() as { kind: string; n: number }[]) counts[`dead-lettered (${r.kind})`] = r.n;
   } finally {
+    inbox.close();
     db.close();
   }
   counts['stuck'] = leftoverCount(leftovers) + lost;

@@ -1,8 +1,9 @@
 /**
- * The engine's state in one SQLite file (better-sqlite3): the webhook inbox, the work queue of
- * ids to fetch, the outbox of what to write to each target, the dead-letter queue, watermarks and
- * alerts. Everything the engine must not lose is committed here before anything is acknowledged or
- * sent, which is what lets it survive `kill -9` at any moment (docs/decisions/0007).
+ * The engine's state in one SQLite file (better-sqlite3): the work queue of ids to fetch, the
+ * outbox of what to write to each target, the dead-letter queue, watermarks and alerts; the
+ * webhook inbox is a file of its own beside it (inbox.ts). Everything the engine must not lose is
+ * committed before anything is acknowledged or sent, which is what lets it survive `kill -9` at
+ * any moment (docs/decisions/0007).
  *
  * WAL mode with synchronous=NORMAL: a committed transaction survives the death of the process
  * (the WAL is in the OS page cache), though not a power cut; a receiver that fsyncs every webhook
@@ -12,18 +13,25 @@
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { makePrivateDir, preparePrivateFile } from '../../lib/private-files.ts';
+import { INBOX_CURSOR_KEY, inboxPathFor, openInboxFile } from './inbox.ts';
 
 export type Sqlite = Database.Database;
 
 export interface EngineDb {
   sqlite: Sqlite;
   path: string;
+  /** The webhook inbox's own file (inbox.ts); a temporary one for an in-memory database. */
+  inboxPath: string;
   /** Run fn in one transaction (nested calls join the outer one). */
   tx<T>(fn: () => T): T;
   close(): void;
 }
 
-const MIGRATIONS: string[] = [
+/** SQL run in one transaction, or code for a step SQL alone cannot do (another file). */
+type Migration = string | ((sqlite: Sqlite, ctx: { inboxPath: string }) => void);
+
+/** Exported for the upgrade tests, which build a file as an older engine left it. */
+export const MIGRATIONS: Migration[] = [
   // 1: the whole first schema.
   `
   CREATE TABLE inbox (
@@ -106,6 +114,28 @@ const MIGRATIONS: string[] = [
   CREATE INDEX outbox_due ON outbox(target, not_before, observed_at) WHERE state IN ('pending', 'inflight');
   CREATE INDEX work_due ON work(lane, not_before, since);
   `,
+  // 3: the inbox moves to a file of its own, written only by the receiver's thread, so an insert
+  // never waits for the mapper's write lock (inbox.ts). 'new' rows stay new: the cursor is set
+  // just below the first of them. Run again after a crash half-way, it finds the rows already
+  // there (INSERT OR IGNORE on seq and hash) and finishes.
+  (sqlite, { inboxPath }) => {
+    openInboxFile(inboxPath).close();
+    sqlite.prepare('ATTACH DATABASE ? AS inbox_file').run(inboxPath);
+    try {
+      sqlite.transaction(() => {
+        sqlite.exec('INSERT OR IGNORE INTO inbox_file.inbox (seq, hash, scope, resource_id, payload, received_at, state) SELECT seq, hash, scope, resource_id, payload, received_at, state FROM main.inbox ORDER BY seq');
+        // The last event before the first new one (the planner planned in seq order).
+        const cursor = sqlite
+          .prepare<[], { seq: number }>("SELECT COALESCE(MAX(seq), 0) AS seq FROM main.inbox WHERE seq < COALESCE((SELECT MIN(seq) FROM main.inbox WHERE state = 'new'), 1e18)")
+          .get()!.seq;
+        if (cursor > 0) sqlite.prepare('INSERT INTO main.kv (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value').run(INBOX_CURSOR_KEY, String(cursor));
+        sqlite.exec('DROP TABLE main.inbox');
+        sqlite.pragma('user_version = 3');
+      })();
+    } finally {
+      sqlite.exec('DETACH DATABASE inbox_file');
+    }
+  },
 ];
 
 export function openEngineDb(path: string): EngineDb {
@@ -119,25 +149,41 @@ export function openEngineDb(path: string): EngineDb {
   sqlite.pragma('synchronous = NORMAL');
   // The dlq command may write while the engine runs; wait for the lock rather than fail.
   sqlite.pragma('busy_timeout = 5000');
-  migrate(sqlite);
+  const inbox = inboxPathFor(path);
+  try {
+    migrate(sqlite, { inboxPath: inbox.path });
+  } catch (error) {
+    sqlite.close();
+    inbox.dispose();
+    throw error;
+  }
   return {
     sqlite,
     path,
+    inboxPath: inbox.path,
     tx: <T>(fn: () => T): T => sqlite.transaction(fn)(),
-    close: () => sqlite.close(),
+    close: () => {
+      sqlite.close();
+      inbox.dispose();
+    },
   };
 }
 
-function migrate(sqlite: Sqlite): void {
+function migrate(sqlite: Sqlite, ctx: { inboxPath: string }): void {
   const current = sqlite.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(`Failed to open the engine database: it is at schema version ${current}, newer than this engine knows (${MIGRATIONS.length}). Use the bc-harness version that wrote it.`);
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
-    sqlite.transaction(() => {
-      sqlite.exec(MIGRATIONS[v]!);
-      sqlite.pragma(`user_version = ${v + 1}`);
-    })();
+    const step = MIGRATIONS[v]!;
+    // A code step commits its own transaction(s) and sets user_version itself.
+    if (typeof step === 'function') step(sqlite, ctx);
+    else {
+      sqlite.transaction(() => {
+        sqlite.exec(step);
+        sqlite.pragma(`user_version = ${v + 1}`);
+      })();
+    }
   }
 }
 

@@ -11,9 +11,7 @@
  * Everything that must survive a crash is in SQLite before it is acknowledged or sent; on start
  * the engine resumes whatever the file holds (docs/decisions/0007-reference-engine.md).
  */
-import { createServer, type Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { AddressInfo } from 'node:net';
 import { createVirtualClock, type Clock } from '../../lib/clock.ts';
 import { createRandom, type Random } from '../../lib/random.ts';
 import type { CompiledSpec } from '../mappings/compile.ts';
@@ -35,7 +33,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { createMonitor, EXCEPTION_SCOPE, type HookStatus, type Monitor } from './monitor.ts';
 import { createOutbox, targets, type Outbox, type Target } from './outbox.ts';
 import { createPlanner, type Planner } from './planner.ts';
-import { createReceiver } from './receiver.ts';
+import { startReceiverFront, type ReceiverFront, type ReceiverOn } from './receiver-host.ts';
 import { createReconciler, type Reconciler } from './reconcile.ts';
 import { WRITE_BACKOFF, type BackoffPolicy } from './retry.ts';
 import { every } from './timers.ts';
@@ -53,6 +51,17 @@ export interface EngineStages {
   transport: HttpTransport;
   db: EngineDb;
   specs: Map<string, CompiledSpec>;
+}
+
+/** How the engine runs, besides its stages. */
+export interface EngineOptions {
+  /**
+   * Where the webhook receiver and the HTTP front run (receiver-host.ts). Default: 'worker' when
+   * the engine owns its clock, 'main' for an injected one (the thread could not follow its
+   * `advance`). 'worker' with an injected clock mirrors it from one reading: right for a running
+   * clock nobody jumps, wrong after a jump.
+   */
+  receiverOn: ReceiverOn;
 }
 
 export interface EngineReady {
@@ -94,9 +103,14 @@ export function loadRouteSpecs(dir: string, selection: FlowSelection): Map<strin
   return byName;
 }
 
-export async function createEngine(config: EngineConfig, overrides: Partial<EngineStages> = {}): Promise<Engine> {
+export async function createEngine(config: EngineConfig, overrides: Partial<EngineStages & EngineOptions> = {}): Promise<Engine> {
   const ownClock = !overrides.clock;
-  const clock = overrides.clock ?? createVirtualClock({ scale: config.timeScale });
+  // The engine's own clock is built from a known real start, so the receiver's thread can build
+  // the identical one (lib/clock.ts realStart).
+  const realStart = performance.timeOrigin + performance.now();
+  const ownClockState = { scale: config.timeScale, start: Math.round(realStart), realStart };
+  const clock = overrides.clock ?? createVirtualClock(ownClockState);
+  const receiverOn: ReceiverOn = overrides.receiverOn ?? (ownClock ? 'worker' : 'main');
   let closed = false;
   const baseLogger = overrides.logger ?? createLogger({ clock });
   // After close, work that was still waiting (a backoff on a shared clock) may wake up and fail
@@ -132,7 +146,7 @@ export async function createEngine(config: EngineConfig, overrides: Partial<Engi
   const mapper: Mapper = createMapper({ specs, outbox, dlq, bus });
   const writeBackoff: BackoffPolicy = { ...WRITE_BACKOFF, maxAttempts: config.maxAttempts };
 
-  let server: Server | undefined;
+  let front: ReceiverFront | undefined;
   let baseUrl = '';
   const webhookUrl = () => `${config.publicUrl ?? baseUrl}/webhooks`;
   const exceptionUrl = () => `${config.publicUrl ?? baseUrl}/webhooks/exceptions`;
@@ -235,7 +249,6 @@ export async function createEngine(config: EngineConfig, overrides: Partial<Engi
   });
 
   const knownScopes = new Set([...selection.scopes, EXCEPTION_SCOPE]);
-  const receiver = createReceiver({ inbox, clock, secret: config.webhookSecret, storeHash: config.storeHash, knownScopes, bus, logger, onAccepted: () => planner.kick() });
 
   // How long the event loop was blocked: the receiver cannot answer faster than this.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -281,37 +294,23 @@ export async function createEngine(config: EngineConfig, overrides: Partial<Engi
     async start() {
       if (started) throw new Error('Failed to start the engine: it is already running.');
       started = true;
-      server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
-        const path = (req.url ?? '/').split('?')[0];
-        if (path === '/webhooks' || path === '/webhooks/exceptions') return receiver(req, res);
-        req.resume();
-        if (req.method === 'GET' && path === '/metrics') {
-          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-          res.end(metrics.render(gauges()));
-          return;
-        }
-        if (req.method === 'GET' && path === '/healthz') {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok: true, inbox: inbox.countNew(), work: work.counts(), deadLetters: dlq.openCount(), quota: limiter.snapshot() }));
-          return;
-        }
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'not found: POST /webhooks, GET /metrics, GET /healthz' }));
+      front = await startReceiverFront({
+        on: receiverOn,
+        inboxPath: db.inboxPath,
+        port: config.port,
+        host: config.host,
+        secret: config.webhookSecret,
+        storeHash: config.storeHash,
+        knownScopes,
+        clock,
+        clockState: ownClock ? ownClockState : { scale: clock.scale, start: clock.now(), realStart: performance.timeOrigin + performance.now() },
+        bus,
+        logger,
+        onAccepted: () => planner.kick(),
+        metrics: () => metrics.render(gauges()),
+        health: () => JSON.stringify({ ok: true, inbox: inbox.countNew(), work: work.counts(), deadLetters: dlq.openCount(), quota: limiter.snapshot() }),
       });
-      // A client that sends garbage instead of HTTP gets a 400 from node; it must not crash us.
-      server.on('clientError', (_error, socket) => {
-        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-        else socket.destroy();
-      });
-      await new Promise<void>((resolve, reject) => {
-        server!.once('error', reject);
-        server!.listen(config.port, config.host, () => {
-          server!.off('error', reject);
-          resolve();
-        });
-      });
-      const { port } = server.address() as AddressInfo;
-      baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${front.port}`;
 
       // Resume first: whatever the last run left in the inbox, the work queue and the outbox.
       planner.kick();
@@ -342,7 +341,12 @@ export async function createEngine(config: EngineConfig, overrides: Partial<Engi
           engine.nudge();
         }),
       );
-      periodic.push(every(clock, 3_600_000, () => inbox.prune(clock.now() - INBOX_RETENTION_MS)));
+      // The receiver prunes (it is the inbox file's only writer), up to the planner's cursor.
+      periodic.push(
+        every(clock, 3_600_000, () => {
+          front?.prune(clock.now() - INBOX_RETENTION_MS, inbox.cursor()).catch((error: Error) => logger.warn('could not prune the webhook inbox; will try again in an hour', { error: error.message }));
+        }),
+      );
       logger.info('engine ready', { webhookUrl: webhookUrl(), flows: config.flows, db: db.path });
       return {
         webhookUrl: webhookUrl(),
@@ -371,14 +375,12 @@ export async function createEngine(config: EngineConfig, overrides: Partial<Engi
         for (const p of pumps.values()) p.stop();
         alerts.stop();
         limiter.close();
-        if (server) {
-          server.closeAllConnections();
-          await new Promise<void>((resolve) => server!.close(() => resolve()));
-        }
+        await front?.close();
         // Let work already running finish its transaction; anything waiting simply resumes on
         // the next start.
         await Promise.race([Promise.all([planner.idle(), ...[...pumps.values()].map((p) => p.idle()), feeds.idle(), reconciler.idle(), monitor.idle()]), new Promise((r) => setTimeout(r, 500))]);
         if (!overrides.transport) await transport.close();
+        inbox.close();
         if (ownDb) db.close();
         if (ownClock) clock.dispose();
       })();

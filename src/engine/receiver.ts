@@ -19,7 +19,7 @@ import { z } from 'zod';
 import type { Clock } from '../../lib/clock.ts';
 import type { EngineBus, ReceiveOutcome } from './events.ts';
 import { routeWebhook } from './ids.ts';
-import type { Inbox } from './inbox.ts';
+import type { InboxWriter } from './inbox.ts';
 import type { Logger } from './logger.ts';
 import { SECRET_HEADER } from './monitor.ts';
 
@@ -40,7 +40,7 @@ const payloadSchema = z.object({
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export interface ReceiverOptions {
-  inbox: Inbox;
+  inbox: Pick<InboxWriter, 'insert'>;
   clock: Clock;
   secret: string;
   storeHash: string;

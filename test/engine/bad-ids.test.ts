@@ -13,11 +13,12 @@
  * The engine runs as the real command in a child process: before the fix such an id froze its
  * event loop, and a frozen engine in this process would freeze the test with it.
  */
+import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { openEngineDb } from '../../src/engine/db.ts';
 import { createDeadLetters } from '../../src/engine/dlq.ts';
 import { keyProblem } from '../../src/engine/ids.ts';
-import { createInbox } from '../../src/engine/inbox.ts';
+import { createInboxWriter } from '../../src/engine/inbox.ts';
 import { createWorkQueue, type Lane } from '../../src/engine/work-queue.ts';
 import { startWorld, type World } from '../support/engine-world.ts';
 import { engineEnv, postWebhook, spawnEngine, webhook, type EngineProcess } from './engine-process.ts';
@@ -104,7 +105,9 @@ it('refuses ids the platform cannot produce at the receiver, naming the field; n
     const keys = db.sqlite.prepare('SELECT lane, key FROM work').all() as { lane: Lane; key: string }[];
     expect(keys.filter((k) => keyProblem(k.lane, k.key) !== undefined)).toEqual([]);
     // (The inbox holds the store's own callbacks meanwhile: the CRM feed updates customers.)
-    const stored = db.sqlite.prepare(`SELECT hash FROM inbox WHERE hash IN (${hashes.map(() => '?').join(',')})`).all(...hashes);
+    const inboxFile = new Database(db.inboxPath, { readonly: true });
+    const stored = inboxFile.prepare(`SELECT hash FROM inbox WHERE hash IN (${hashes.map(() => '?').join(',')})`).all(...hashes);
+    inboxFile.close();
     expect(stored).toEqual([]);
     expect(createDeadLetters(db).list().filter((l) => l.kind === 'fetch')).toEqual([]);
   } finally {
@@ -142,12 +145,13 @@ it('ends ids already in the state file that can never be fetched: work rows dead
   const db = openEngineDb(env.ENGINE_DB!);
   try {
     const work = createWorkQueue(db);
-    const inbox = createInbox(db);
+    const inbox = createInboxWriter(db.inboxPath);
     for (const [lane, key] of junk) work.enqueue(lane, key, 0);
     for (const id of ['abc', -1, '../../etc/passwd', '😀\0']) {
       const body = webhook(w, 'store/order/created', { type: 'order', id });
       inbox.insert({ hash: JSON.parse(body).hash, scope: 'store/order/created', resourceId: String(id), payload: body, receivedAt: 0, ignored: false });
     }
+    inbox.close();
   } finally {
     db.close();
   }

@@ -114,25 +114,6 @@ describe('dead-letter queue', () => {
   });
 });
 
-describe('inbox', () => {
-  it('stores an event once per hash, hands new ones to the planner, and forgets old planned ones', async () => {
-    const { createInbox } = await import('../../src/engine/inbox.ts');
-    const inbox = createInbox(db);
-    const event = (hash: string, receivedAt: number) => ({ hash, scope: 'store/order/created', resourceId: '1', payload: '{}', receivedAt, ignored: false });
-    expect(inbox.insert(event('a'.repeat(40), 1))).toBe('accepted');
-    expect(inbox.insert(event('a'.repeat(40), 2))).toBe('duplicate');
-    expect(inbox.insert(event('b'.repeat(40), 100))).toBe('accepted');
-    const fresh = inbox.takeNew(10);
-    expect(fresh.map((e) => e.hash[0])).toEqual(['a', 'b']);
-    inbox.markPlanned([fresh[0]!.seq]);
-    expect(inbox.countNew()).toBe(1);
-    // Only planned events older than the cut are forgotten; a new one never is.
-    expect(inbox.prune(1_000)).toBe(1);
-    expect(inbox.countNew()).toBe(1);
-    expect(inbox.insert(event('a'.repeat(40), 2_000))).toBe('accepted');
-  });
-});
-
 describe('mapper', () => {
   it('dead-letters a record the spec rejects, and closes that entry once the source maps', async () => {
     const { createMapper } = await import('../../src/engine/mapper.ts');

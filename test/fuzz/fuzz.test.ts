@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openEngineDb } from '../../src/engine/db.ts';
+import { createInboxWriter } from '../../src/engine/inbox.ts';
 import { checkAnswer } from '../../fuzz/checker.ts';
 import { formatSummary, runSurface, SURFACES, type FuzzTarget, type Surface } from '../../fuzz/fuzz.ts';
 import type { FuzzRequest } from '../../fuzz/http.ts';
@@ -169,7 +170,9 @@ describe('the checker catches', () => {
     const dbPath = join(dir, 'engine.sqlite');
     const db = openEngineDb(dbPath);
     // What a receiver stored and a planner never finished.
-    db.sqlite.prepare("INSERT INTO inbox (hash, scope, resource_id, payload, received_at, state) VALUES (?, 'store/order/created', '7', '{}', 0, 'new')").run('a'.repeat(40));
+    const inbox = createInboxWriter(db.inboxPath);
+    inbox.insert({ hash: 'a'.repeat(40), scope: 'store/order/created', resourceId: '7', payload: '{}', receivedAt: 0, ignored: false });
+    inbox.close();
     db.sqlite.prepare("INSERT INTO work (lane, key, since, version, attempts, last_error) VALUES ('order', 'abc', 0, 1, 3, 'never fetchable')").run();
     db.sqlite.prepare("INSERT INTO outbox (spec, key, target, method, path, body, body_hash, state, attempts, observed_at, updated_at) VALUES ('orders-to-erp-sales-order', '7', 'erp', 'PUT', '/sales-orders/7', '{}', 'h', 'pending', 2, 0, 0)").run();
     db.close();

@@ -52,6 +52,18 @@ describe('virtual clock', () => {
     expect(clock.toRealMs(30_000)).toBe(500);
   });
 
+  it('rebuilds the same running clock from start, scale and realStart (as another thread does)', () => {
+    let real = 5_000;
+    const original = createVirtualClock({ scale: 144, start: 1_000_000, realNow: () => real });
+    real = 7_500;
+    // Built later, from the original's start and the real time it started at.
+    const mirror = createVirtualClock({ scale: 144, start: 1_000_000, realStart: 5_000, realNow: () => real });
+    expect(mirror.now()).toBe(original.now());
+    expect(mirror.now()).toBe(1_000_000 + 2_500 * 144);
+    real = 9_001;
+    expect(mirror.now()).toBe(original.now());
+  });
+
   it('fires a scaled timer after the compressed real delay', async () => {
     const clock = createVirtualClock({ scale: 10_000 });
     const started = Date.now();
