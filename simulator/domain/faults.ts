@@ -83,10 +83,13 @@ export interface WebhookFaultDecision {
   delayMs: number;
 }
 
+const NO_WEBHOOK_FAULT: WebhookFaultDecision = Object.freeze({ drop: false, duplicate: false, outOfOrder: false, delayMs: 0 });
+
 /** Decide the faults for one webhook delivery. Draws nothing when the plan has none. */
 export function decideWebhookFaults(plan: FaultPlan, scope: string, random: Random): WebhookFaultDecision {
   const w = plan.webhooks;
-  const none = { drop: false, duplicate: false, outOfOrder: false, delayMs: 0 };
+  // Callers only read the decision, so the common "no fault" answer is one shared object.
+  const none = NO_WEBHOOK_FAULT;
   const any = w.drop > 0 || w.duplicate > 0 || w.outOfOrder > 0 || (w.delay?.probability ?? 0) > 0;
   if (!any) return none;
   if (w.scopes && !w.scopes.some((p) => scopeMatches(p, scope))) return none;

@@ -41,6 +41,19 @@ export function rfc2822(epochMs: number): string {
   return text;
 }
 
+let lastIsoMs: { ms: number; text: string } | undefined;
+
+/**
+ * `new Date(epochMs).toISOString()`, the ledger's timestamp. Every line of an order (a dozen and
+ * more, with their deliveries) falls in the same millisecond, so the last one is kept.
+ */
+export function isoMs(epochMs: number): string {
+  if (lastIsoMs?.ms === epochMs) return lastIsoMs.text;
+  const text = new Date(epochMs).toISOString();
+  lastIsoMs = { ms: epochMs, text };
+  return text;
+}
+
 /** ISO-8601 with seconds and a +00:00 offset, as V3 returns it. */
 export function iso(epochMs: number): string {
   return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', '+00:00');

@@ -136,14 +136,19 @@ export const ORDER_OPTION_TYPES = [
   'Text field',
 ] as const;
 
+// The amounts every order and line repeats, formatted once.
+const ZERO = money(0);
+const PAID_STATUS = ORDER_STATUSES.find((s) => s.id === 11)!;
+
 const available = (v: V3Variant, p: V3Product, qty: number) =>
   p.inventory_tracking === 'none' || v.inventory_level >= qty;
 
-function pickLines(ctx: OrderContext, count: number, qty: () => number, filter: (p: V3Product) => boolean = () => true): Pick[] {
+function pickLines(ctx: OrderContext, count: number, qty: () => number, filter?: (p: V3Product) => boolean): Pick[] {
   const f = ctx.faker;
   const picks: Pick[] = [];
   const used = new Set<number>();
-  const candidates = ctx.products.filter(filter);
+  // Most passes take any product: they draw from the context's list itself, not a copy of it.
+  const candidates = filter ? ctx.products.filter(filter) : ctx.products;
   // Bounded attempts: a depleted catalog yields fewer lines rather than looping forever.
   for (let attempts = 0; picks.length < count && attempts < count * 20 && candidates.length > 0; attempts++) {
     const product = f.helpers.arrayElement(candidates);
@@ -415,6 +420,8 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
     const taxTotal = cents(taxUnit * line.quantity);
     const digital = line.product.type === 'digital';
     const extraTypes = worst ? [ORDER_OPTION_TYPES[index % ORDER_OPTION_TYPES.length]!] : [];
+    const costPrice = money(line.product.cost_price);
+    const lineTotal = money(total + taxTotal);
     const name = worst && index === 0 ? fill(`${line.product.name} — Ünïcødé 🎁 `, MAX_LENGTHS.productName) : line.product.name;
     return {
       id,
@@ -437,32 +444,32 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
       price_tax: money(taxUnit),
       base_total: money(cents(listPrice * line.quantity)),
       total_ex_tax: money(total),
-      total_inc_tax: money(total + taxTotal),
+      total_inc_tax: lineTotal,
       total_tax: money(taxTotal),
       weight: String(line.product.weight),
       width: String(line.product.width),
       height: String(line.product.height),
       depth: String(line.product.depth),
       quantity: line.quantity,
-      base_cost_price: money(line.product.cost_price),
-      cost_price_inc_tax: money(line.product.cost_price),
-      cost_price_ex_tax: money(line.product.cost_price),
-      cost_price_tax: money(0),
+      base_cost_price: costPrice,
+      cost_price_inc_tax: costPrice,
+      cost_price_ex_tax: costPrice,
+      cost_price_tax: ZERO,
       is_refunded: false,
       quantity_refunded: 0,
-      refund_amount: money(0),
+      refund_amount: ZERO,
       return_id: 0,
       wrapping_id: 0,
       wrapping_name: null,
-      base_wrapping_cost: money(0),
-      wrapping_cost_ex_tax: money(0),
-      wrapping_cost_inc_tax: money(0),
-      wrapping_cost_tax: money(0),
+      base_wrapping_cost: ZERO,
+      wrapping_cost_ex_tax: ZERO,
+      wrapping_cost_inc_tax: ZERO,
+      wrapping_cost_tax: ZERO,
       wrapping_message: '',
       quantity_shipped: 0,
       event_name: null,
       event_date: null,
-      fixed_shipping_cost: money(0),
+      fixed_shipping_cost: ZERO,
       ebay_item_id: '',
       ebay_transaction_id: '',
       option_set_id: null,
@@ -472,7 +479,7 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
       external_id: null,
       brand: '',
       gift_certificate_id: null,
-      discounted_total_inc_tax: money(total + taxTotal),
+      discounted_total_inc_tax: lineTotal,
       applied_discounts: [],
       product_options: optionsFor(f, id, line.variant, extraTypes),
       configurable_fields: [],
@@ -507,12 +514,13 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
   const storeCredit = worst ? cents(Math.min(20, totalInc / 4)) : 0;
 
   const shippingAddresses: V2ShippingAddress[] = shipTo.map((address, i) => {
-    const at = products.filter((p) => p.order_address_id === addressIds[i]);
+    let itemsTotal = 0;
+    for (const p of products) if (p.order_address_id === addressIds[i]) itemsTotal += p.quantity;
     return {
       id: addressIds[i]!,
       ...copyAddress(address),
       order_id: orderId,
-      items_total: at.reduce((s, p) => s + p.quantity, 0),
+      items_total: itemsTotal,
       items_shipped: 0,
       shipping_method: b2b ? 'Freight' : 'Flat Rate',
       base_cost: money(shippingPerAddress),
@@ -520,10 +528,10 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
       cost_inc_tax: money(shippingPerAddress + (taxExempt ? 0 : cents(shippingPerAddress * TAX_RATE))),
       cost_tax: money(taxExempt ? 0 : cents(shippingPerAddress * TAX_RATE)),
       cost_tax_class_id: 2,
-      base_handling_cost: money(0),
-      handling_cost_ex_tax: money(0),
-      handling_cost_inc_tax: money(0),
-      handling_cost_tax: money(0),
+      base_handling_cost: ZERO,
+      handling_cost_ex_tax: ZERO,
+      handling_cost_inc_tax: ZERO,
+      handling_cost_tax: ZERO,
       handling_cost_tax_class_id: 2,
       shipping_zone_id: 1,
       shipping_zone_name: address.country_iso2 === 'US' ? 'United States' : 'International',
@@ -531,7 +539,7 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
     };
   });
 
-  const status = ORDER_STATUSES.find((s) => s.id === 11)!;
+  const status = PAID_STATUS;
   const order: V2Order = {
     id: orderId,
     customer_id: customer?.id ?? 0,
@@ -551,15 +559,15 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
     shipping_cost_inc_tax: money(shippingTotal + shippingTax),
     shipping_cost_tax: money(shippingTax),
     shipping_cost_tax_class_id: 2,
-    base_handling_cost: money(0),
-    handling_cost_ex_tax: money(0),
-    handling_cost_inc_tax: money(0),
-    handling_cost_tax: money(0),
+    base_handling_cost: ZERO,
+    handling_cost_ex_tax: ZERO,
+    handling_cost_inc_tax: ZERO,
+    handling_cost_tax: ZERO,
     handling_cost_tax_class_id: 2,
-    base_wrapping_cost: money(0),
-    wrapping_cost_ex_tax: money(0),
-    wrapping_cost_inc_tax: money(0),
-    wrapping_cost_tax: money(0),
+    base_wrapping_cost: ZERO,
+    wrapping_cost_ex_tax: ZERO,
+    wrapping_cost_inc_tax: ZERO,
+    wrapping_cost_tax: ZERO,
     wrapping_cost_tax_class_id: 3,
     total_ex_tax: money(totalEx),
     total_inc_tax: money(totalInc),
@@ -569,7 +577,7 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
     payment_method: b2b ? 'Pay by Purchase Order' : worst ? 'Credit Card, Gift Certificate, Store Credit' : 'Credit Card',
     payment_provider_id: b2b ? '' : `pi_${f.string.alphanumeric(16)}`,
     payment_status: b2b ? 'pending' : 'captured',
-    refunded_amount: money(0),
+    refunded_amount: ZERO,
     order_is_digital: physical.length === 0,
     store_credit_amount: money(storeCredit),
     gift_certificate_amount: money(giftCertificate),
@@ -590,7 +598,7 @@ export function generateOrder(profile: OrderProfile, ctx: OrderContext): Generat
       : f.number.float() < 0.1
         ? f.lorem.sentence()
         : '',
-    discount_amount: money(0),
+    discount_amount: ZERO,
     coupon_discount: money(couponDiscount),
     shipping_address_count: shipTo.length,
     is_deleted: false,

@@ -7,6 +7,7 @@ import { createAppRegistry, type AppInput, type AppRegistry, type AppUninstalled
 import { createVirtualClock, type Clock } from '../../lib/clock.ts';
 import { createEventBus, type EventBus } from '../../lib/events.ts';
 import { faultPlanSchema, type FaultPlan, NO_FAULTS } from './faults.ts';
+import { isoMs } from './format.ts';
 import { createLedger, type Ledger } from '../../lib/ledger.ts';
 import type { ApiAccount } from './model.ts';
 import { planQuota, type PlanName } from '../../lib/plans.ts';
@@ -159,7 +160,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   });
 
   // The ledger subscribes to delivery events; stores write their own mutations.
-  const at = () => new Date(clock.now()).toISOString();
+  const at = () => isoMs(clock.now());
   bus.on('webhook:attempt', (e) => ledger.append({ kind: 'webhook:attempt', at: at(), ...e }));
   bus.on('webhook:dropped', (e) => ledger.append({ kind: 'webhook:dropped', at: at(), ...e }));
 

@@ -113,6 +113,28 @@ describe('order profiles', () => {
     close();
   });
 
+  it('draws each order from the catalog and customers as they are now, not as an earlier order saw them', () => {
+    const { store, close } = makeStore(8);
+    store.placeShopperOrder('typical');
+    // Hidden or unavailable products (an API write or a direct edit) leave the next order's lines.
+    const products = [...store.products.values()];
+    const kept = products.find((p) => p.inventory_tracking === 'none' && store.variantsOf(p.id).length > 0)!;
+    for (const p of products) if (p !== kept) p.is_visible = false;
+    for (let i = 0; i < 5; i++) expect(new Set(store.placeShopperOrder('typical').products.map((l) => l.product_id))).toEqual(new Set([kept.id]));
+    store.updateProducts([{ id: kept.id, availability: 'disabled' }]);
+    expect(() => store.placeShopperOrder('typical')).toThrow(/no product in the catalog has stock left/);
+    // A product made afterwards is purchasable at once.
+    const made = store.createProduct({ name: 'Made after the first order', type: 'physical', sku: 'MADE-AFTER-1', price: 12, weight: 1, inventory_tracking: 'none' });
+    expect(new Set(store.placeShopperOrder('typical').products.map((l) => l.product_id))).toEqual(new Set([made.id]));
+    // The customer list is current too: with every other customer gone, orders go to the one registered last (or a guest).
+    const [registered] = store.registerShopperCustomers(1);
+    for (const c of [...store.customers.values()]) if (c !== registered) store.customers.delete(c.id);
+    const customerIds = new Set(Array.from({ length: 10 }, () => store.placeShopperOrder('typical').order.customer_id));
+    expect([...customerIds].every((id) => id === 0 || id === registered!.id)).toBe(true);
+    expect(customerIds.has(registered!.id)).toBe(true);
+    close();
+  });
+
   it('takes stock for every tracked line of a shopper order', () => {
     const { store, close } = makeStore(6);
     const before = new Map([...store.variants.values()].map((v) => [v.id, v.inventory_level]));

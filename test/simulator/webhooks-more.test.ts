@@ -1,5 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { buildWebhookPayload, payloadBody, webhookHash } from '../../simulator/domain/webhooks/payload.ts';
 import { startReceiver } from '../support/receiver.ts';
 import type { TestSim } from '../support/simulator.ts';
 import { attemptsRecorded, useWebhookWorld } from '../support/webhook-world.ts';
@@ -120,5 +121,27 @@ describe('the unreachable-receiver fault', () => {
     await sim.control('PUT', '/faults', {});
     await sim.control('POST', '/clock', { advanceMs: 180_000 });
     await expect.poll(() => receiver.received.length).toBe(1);
+  });
+});
+
+describe('webhook payload text', () => {
+  // payload.ts writes the hashed text and the body from shared parts instead of JSON.stringify of
+  // two objects: both must stay exactly what JSON.stringify gives, or hashes and bodies change.
+  const inputs = [
+    { scope: 'store/order/created', storeId: '1000001', storeHash: 'abc123', data: { type: 'order', id: 101 }, createdAtMs: Date.UTC(2026, 5, 1, 12, 0, 0, 999) },
+    { scope: 'store/sku/inventory/order/updated', storeId: '1000001', storeHash: 'abc123', data: { type: 'sku', id: 7, inventory: { product_id: 3, method: 'relative', value: -2, variant_id: 7 } }, createdAtMs: 1 },
+    { scope: 'store/cart/converted', storeId: '1000001', storeHash: 'x"y\\z', data: { type: 'cart', id: 'b1f0-Ünï "quoted" 🎁', orderId: 5, skipped: undefined }, createdAtMs: 0 },
+    { scope: 'store/app/uninstalled', storeId: '1000001', storeHash: 'abc123', data: { type: 'store' }, createdAtMs: Date.UTC(2030, 0, 1) },
+  ] as const;
+
+  it('hashes the JSON of {scope, store_id, data, created_at, producer} and delivers the JSON of the payload', () => {
+    for (const input of inputs) {
+      const payload = buildWebhookPayload(input as Parameters<typeof buildWebhookPayload>[0]);
+      const unsigned = { scope: input.scope, store_id: input.storeId, data: input.data, created_at: Math.floor(input.createdAtMs / 1000), producer: `stores/${input.storeHash}` };
+      expect(payload.hash).toBe(createHash('sha1').update(JSON.stringify(unsigned)).digest('hex'));
+      expect(webhookHash(input as Parameters<typeof webhookHash>[0])).toBe(payload.hash);
+      expect(payloadBody(payload)).toBe(JSON.stringify(payload));
+      expect(Object.keys(payload)).toEqual(['scope', 'store_id', 'data', 'hash', 'created_at', 'producer']);
+    }
   });
 });

@@ -13,10 +13,11 @@ import type { Clock } from '../../../lib/clock.ts';
 import type { Ledger, LedgerEntry } from '../../../lib/ledger.ts';
 import type { PlanName } from '../../../lib/plans.ts';
 import type { ApiAccount, Cart, CustomerGroup, Hook, OrderAggregate, ProductOptionDef, StoreInfo, V3Customer, V3Product, V3Variant } from '../model.ts';
+import { isoMs } from '../format.ts';
 import type { Quota } from '../quota.ts';
 import { redactHook } from '../redact.ts';
 import type { Store } from '../store.ts';
-import { buildWebhookPayload, type WebhookData } from '../webhooks/payload.ts';
+import { buildWebhookPayload, webhookHash, type WebhookData } from '../webhooks/payload.ts';
 import type { CatalogProfile, WorstCaseExtras } from '../worst-case-catalog.ts';
 
 export interface StoreOptions {
@@ -121,24 +122,41 @@ export function createStoreContext(options: StoreOptions): StoreContext {
   const info: StoreInfo = { hash: options.hash, storeId: options.storeId, name: `Simulated store ${options.hash}`, plan: options.plan, defaultCurrency: 'USD' };
   const hooks = new Map<number, Hook>();
 
-  const nowIso = () => new Date(clock.now()).toISOString();
+  const nowIso = () => isoMs(clock.now());
   // `kind` first, then `at`: readers can filter lines by prefix without parsing them.
   const record = (entry: Omit<LedgerEntry, 'at' | 'store'>) => ledger.append({ kind: entry.kind, at: nowIso(), store: info.hash, ...entry } as LedgerEntry);
 
+  // The hot lines (a resource, a webhook event) are built in their final key order, the same as
+  // `record` gives them, without the intermediate object it spreads.
   const changed = (kind: ChangeKind, resource: string, id: number | string, body: unknown) =>
     // Hook headers carry receivers' secrets; the ledger keeps their fingerprints (redact.ts).
-    record({ kind, resource, id, body: resource === 'hook' ? redactHook(body as Hook) : body });
+    ledger.append({ kind, at: nowIso(), store: info.hash, resource, id, body: resource === 'hook' ? redactHook(body as Hook) : body });
 
   const hookMatches = (pattern: string, scope: string) =>
     pattern === scope || (pattern.endsWith('/*') && scope.startsWith(pattern.slice(0, -1)));
 
   const emit = (scope: string, data: WebhookData) => {
-    const payload = buildWebhookPayload({ scope, storeId: info.storeId, storeHash: info.hash, data, createdAtMs: clock.now() });
+    const input = { scope, storeId: info.storeId, storeHash: info.hash, data, createdAtMs: clock.now() };
     // One pass over the hooks, no copy of them: this runs for every event (several per order).
     const targets: Hook[] = [];
-    if (scope !== 'store/hook/deliveryException') for (const h of hooks.values()) if (h.is_active && hookMatches(h.scope, scope)) targets.push(h);
-    record({ kind: 'webhook:event', scope, hash: payload.hash, data, hooks: targets.map((h) => h.id) });
-    if (targets.length > 0) options.onWebhook(ctx.store, targets, payload);
+    const hookIds: number[] = [];
+    if (scope !== 'store/hook/deliveryException') {
+      for (const h of hooks.values()) {
+        if (h.is_active && hookMatches(h.scope, scope)) {
+          targets.push(h);
+          hookIds.push(h.id);
+        }
+      }
+    }
+    // An event no hook takes (most inventory scopes in a run) is recorded with its hash; only one
+    // that is delivered needs the payload and its body.
+    if (targets.length === 0) {
+      ledger.append({ kind: 'webhook:event', at: nowIso(), store: info.hash, scope, hash: webhookHash(input), data, hooks: hookIds });
+      return;
+    }
+    const payload = buildWebhookPayload(input);
+    ledger.append({ kind: 'webhook:event', at: nowIso(), store: info.hash, scope, hash: payload.hash, data, hooks: hookIds });
+    options.onWebhook(ctx.store, targets, payload);
   };
 
   const ctx: StoreContext = {

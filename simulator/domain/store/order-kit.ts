@@ -5,25 +5,59 @@
  */
 import { notFound, unprocessable } from '../errors.ts';
 import { iso, rfc2822 } from '../format.ts';
-import type { OrderAggregate, Transaction } from '../model.ts';
+import type { OrderAggregate, Transaction, V3Customer, V3Product } from '../model.ts';
 import { statusById } from '../order-statuses.ts';
 import type { StoreContext } from './context.ts';
 
 export type OrderKit = ReturnType<typeof createOrderKit>;
 
+const isPurchasable = (p: V3Product) => p.is_visible && p.availability === 'available';
+
+/**
+ * `list` when it still holds exactly the values of `source` that `keep` admits, in the map's order
+ * (compared by identity, one pass, nothing allocated); otherwise a new such list. Callers only read
+ * the list, so one list serves every order until the collection changes.
+ */
+export function currentList<T>(list: T[] | undefined, source: ReadonlyMap<unknown, T>, keep?: (item: T) => boolean): T[] {
+  if (list !== undefined) {
+    let i = 0;
+    let same = true;
+    for (const item of source.values()) {
+      if (keep !== undefined && !keep(item)) continue;
+      if (list[i] !== item) {
+        same = false;
+        break;
+      }
+      i++;
+    }
+    if (same && i === list.length) return list;
+  }
+  const fresh: T[] = [];
+  for (const item of source.values()) if (keep === undefined || keep(item)) fresh.push(item);
+  return fresh;
+}
+
 export function createOrderKit(ctx: StoreContext) {
   const { clock, info, ids, emit } = ctx;
+
+  // The purchasable products and the customers an order draws from, kept between orders: copying
+  // and filtering the whole catalog for every order was per-order work for a per-catalog answer.
+  // Each order checks the lists still match the collections (no allocation) before using them, so a
+  // change by any path (an API write, a reset, a test editing a product) is seen by the next order.
+  let purchasable: V3Product[] | undefined;
+  let customerList: V3Customer[] | undefined;
+  const orderIds = { order: ids.order.next, orderProduct: ids.orderProduct.next, address: ids.address.next, coupon: ids.coupon.next };
 
   const orderContext = (at: number) => ({
     faker: ctx.faker,
     now: at,
     storeHash: info.hash,
     defaultCurrency: info.defaultCurrency,
-    products: [...ctx.products.values()].filter((p) => p.is_visible && p.availability === 'available'),
+    products: (purchasable = currentList(purchasable, ctx.products, isPurchasable)),
     variantsByProduct: ctx.variantsByProduct,
-    customers: [...ctx.customers.values()],
+    customers: (customerList = currentList(customerList, ctx.customers)),
     groups: ctx.customerGroups,
-    ids: { order: ids.order.next, orderProduct: ids.orderProduct.next, address: ids.address.next, coupon: ids.coupon.next },
+    ids: orderIds,
   });
 
   const purchaseTransaction = (agg: OrderAggregate, at: number): Transaction => ({

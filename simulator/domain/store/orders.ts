@@ -118,6 +118,7 @@ export function createOrders(ctx: StoreContext, kit: OrderKit, applyStock: Apply
         throw conflict('Failed to place the order: no product in the catalog has stock left. Reset the store or add inventory.');
       }
       // The shopper's cart becomes the order (store/cart/created then converted).
+      const createdTime = iso(at);
       const cart: Cart = {
         id: agg.order.cart_id,
         customer_id: agg.order.customer_id,
@@ -127,8 +128,8 @@ export function createOrders(ctx: StoreContext, kit: OrderKit, applyStock: Apply
         base_amount: Number(agg.order.subtotal_ex_tax),
         cart_amount: Number(agg.order.total_inc_tax),
         line_items: agg.products.map((p) => ({ id: randomUUID(), product_id: p.product_id, variant_id: p.variant_id, sku: p.sku, quantity: p.quantity, list_price: Number(p.base_price) })),
-        created_time: iso(at),
-        updated_time: iso(at),
+        created_time: createdTime,
+        updated_time: createdTime,
         lastActivityAt: at,
         state: 'converted',
         order_id: agg.order.id,

@@ -17,7 +17,7 @@ import type { Hook } from '../model.ts';
 import type { Random } from '../../../lib/random.ts';
 import { createFifo, type Fifo } from '../fifo.ts';
 import { createDenylist, DEFAULT_DENYLIST, type DenylistOptions } from './denylist.ts';
-import { destinationDomain, type WebhookPayload } from './payload.ts';
+import { destinationDomain, payloadBody, type WebhookPayload } from './payload.ts';
 import { RETRY_LADDER_SECONDS, retryDelayMs } from './retry-ladder.ts';
 
 export interface DeliveryRequest {
@@ -114,7 +114,11 @@ interface Job {
   /** 0 for the first try, n for the n-th retry. */
   retry: number;
   faults: string[];
-  id: string;
+  /**
+   * The Standard Webhooks message id (`webhook-id`), the same on every retry of the job. Made at
+   * the first signed attempt: most runs do not sign, and a UUID per delivery was pure cost.
+   */
+  id?: string;
   /** Run after this job's first attempt (releases a job held back to arrive out of order). */
   after?: () => void;
 }
@@ -153,14 +157,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let scheduled = 0;
   let stopped = false;
   const signers = new Map<string, Webhook>();
-  // One event goes to every hook that matches it: its body is serialized once, not once per hook.
-  // Payloads are never changed after they are built (payload.ts), so the text stays theirs.
-  const bodies = new WeakMap<WebhookPayload, string>();
-  const bodyOf = (payload: WebhookPayload) => {
-    let body = bodies.get(payload);
-    if (body === undefined) bodies.set(payload, (body = JSON.stringify(payload)));
-    return body;
-  };
   // A hook's destination is parsed as a URL twice per attempt; a run has a handful of them.
   const domains = new Map<string, string>();
   const domainOf = (destination: string) => {
@@ -249,9 +245,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       // base64-encoded client_secret" (facts section c, since 2025-01). Header names follow the
       // Standard Webhooks spec; the platform's exact names are not confirmed.
       const at = new Date(Math.floor(clock.now() / 1000) * 1000);
-      headers['webhook-id'] = job.id;
+      const id = (job.id ??= `msg_${randomUUID()}`);
+      headers['webhook-id'] = id;
       headers['webhook-timestamp'] = String(at.getTime() / 1000);
-      headers['webhook-signature'] = signerFor(secret).sign(job.id, at, job.body);
+      headers['webhook-signature'] = signerFor(secret).sign(id, at, job.body);
     }
     // An unreachable receiver (fault) fails like a refused connection, without a request.
     const plan = options.faults().webhooks;
@@ -276,20 +273,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       hooks.raiseDeliveryException(job.store, hook.client_id, { id: hook.id, error_code: 90003, message: `Domain ${domain} is blocked for ${Math.round((untilMs - now) / 1000)} seconds` });
     }
     const nextDelay = ok ? undefined : retryDelayMs(ladder, job.retry + 1);
-    bus.emit('webhook:attempt', {
-      store: job.store,
-      hookId: job.hookId,
-      scope: job.payload.scope,
-      hash: job.payload.hash,
-      attempt: job.retry,
-      outcome,
-      ...(unreachable ? { fault: 'unreachable' } : {}),
-      ...(result.status !== undefined ? { status: result.status } : {}),
-      ...(result.error !== undefined ? { error: result.error } : {}),
-      durationMs: result.durationMs,
-      faults: job.faults,
-      ...(nextDelay !== undefined ? { nextRetryInMs: nextDelay } : {}),
-    });
+    // Built key by key in the ledger's order (the optional keys where they were), without a
+    // throwaway object per optional key: one event per delivery.
+    const event: WebhookEvents['webhook:attempt'] = { store: job.store, hookId: job.hookId, scope: job.payload.scope, hash: job.payload.hash, attempt: job.retry, outcome } as WebhookEvents['webhook:attempt'];
+    if (unreachable) event.fault = 'unreachable';
+    if (result.status !== undefined) event.status = result.status;
+    if (result.error !== undefined) event.error = result.error;
+    event.durationMs = result.durationMs;
+    event.faults = job.faults;
+    if (nextDelay !== undefined) event.nextRetryInMs = nextDelay;
+    bus.emit('webhook:attempt', event);
     if (ok) return;
     if (nextDelay !== undefined) {
       const last = lastWillRetryNotice.get(key) ?? -Infinity;
@@ -334,8 +327,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (stopped) return;
       lastActivity.set(hook.id, clock.now());
       const decision: WebhookFaultDecision = decideWebhookFaults(options.faults(), payload.scope, random);
-      const body = bodyOf(payload);
-      const job: Job = { store, hookId: hook.id, payload, body, retry: 0, faults: [], id: `msg_${randomUUID()}` };
+      // One event goes to every hook that matches it: its body was serialized once, with the payload.
+      const body = payloadBody(payload);
+      const job: Job = { store, hookId: hook.id, payload, body, retry: 0, faults: [] };
       if (decision.drop) {
         bus.emit('webhook:dropped', { store, hookId: hook.id, scope: payload.scope, hash: payload.hash, reason: 'fault' });
         return;
@@ -359,7 +353,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
       schedule(decision.delayMs, job);
       if (decision.duplicate) {
-        schedule(decision.delayMs, { ...job, faults: [...job.faults, 'duplicate'], id: `msg_${randomUUID()}` });
+        // Its own message id (made at its first signed attempt), as the platform's second firing has.
+        schedule(decision.delayMs, { ...job, faults: [...job.faults, 'duplicate'] });
       }
     },
     touch(hookId) {
