@@ -31,10 +31,55 @@ let modules = {};
 export async function initialize(data) { modules = data.modules; }
 const REAL_K6 = 'Run this script with real k6 instead: bc-harness load <script> --runner k6 (k6 on PATH or K6_BIN set), or k6 run <script>.';
 function fail(message) { const e = new Error(message); e.code = 'ERR_K6_UNSUPPORTED'; throw e; }
+// Every VU of a run imports the same files, so resolutions and sources are kept per run after the
+// first VU and returned with shortCircuit: later VUs skip the other hooks in the chain (tsx) and
+// the disk, as k6 reads a script's files once per run. Per run, so a file edited between two runs
+// of one process is read again; only the last few runs are kept.
+const runs = new Map();
+function runCache(run) {
+  let cache = runs.get(run);
+  if (!cache) {
+    cache = { resolved: new Map(), sources: new Map() };
+    runs.set(run, cache);
+    if (runs.size > 8) runs.delete(runs.keys().next().value);
+  }
+  return cache;
+}
+function withoutVu(href) {
+  const url = new URL(href);
+  url.searchParams.delete('k6run');
+  url.searchParams.delete('k6vu');
+  return url.href;
+}
+function forVu(href, run, vu) {
+  const url = new URL(href);
+  url.searchParams.set('k6run', run);
+  url.searchParams.set('k6vu', vu);
+  return url.href;
+}
+function attributes(context) {
+  const a = context.importAttributes || context.importAssertions;
+  return a && Object.keys(a).length ? JSON.stringify(a) : '';
+}
+async function resolveForVu(cache, key, run, vu, resolveOnce) {
+  const hit = cache.resolved.get(key);
+  if (hit) return { url: forVu(hit, run, vu), format: 'module', shortCircuit: true };
+  const resolved = await resolveOnce();
+  if (!resolved.url.startsWith('file:')) return resolved;
+  cache.resolved.set(key, withoutVu(resolved.url));
+  return { ...resolved, url: forVu(resolved.url, run, vu), format: 'module' };
+}
 export async function resolve(specifier, context, next) {
   const parent = context.parentURL && context.parentURL.startsWith('file:') ? new URL(context.parentURL) : undefined;
   const run = parent && parent.searchParams.get('k6run');
-  if (!run) return next(specifier, context);
+  if (!run) {
+    // The script itself, imported by importScriptInstance with the VU's query already on it.
+    if (!specifier.startsWith('file:') || !specifier.includes('k6run=')) return next(specifier, context);
+    const own = new URL(specifier);
+    const ownRun = own.searchParams.get('k6run');
+    if (!ownRun) return next(specifier, context);
+    return resolveForVu(runCache(ownRun), 'entry ' + withoutVu(specifier) + ' ' + attributes(context), ownRun, own.searchParams.get('k6vu'), () => next(specifier, context));
+  }
   const vu = parent.searchParams.get('k6vu');
   if (specifier === 'k6' || specifier.startsWith('k6/')) {
     if (!Object.prototype.hasOwnProperty.call(modules, specifier)) {
@@ -44,12 +89,8 @@ export async function resolve(specifier, context, next) {
   }
   if (/^https?:/.test(specifier)) fail('Failed to load "' + specifier + '": the embedded k6 runner does not fetch remote modules. Save the file next to the script and import it by relative path, or ' + REAL_K6);
   if (!/^(\\.{1,2}\\/|\\/|file:)/.test(specifier)) fail('Failed to load "' + specifier + '": a k6 script can import k6 modules and files by relative path only; Node packages and built-ins (' + specifier + ') would not load on real k6 either.');
-  const resolved = await next(specifier, context);
-  if (!resolved.url.startsWith('file:')) return resolved;
-  const url = new URL(resolved.url);
-  url.searchParams.set('k6run', run);
-  url.searchParams.set('k6vu', vu);
-  return { ...resolved, url: url.href, format: 'module' };
+  const parentKey = withoutVu(context.parentURL);
+  return resolveForVu(runCache(run), specifier + ' ' + parentKey + ' ' + attributes(context), run, vu, () => next(specifier, context));
 }
 export async function load(url, context, next) {
   if (url.startsWith('${SHIM_SCHEME}')) {
@@ -59,9 +100,23 @@ export async function load(url, context, next) {
     for (const n of names) lines.push('export const ' + n + ' = m[' + JSON.stringify(n) + '];');
     return { format: 'module', source: lines.join('\\n'), shortCircuit: true };
   }
-  if (url.startsWith('file:') && new URL(url).searchParams.has('k6run')) {
-    // k6 scripts are ES modules whatever the nearest package.json says.
-    return next(url, { ...context, format: 'module' });
+  if (url.startsWith('file:') && url.includes('k6run=')) {
+    const run = new URL(url).searchParams.get('k6run');
+    if (run) {
+      const cache = runCache(run);
+      const key = withoutVu(url);
+      const source = cache.sources.get(key);
+      if (source !== undefined) return { format: 'module', source, shortCircuit: true };
+      // k6 scripts are ES modules whatever the nearest package.json says.
+      const loaded = await next(url, { ...context, format: 'module' });
+      if (loaded.format === 'module' && loaded.source != null) {
+        // Decoded once here (TextDecoder drops a BOM, as Node does) rather than once per VU. A
+        // source that names the VU's URL (a transform's source map) is not shared between VUs.
+        const text = typeof loaded.source === 'string' ? loaded.source : new TextDecoder().decode(loaded.source);
+        if (!text.includes('k6vu=')) cache.sources.set(key, text);
+      }
+      return loaded;
+    }
   }
   return next(url, context);
 }

@@ -2,7 +2,7 @@
  * The k6 API as scripts see it in the embedded runner: k6/http details, per-VU isolation, the
  * module shims and what happens with k6 features the runner does not implement.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -54,6 +54,29 @@ test('every VU has its own module instance and setup-data copy; __ENV is frozen;
   const { result } = await run('vu-isolation');
   expect(failedChecks(result)).toEqual([]);
   expect(result.summary!.metrics.checks!.values.passes).toBe(6 * 12);
+});
+
+test('every VU reads the files as they were for its run: a script and its import edited between two runs are read again', async () => {
+  // The loader keeps a run's sources after its first VU; a second run in the same process must
+  // not get the first run's files.
+  const dir = mkdtempSync(join(scratch, 'edited-'));
+  const main = join(dir, 'main.js');
+  writeFileSync(
+    main,
+    "import { value } from './lib.js';\nexport const options = { scenarios: { s: { executor: 'per-vu-iterations', vus: 3, iterations: 1 } } };\nexport default function () { console.log(`vu=${__VU} main=MAIN lib=${value}`); }\n".replace('MAIN', 'one'),
+  );
+  writeFileSync(join(dir, 'lib.js'), 'export const value = 1;\n');
+  const logLines = (stderr: string) => [...stderr.matchAll(/msg="(vu=\d main=\w+ lib=\d)"/g)].map((m) => m[1]).sort();
+  const runOnce = async () => {
+    const stderr = createSink();
+    const result = await runK6Script({ script: main, stdout: createSink(), stderr, progress: false });
+    expect(result.exitCode).toBe(0);
+    return logLines(stderr.text());
+  };
+  expect(await runOnce()).toEqual(['vu=1 main=one lib=1', 'vu=2 main=one lib=1', 'vu=3 main=one lib=1']);
+  writeFileSync(main, readFileSync(main, 'utf8').replace('main=one', 'main=two'));
+  writeFileSync(join(dir, 'lib.js'), 'export const value = 2;\n');
+  expect(await runOnce()).toEqual(['vu=1 main=two lib=2', 'vu=2 main=two lib=2', 'vu=3 main=two lib=2']);
 });
 
 test('an unsupported k6 module stops the test at init with exit 107 and names the module', async () => {
