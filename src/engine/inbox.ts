@@ -4,7 +4,7 @@
  * the receiver answers 200, so an acknowledged event is never lost.
  *
  * The inbox is a SQLite file of its own next to the engine's (`<engine db>-inbox`), written only
- * by the receiver (on its own thread: receiver-worker.ts). SQLite lets one connection write a
+ * by the receiver (on its own thread: receiver-thread.ts). SQLite lets one connection write a
  * WAL file at a time and its busy handler sleeps 1, 2, 5, 10, 15 ms between tries, so an insert
  * that had to wait for the mapper's transactions in the engine file would blow the receiver's
  * answer-time budget; in a file of its own nobody else writes, it never waits.
@@ -48,6 +48,12 @@ export interface InboxRecord {
 export interface InboxWriter {
   /** Record an event; 'duplicate' when its hash was seen before. */
   insert(event: InboxRecord): InboxInsert;
+  /**
+   * Record events in one transaction (one WAL commit for all: the receiver's group commit); the
+   * outcome of each, in order ('duplicate' also for a hash seen earlier in the same call). If any
+   * insert fails, none is committed and this throws.
+   */
+  insertMany(events: readonly InboxRecord[]): InboxInsert[];
   /**
    * Forget events received before `before` (their hashes included) that are planned (seq at or
    * below `plannedUpTo`, the planner's cursor) or ignored; never one still to be planned.
@@ -121,11 +127,15 @@ export function createInboxWriter(path: string): InboxWriter {
   const prune = sqlite.prepare(
     "DELETE FROM inbox WHERE seq IN (SELECT seq FROM inbox WHERE received_at < @before AND (seq <= @upTo OR state <> 'new') LIMIT 2000)",
   );
+  const insertOne = (e: InboxRecord): InboxInsert => {
+    const info = insert.run({ hash: e.hash, scope: e.scope, resourceId: e.resourceId, payload: e.payload, receivedAt: e.receivedAt, state: e.ignored ? 'ignored' : 'new' });
+    return info.changes === 1 ? 'accepted' : 'duplicate';
+  };
+  // better-sqlite3 rolls the whole transaction back and rethrows when one insert throws.
+  const insertAll = sqlite.transaction((events: readonly InboxRecord[]) => events.map(insertOne));
   return {
-    insert(e) {
-      const info = insert.run({ hash: e.hash, scope: e.scope, resourceId: e.resourceId, payload: e.payload, receivedAt: e.receivedAt, state: e.ignored ? 'ignored' : 'new' });
-      return info.changes === 1 ? 'accepted' : 'duplicate';
-    },
+    insert: insertOne,
+    insertMany: (events) => (events.length === 1 ? [insertOne(events[0]!)] : insertAll(events)),
     prune(before, plannedUpTo) {
       let total = 0;
       for (;;) {

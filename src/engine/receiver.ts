@@ -5,6 +5,16 @@
  * platform never waits on the engine's work and a slow ERP cannot get the hook denylisted
  * (facts section c: a destination below 90% success over 2 minutes is blocked).
  *
+ * Group commit: the events validated in one turn of the event loop are inserted in one
+ * transaction when the turn ends (setImmediate), then each is answered. In a flash sale at 144x
+ * about 2,300 webhooks a real second arrive, up to 64 at once; a WAL commit each queued them behind
+ * each other. A 200 still goes only after the event's row is committed; if the transaction fails,
+ * every request of the group gets the 500 one alone would have got. (queueMicrotask would not
+ * group: node drains microtasks after each socket's callback, so every group would be one.) The
+ * answer time the engine measures (handler to answer, `webhook:received` realMs) so includes the
+ * wait for the rest of the turn: its median rises under a burst while the sender's view, which
+ * includes the queue in front of the handler, falls.
+ *
  * Bad input never throws past here: a wrong secret is a 401, a body over the limit a 413 (read to
  * the end first, so the sender sees the answer rather than a reset), malformed JSON a 400, a
  * payload that is not a webhook a 400, and so is one naming an id the platform cannot produce (an
@@ -19,7 +29,7 @@ import { z } from 'zod';
 import type { Clock } from '../../lib/clock.ts';
 import type { EngineBus, ReceiveOutcome } from './events.ts';
 import { routeWebhook } from './ids.ts';
-import type { InboxWriter } from './inbox.ts';
+import type { InboxInsert, InboxRecord, InboxWriter } from './inbox.ts';
 import type { Logger } from './logger.ts';
 import { SECRET_HEADER } from './monitor.ts';
 
@@ -40,7 +50,7 @@ const payloadSchema = z.object({
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export interface ReceiverOptions {
-  inbox: Pick<InboxWriter, 'insert'>;
+  inbox: Pick<InboxWriter, 'insertMany'>;
   clock: Clock;
   secret: string;
   storeHash: string;
@@ -53,6 +63,14 @@ export interface ReceiverOptions {
 }
 
 export type Receiver = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A validated event waiting for its group's commit, and whom to answer once it is committed. */
+interface Pending {
+  record: InboxRecord;
+  res: ServerResponse;
+  started: number;
+  scope: string;
+}
 
 export function createReceiver(options: ReceiverOptions): Receiver {
   const { inbox, clock, bus, logger } = options;
@@ -84,12 +102,53 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         }
         chunks.push(chunk);
       });
-      req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+      // A light payload comes in one chunk: no copy then.
+      req.on('end', () => resolve(tooLarge ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
       req.on('error', reject);
       req.on('close', () => {
         if (!req.complete) reject(new Error('the sender closed the connection before the body ended'));
       });
     });
+
+  /** What an exception past the checks gets (as before group commit: the request's own catch). */
+  const failed = (res: ServerResponse, started: number, error: unknown) => {
+    logger.error('webhook receiver failed', { error: error instanceof Error ? error.stack : String(error) });
+    if (!res.headersSent) answer(res, started, 500, 'malformed', 'internal error');
+  };
+
+  let group: Pending[] = [];
+  /** Commit the turn's events in one transaction, then answer each as it would have been alone. */
+  const commitGroup = () => {
+    const pending = group;
+    group = [];
+    let stored: InboxInsert[] | undefined;
+    let storeError: Error | undefined;
+    try {
+      stored = inbox.insertMany(pending.map((p) => p.record));
+    } catch (error) {
+      storeError = error as Error;
+    }
+    let anyAccepted = false;
+    for (let i = 0; i < pending.length; i++) {
+      const p = pending[i]!;
+      try {
+        if (!stored) {
+          logger.error('could not store a webhook; answering 500 so the platform retries', { error: storeError!.message });
+          answer(p.res, p.started, 500, 'malformed', 'could not store the event; retry later', p.scope);
+        } else if (p.record.ignored) {
+          logger.info('webhook accepted but ignored: the engine did not subscribe to this scope', { scope: p.scope, hash: p.record.hash });
+          answer(p.res, p.started, 200, 'ignored', undefined, p.scope);
+        } else {
+          answer(p.res, p.started, 200, stored[i]!, undefined, p.scope);
+          if (stored[i] === 'accepted') anyAccepted = true;
+        }
+      } catch (error) {
+        failed(p.res, p.started, error);
+      }
+    }
+    // One wake-up for the group: the planner takes everything new.
+    if (anyAccepted) setImmediate(options.onAccepted);
+  };
 
   return (req, res) => {
     const started = performance.now();
@@ -113,9 +172,10 @@ export function createReceiver(options: ReceiverOptions): Receiver {
       }
       if (!authorized) return answer(res, started, 401, 'unauthorized', `missing or wrong ${SECRET_HEADER} header`);
       if (!body) return answer(res, started, 413, 'too-large', `the body is over ${MAX_BODY_BYTES} bytes; webhook payloads are light`);
+      const text = body.toString('utf8');
       let json: unknown;
       try {
-        json = JSON.parse(body.toString('utf8'));
+        json = JSON.parse(text);
       } catch (error) {
         return answer(res, started, 400, 'malformed', `the body is not JSON: ${(error as Error).message}`);
       }
@@ -138,22 +198,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         return answer(res, started, 400, 'invalid', message, p.scope);
       }
       const known = options.knownScopes.has(p.scope);
-      let stored: 'accepted' | 'duplicate';
-      try {
-        stored = inbox.insert({ hash: p.hash, scope: p.scope, resourceId: String(p.data.id).slice(0, 200), payload: body.toString('utf8'), receivedAt: clock.now(), ignored: !known });
-      } catch (error) {
-        logger.error('could not store a webhook; answering 500 so the platform retries', { error: (error as Error).message });
-        return answer(res, started, 500, 'malformed', 'could not store the event; retry later', p.scope);
-      }
-      if (!known) {
-        logger.info('webhook accepted but ignored: the engine did not subscribe to this scope', { scope: p.scope, hash: p.hash });
-        return answer(res, started, 200, 'ignored', undefined, p.scope);
-      }
-      answer(res, started, 200, stored, undefined, p.scope);
-      if (stored === 'accepted') setImmediate(options.onAccepted);
-    })().catch((error) => {
-      logger.error('webhook receiver failed', { error: error instanceof Error ? error.stack : String(error) });
-      if (!res.headersSent) answer(res, started, 500, 'malformed', 'internal error');
-    });
+      if (group.length === 0) setImmediate(commitGroup);
+      group.push({ record: { hash: p.hash, scope: p.scope, resourceId: String(p.data.id).slice(0, 200), payload: text, receivedAt: clock.now(), ignored: !known }, res, started, scope: p.scope });
+    })().catch((error) => failed(res, started, error));
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The receiver's front on its thread without an engine around it (receiver-host.ts): the inbox
- * file it writes, pruning by message, and a new thread on the same port when the old one dies.
+ * file it writes (a burst of concurrent webhooks included), pruning by message, and a new thread
+ * on the same port when the old one dies.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -102,4 +103,16 @@ it('starts a new thread on the same port when the receiver thread dies', async (
   const inbox = createInbox(db);
   expect(inbox.countNew()).toBe(2);
   inbox.close();
+}, 30_000);
+
+it('answers 50 webhooks sent at once from the thread, duplicates included, with one inbox row per hash', async () => {
+  const f = await startFront();
+  // Ids 1..40, then 1..10 again (the platform's duplicates: same hash).
+  const ids = [...Array.from({ length: 40 }, (_, i) => i + 1), ...Array.from({ length: 10 }, (_, i) => i + 1)];
+  const statuses = await Promise.all(ids.map((id) => send(f.port, id)));
+  expect(statuses).toEqual(ids.map(() => 200));
+  const inbox = createInbox(db);
+  expect(inbox.takeNew(100).map((e) => Number(e.resourceId)).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  inbox.close();
+  await expect.poll(() => accepted).toBeGreaterThanOrEqual(1);
 }, 30_000);
