@@ -67,6 +67,7 @@ export function createFastOrderRead(sim: Simulator, cache: OrderJsonCache): Fast
     // The server-side time starts here, before the rendering, as express's recordRequest notes it
     // before the route renders.
     const started = performance.now();
+    const startedSim = sim.clock.now();
     let bytes: Buffer;
     try {
       const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
@@ -76,11 +77,11 @@ export function createFastOrderRead(sim: Simulator, cache: OrderJsonCache): Fast
     }
 
     // From here on, the pipeline's side effects in its order: note the start, charge, answer, and
-    // record when the response is finished.
+    // record when the response is ended (recordRequest in middleware.ts says why 'prefinish').
     answered++;
     const d = store.quota.consume(account.clientId);
-    res.on('finish', () => {
-      store.record(apiRequestEntry(req, res, url, { client: account.clientId, quotaLeft: d.left, faults: [], started }));
+    res.on('prefinish', () => {
+      store.record(apiRequestEntry(req, res, url, { client: account.clientId, quotaLeft: d.left, faults: [], started, startedSim }));
     });
     const rate = rateHeaderValues(sim, d);
     if (!d.allowed) {

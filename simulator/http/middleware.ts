@@ -107,10 +107,12 @@ export interface ApiRequestOutcome {
   faults: FaultKind[];
   /** `performance.now()` when the request was taken up. */
   started: number;
+  /** Simulated epoch ms when the request was taken up. */
+  startedSim: number;
 }
 
 /**
- * The `api:request` ledger line of a finished request. `path` is the URL as the client sent it
+ * The `api:request` ledger line of a request whose response was ended. `path` is the URL as the client sent it
  * (express's `req.originalUrl`; express rewrites `req.url` while routing).
  */
 export function apiRequestEntry(req: IncomingMessage, res: ServerResponse, path: string, outcome: ApiRequestOutcome) {
@@ -123,6 +125,9 @@ export function apiRequestEntry(req: IncomingMessage, res: ServerResponse, path:
     quotaLeft: outcome.quotaLeft,
     faults: outcome.faults,
     durationMs: Math.round((performance.now() - outcome.started) * 100) / 100,
+    // When it was taken up, in simulated time: a read is under way from here, and an integration
+    // that streams a long answer may act on its first records before the line's `at` (its end).
+    startedAt: new Date(outcome.startedSim).toISOString(),
     // Which listener it came in on: HTTPS is the platform's own address (an unchanged
     // integration, through the harness's proxy or preload), HTTP the BIGCOMMERCE_API_URL given.
     // The peer port lets the proxy, which knows its own sockets, claim the requests it carried.
@@ -153,9 +158,15 @@ export function createApiPipeline(sim: Simulator): RequestHandler[] {
 
   const recordRequest: RequestHandler = (req, res, next) => {
     const started = performance.now();
-    res.on('finish', () => {
+    const startedSim = sim.clock.now();
+    // Recorded when the response is ended ('prefinish', emitted inside res.end()), not when it is
+    // flushed ('finish', a turn of the loop later, or more on a busy loop). The client may act on
+    // the answer before 'finish' runs: with the connected-system mocks on a thread of their own,
+    // an integration's write of an order it had just read was stamped before the read's line,
+    // and the verifier took it for a write without a read (payload-as-data).
+    res.on('prefinish', () => {
       const l = locals(res);
-      l.store.record(apiRequestEntry(req, res, req.originalUrl, { client: l.account?.clientId ?? null, quotaLeft: l.decision?.left ?? null, faults: l.faults, started }));
+      l.store.record(apiRequestEntry(req, res, req.originalUrl, { client: l.account?.clientId ?? null, quotaLeft: l.decision?.left ?? null, faults: l.faults, started, startedSim }));
     });
     next();
   };

@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createVirtualClock } from '../../lib/clock.ts';
 import { HarnessError } from '../errors.ts';
 import { VERDICT_EXIT, type Verdict } from '../verify/verdict.ts';
 import { cartRenderer, verifyRunDirectory, writeNoVerdictJunit, type UatResult } from '../verify/verify-run-directory.ts';
@@ -26,7 +25,7 @@ import { loadScriptExports, resolveScenario } from '../load/scenario-catalog.ts'
 import type { CompiledSpec } from '../mappings/compile.ts';
 import { loadSpecs, MappingSpecError } from '../mappings/load-spec.ts';
 import { createCatalogBacklog } from './catalog-backlog.ts';
-import { linkClock, startMocksOnThread, type MocksOnThread } from '../mocks/http/mocks-thread.ts';
+import { createLinkedClock, startMocksOnThread, type MocksOnThread } from '../mocks/http/mocks-thread.ts';
 import { buildUatReport, type RunInfo } from '../reports/uat/build.ts';
 import type { UatReport } from '../reports/uat/model.ts';
 import { renderUatReport } from '../reports/uat/render.ts';
@@ -186,8 +185,8 @@ export async function runUat(options: UatOptions, deps: UatDeps = {}): Promise<U
   const runDir = createRunDirectory(options.out, id);
   const realStart = now();
   const scale = options.timeScale;
-  // Linked: a jump of this clock is sent to the mocks, which run on a thread of their own.
-  const clock = linkClock(createVirtualClock({ scale }));
+  // Linked: the mocks run on a thread of their own, on the same clock rebuilt there, its jumps shared.
+  const clock = createLinkedClock({ scale });
   const simStart = clock.now();
 
   const state: ProgressState = { phase: 'starting', simNow: simStart, ordersPlaced: 0, ordersSynced: 0, deadLetters: 0, rateLimited: 0, webhookFailures: 0, hooksDeactivated: 0 };

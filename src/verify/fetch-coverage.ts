@@ -4,6 +4,9 @@
  * payloads"), so an integration that writes a record it never read is treating the payload as the
  * data. The test is deliberately lenient, to never accuse an integration that batches: a list call
  * (`GET /v2/orders?...`) counts as reading every record its id range allows that existed then.
+ * A read counts from when it was taken up (`startedAt`), not when its answer ended: a long list is
+ * sent in parts, and an integration that parses it as it arrives may write its first records
+ * before the last part is out.
  */
 import type { ApiCall } from './ledger-index.ts';
 
@@ -46,11 +49,12 @@ export function createFetchCoverage(calls: readonly ApiCall[]): FetchCoverage {
     for (const p of PATTERNS) {
       const one = p.one?.exec(call.path);
       let fetch: Fetch | undefined;
-      if (one) fetch = { at: call.at, kind: 'one', id: decodeURIComponent(one[1]!) };
+      const at = call.startedAt ?? call.at;
+      if (one) fetch = { at, kind: 'one', id: decodeURIComponent(one[1]!) };
       else if (p.list?.test(call.path)) {
         const minId = numberParam(query, 'min_id');
         const maxId = numberParam(query, 'max_id');
-        fetch = { at: call.at, kind: 'list', ...(minId !== undefined ? { minId } : {}), ...(maxId !== undefined ? { maxId } : {}) };
+        fetch = { at, kind: 'list', ...(minId !== undefined ? { minId } : {}), ...(maxId !== undefined ? { maxId } : {}) };
       }
       if (!fetch) continue;
       let list = byResource.get(p.resource);

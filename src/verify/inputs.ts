@@ -31,6 +31,8 @@ export const apiRequestLineSchema = z.looseObject({
   status: z.number(),
   quotaLeft: z.number().nullable().optional(),
   faults: z.array(z.string()).optional(),
+  /** When the request was taken up (simulated); `at` is when its answer was ended. */
+  startedAt: z.string().optional(),
 });
 
 export const quotaLimitedLineSchema = z.looseObject({

@@ -60,7 +60,10 @@ export function hookStateAt(hook: HookState, at: number): { exists: boolean; act
 }
 
 export interface ApiCall {
+  /** When the answer was ended. */
   at: number;
+  /** When the request was taken up (older ledgers: absent). */
+  startedAt?: number;
   method: string;
   path: string;
   status: number;
@@ -267,7 +270,8 @@ export function createLedgerIndex(options: { keepResources?: readonly string[] }
           }
           const p = parsed.data;
           if (p.client === null) return;
-          listFor(calls, p.client).push({ at, method: p.method, path: p.path, status: p.status, faults: p.faults ?? [] });
+          const startedAt = p.startedAt !== undefined ? msOf(p.startedAt) : undefined;
+          listFor(calls, p.client).push({ at, ...(startedAt !== undefined && Number.isFinite(startedAt) ? { startedAt } : {}), method: p.method, path: p.path, status: p.status, faults: p.faults ?? [] });
           return;
         }
         case 'quota:limited': {

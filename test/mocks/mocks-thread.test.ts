@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVirtualClock } from '../../lib/clock.ts';
 import type { PublishedEntry } from '../../src/mocks/domain/systems.ts';
-import { linkClock, startMocksOnThread, type LinkedClock, type MocksOnThread } from '../../src/mocks/http/mocks-thread.ts';
+import { createLinkedClock, linkedClock, startMocksOnThread, type MocksOnThread } from '../../src/mocks/http/mocks-thread.ts';
 
 const START = Date.UTC(2026, 10, 27, 12);
 const cleanup: (() => Promise<void>)[] = [];
@@ -19,7 +18,7 @@ afterEach(async () => {
 });
 
 async function start(options: { runDir?: string } = {}) {
-  const clock = linkClock(createVirtualClock({ scale: 0, start: START }));
+  const clock = createLinkedClock({ scale: 0, start: START });
   const published: PublishedEntry[] = [];
   const mocks = await startMocksOnThread({ seed: 7, products: 30, customers: 10, clock, onPublished: (e) => published.push(e), ...options });
   cleanup.push(() => mocks.close());
@@ -53,6 +52,30 @@ async function salesOrder(mocks: MocksOnThread, externalId: string) {
 
 const mocksNow = async (mocks: MocksOnThread) => Date.parse((await call(mocks, 'GET', '/__mocks/clock')).body.now);
 
+describe('the linked clock (the same clock on two threads)', () => {
+  it('has a jump made on one copy in the other copy\'s now() at once; the other\'s timers wait for sync()', () => {
+    const a = createLinkedClock({ scale: 0, start: START });
+    // What the mocks thread builds from the state it is given.
+    const b = linkedClock(a.state);
+    const fired: number[] = [];
+    b.setTimer(30_000, () => fired.push(b.now()));
+    a.advance(60_000);
+    expect(b.now()).toBe(START + 60_000);
+    expect(fired).toEqual([]);
+    b.sync();
+    // Fired on the way, at the time it was due (as advance() fires timers).
+    expect(fired).toEqual([START + 30_000]);
+    // A timer set on b before it synced a jump is due from b's now, jump included.
+    a.advance(10_000);
+    b.setTimer(5_000, () => fired.push(b.now()));
+    b.sync();
+    expect(fired).toHaveLength(1);
+    b.advance(5_000);
+    expect(fired).toEqual([START + 30_000, START + 75_000]);
+    expect(a.now()).toBe(START + 75_000);
+  });
+});
+
 describe('the mocks on their own thread', () => {
   it('tells the orchestrator which sales orders the ERP holds and how many journal lines were written', async () => {
     const { mocks } = await start();
@@ -67,15 +90,18 @@ describe('the mocks on their own thread', () => {
     expect(mocks.failure()).toBeUndefined();
   });
 
-  it('moves with the orchestrator\'s clock, moves it when asked to jump, and fires its timers on the way', async () => {
+  it('sees a jump of either clock at once, and fires its timers on the way', async () => {
     const { clock, mocks, published } = await start();
     expect(await mocksNow(mocks)).toBe(START);
-    // The orchestrator's jump (the simulator's /clock) reaches the mocks.
+    // The orchestrator's jump (the simulator's /clock) is in the mocks' time for the very next
+    // request: no message has to arrive first (a write stamped before the jump would look older
+    // than the read that preceded it).
     clock.advance(60_000);
-    await expect.poll(() => mocksNow(mocks)).toBe(START + 60_000);
-    // A jump asked of the mocks reaches the orchestrator's clock, once (not echoed back).
+    expect(await mocksNow(mocks)).toBe(START + 60_000);
+    // A jump asked of the mocks is in the orchestrator's time as soon as the answer is back, once
+    // (not echoed back as a second jump).
     expect((await call(mocks, 'POST', '/__mocks/clock', { advanceMs: 120_000 })).status).toBe(200);
-    await expect.poll(() => clock.now()).toBe(START + 180_000);
+    expect(clock.now()).toBe(START + 180_000);
     expect(await mocksNow(mocks)).toBe(START + 180_000);
     // The ERP invoices a sales order an hour after it was placed: a timer on the mocks' clock,
     // fired by the orchestrator's jump, published back to the orchestrator.
@@ -83,20 +109,20 @@ describe('the mocks on their own thread', () => {
     clock.advance(3_600_000);
     await expect.poll(() => published.some((p) => p.system === 'erp' && p.resource === 'invoice' && p.key.length > 0)).toBe(true);
     expect(clock.now()).toBe(START + 180_000 + 3_600_000);
+    expect(await mocksNow(mocks)).toBe(START + 180_000 + 3_600_000);
   });
 
   it('keeps a running clock in step with the orchestrator\'s', async () => {
-    const inner = createVirtualClock({ scale: 1000, start: START });
-    const clock: LinkedClock = linkClock(inner);
+    const clock = createLinkedClock({ scale: 1000, start: START });
     const mocks = await startMocksOnThread({ seed: 7, products: 10, customers: 5, clock });
     cleanup.push(() => mocks.close());
     for (let i = 0; i < 3; i++) {
       const before = clock.now();
       const theirs = await mocksNow(mocks);
       const after = clock.now();
-      // Read between two readings of the orchestrator's clock (1 ms of slack: both floor).
-      expect(theirs).toBeGreaterThanOrEqual(before - 1);
-      expect(theirs).toBeLessThanOrEqual(after + 1);
+      // The same clock rebuilt: read between two readings of the orchestrator's.
+      expect(theirs).toBeGreaterThanOrEqual(before);
+      expect(theirs).toBeLessThanOrEqual(after);
     }
   });
 
@@ -112,7 +138,7 @@ describe('the mocks on their own thread', () => {
   it('fails to start with the reason when the mocks cannot start on the thread', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mocks-thread-')), 'a-file');
     writeFileSync(file, 'not a directory');
-    const clock = linkClock(createVirtualClock({ scale: 0, start: START }));
+    const clock = createLinkedClock({ scale: 0, start: START });
     await expect(startMocksOnThread({ seed: 7, products: 10, customers: 5, clock, runDir: join(file, 'run') })).rejects.toThrow(/Failed to start the connected-system mocks on their thread: .*(ENOTDIR|not a directory)/);
   });
 });

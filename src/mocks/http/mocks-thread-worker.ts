@@ -1,14 +1,13 @@
 /**
  * The connected-system mocks on their own thread (started by mocks-thread.ts; entered through
  * mocks-thread-entry.mjs). They run exactly as `startMocks` runs them in-thread, on a clock that
- * mirrors the orchestrator's: the same scale, anchored to the same simulated instant, and every
- * jump of either clock applied to both (see mocks-thread.ts for the messages).
+ * is the orchestrator's rebuilt: the same formula, and the jumps of both in shared memory (see
+ * mocks-thread.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createVirtualClock, type Clock } from '../../../lib/clock.ts';
 import type { LedgerEntry } from '../../../lib/ledger.ts';
 import type { PublishedEntry, SystemName } from '../domain/systems.ts';
-import type { MocksThreadData, ToMocksThread, FromMocksThread } from './mocks-thread.ts';
+import { linkedClock, type MocksThreadData, type ToMocksThread, type FromMocksThread } from './mocks-thread.ts';
 import { startMocks } from './server.ts';
 
 const port = parentPort;
@@ -16,19 +15,11 @@ if (!port) throw new Error('Failed to start the mocks thread: mocks-thread-worke
 const data = workerData as MocksThreadData;
 const post = (message: FromMocksThread): void => port.postMessage(message);
 
-// Anchor: the orchestrator read (sim, real) together; simulated time since then is real time since
-// then at the same scale. performance.timeOrigin + performance.now() is the same epoch-based time
-// on every thread, so the two clocks agree to within a simulated millisecond (both floor).
-const real = performance.timeOrigin + performance.now();
-const base = createVirtualClock({ scale: data.scale, start: data.anchorSim + (data.scale === 0 ? 0 : (real - data.anchorReal) * data.scale) });
-// A jump asked of the mocks (POST /__mocks/clock) moves the orchestrator's clock too.
-const clock: Clock = {
-  ...base,
-  advance(ms) {
-    base.advance(ms);
-    post({ type: 'advanced', ms });
-  },
-};
+// The orchestrator's clock, rebuilt: same formula, jumps in shared memory (mocks-thread.ts).
+const clock = linkedClock(data.clock);
+// A jump asked of the mocks (POST /__mocks/clock): the orchestrator's clock already sees it; tell
+// it to run the timers it brought due.
+clock.onJump(() => post({ type: 'jumped' }));
 
 // What the orchestrator watches, sent once per turn of the loop.
 let synced: string[] = [];
@@ -64,8 +55,8 @@ const mocks = await startMocks({ ...data.options, clock, onJournal, onPublished:
 } });
 
 port.on('message', (message: ToMocksThread) => {
-  if (message.type === 'advance') {
-    base.advance(message.ms);
+  if (message.type === 'sync') {
+    clock.sync();
     return;
   }
   if (message.type === 'close') {
