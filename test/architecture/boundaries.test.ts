@@ -42,5 +42,5 @@ it('the simulator does not import src/', () => {
 
 it('the checks above see imports at all (a scanner that finds none would pass anything)', () => {
   expect(importsOf('src/uat/orchestrator.ts')).toContain('simulator/index.ts');
-  expect(importsOf('src/uat/orchestrator.ts')).toContain('lib/clock.ts');
+  expect(importsOf('src/uat/orchestrator.ts')).toContain('lib/ledger.ts');
 });
