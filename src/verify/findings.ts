@@ -253,7 +253,7 @@ function summarize(f: Finding): string {
     case 'mapping-drift':
       return `${f.count} record(s) broke silently after a platform field rename.`;
     case 'rate-limit-breach':
-      return f.flow === 'platform' ? `${f.count} 429(s) were not followed by waiting the reset time.` : `${f.count} record(s) were dropped after a 429.`;
+      return f.flow === 'platform' ? `${f.count} time(s) the quota ran out, the integration sent more requests before the window reset.` : `${f.count} record(s) were dropped after a 429.`;
     case 'silent-failure':
       return f.flow === 'platform' ? 'Failures happened and nothing was sent to ALERT_URL.' : `${f.count} failed record(s) were neither dead-lettered nor alerted.`;
     default:

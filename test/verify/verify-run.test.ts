@@ -177,6 +177,28 @@ describe('the verifier on platform behaviour', () => {
     expect(v.findings.some((f) => f.pattern === 'rate-limit-breach')).toBe(ignored > 0);
   });
 
+  it('counts every 429 a client hammers on through, not only the first of a run-out', () => {
+    const run = createTestRun();
+    run.request('GET', '/stores/stest/v2/orders?min_id=1', 200);
+    // One run-out: the first 429 says 28 s; the client retries every second and is refused each time.
+    run.limited('/stores/stest/v2/orders/105', 28_000);
+    for (const resetMs of [27_000, 26_000, 25_000]) {
+      run.advance(1_000);
+      run.limited('/stores/stest/v2/orders/105', resetMs);
+    }
+    // Then it waits out the last reset and is answered.
+    run.advance(25_000);
+    run.request('GET', '/stores/stest/v2/orders/105', 200);
+    const v = run.verify({ criteria: defaultCriteria(['orders']), timeScale: 1 });
+    expect(v.measures['api.rateLimited']).toBe(4);
+    // The first three were each followed by a request before their reset; the last was waited out.
+    expect(v.measures['api.rateLimitIgnored']).toBe(3);
+    expect(v.rateLimits.events).toHaveLength(1);
+    expect(v.rateLimits.events[0]!.violations).toHaveLength(3);
+    expect(v.criteria.find((c) => c.id === 'honours-429')!).toMatchObject({ status: 'failed', value: 3 });
+    expect(v.findings.filter((f) => f.pattern === 'rate-limit-breach')).toHaveLength(1);
+  });
+
   it('shows honours-429 as not exercised, never as passed, on a run that answered no 429; the verdict still passes and says so', () => {
     const { run } = syncedRun();
     const v = run.verify({ criteria: defaultCriteria(['orders']) });

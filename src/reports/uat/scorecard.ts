@@ -60,7 +60,7 @@ export function buildScorecard(v: Verification, context: { scenario: string; for
     const share = f.peakWindowShare;
     const contact = { quota429s: limited, peakWindowShare: share };
     const evidence = [
-      `${limited} 429(s) received; ${v.rateLimits.events.length} distinct throttling episode(s), ${ignored} not followed by waiting the reset time`,
+      `${limited} 429(s) received in ${v.rateLimits.events.length} run-out(s) of the quota; ${ignored} of the 429s not followed by waiting the reset time`,
       `peak use of one 30-second window: ${pct(share)} of the run's quota (${v.quota?.perWindow ?? 'unlimited'} requests a window)`,
       `${f.requests ?? v.requests.total} API requests; ${f.requestsPerOrder === null ? 'no order synced' : `${formatPerOrder(f.requestsPerOrder)} per order that reached the ERP`}`,
       ...v.rateLimits.events.filter((e) => !e.respected).slice(0, 3).map((e) => `ignored: 429 at ${t(e.at)}, next request ${((e.violations[0]!.at - e.at) / 1000).toFixed(2)} s later (reset ${(e.resetMs / 1000).toFixed(1)} s)`),
