@@ -259,6 +259,11 @@ export interface EvaluateContext {
    * a failing value is evidence, so it fails whatever the count.
    */
   opportunities?: (measure: string) => { count: number; none: string } | undefined;
+  /**
+   * What a reader must know to read a measure's value right, shown with the result whatever its
+   * status: a latency taken over the records that arrived, when some never did.
+   */
+  caveat?: (measure: string) => string | undefined;
 }
 
 export function evaluateCriteria(criteria: readonly Criterion[], ctx: EvaluateContext): CriterionResult[] {
@@ -274,7 +279,8 @@ export function evaluateCriteria(criteria: readonly Criterion[], ctx: EvaluateCo
     const chances = passed ? ctx.opportunities?.(c.measure) : undefined;
     if (chances && chances.count === 0) return { ...c, value, status: 'not-exercised' as const, passed: false, note: chances.none, evidence: [], evidenceTotal: 0 };
     const quiet = passed && c.op !== '>=' && c.op !== '>';
-    return { ...c, value, status: passed ? ('passed' as const) : ('failed' as const), passed, evidence: quiet ? [] : evidence, evidenceTotal: quiet ? 0 : all.length };
+    const caveat = ctx.caveat?.(c.measure);
+    return { ...c, value, status: passed ? ('passed' as const) : ('failed' as const), passed, ...(caveat ? { note: caveat } : {}), evidence: quiet ? [] : evidence, evidenceTotal: quiet ? 0 : all.length };
   });
 }
 

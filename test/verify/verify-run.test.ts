@@ -137,6 +137,22 @@ describe('the verifier on the orders → ERP stream', () => {
     expect(v.verdict).toBe('fail');
   });
 
+  it('says a passing latency was taken over the orders that arrived when some never did', () => {
+    const run = createTestRun();
+    const ids = run.place('typical', 4);
+    run.advance(MINUTE);
+    run.syncToErp(ids[0]!);
+    const v = run.verify({ criteria: defaultCriteria(['orders']) });
+    const latency = v.criteria.find((c) => c.measure === 'orders.syncLatencyP95Seconds' || c.measure === 'orders.syncLatencyPeakP95Seconds')!;
+    expect(latency.status).toBe('passed');
+    expect(latency.note).toBe('taken over the 1 order(s) that reached the ERP; 3 of the 4 that had to never did (orders.lost and the dead letters account for them)');
+    expect(v.criteria.find((c) => c.id === 'no-lost-orders')!.status).toBe('failed');
+    // All arrived: nothing to add.
+    const all = createTestRun();
+    for (const id of all.place('typical', 2)) all.syncToErp(id);
+    expect(all.verify({ criteria: defaultCriteria(['orders']) }).criteria.find((c) => c.measure === latency.measure)!.note).toBeUndefined();
+  });
+
   it('judges latency at the busiest hour and names the slowest orders', () => {
     const run = createTestRun();
     const quiet = run.place('typical', 2);

@@ -126,7 +126,7 @@ function printHuman(result: UatResult, log: (line: string) => void): void {
   const died = v?.health.died;
   if (died) log(`  integration-crashed: the integration ${died.text} at ${new Date(died.at).toISOString()} (simulated)`);
   for (const p of v?.fidelity.problems ?? []) log(`  not faithful (${p.kind}): ${p.text} ${p.fix}`);
-  for (const c of v?.criteria ?? []) log(`  ${CRITERION_STATUS_TEXT[c.status]}  ${c.name}: ${c.measure} = ${c.value === null ? 'no data' : Number.isInteger(c.value) ? c.value : c.value.toFixed(2)} (required ${c.op} ${c.limit})${c.status === 'not-exercised' && c.note ? `: ${c.note}` : ''}`);
+  for (const c of v?.criteria ?? []) log(`  ${CRITERION_STATUS_TEXT[c.status]}  ${c.name}: ${c.measure} = ${c.value === null ? 'no data' : Number.isInteger(c.value) ? c.value : c.value.toFixed(2)} (required ${c.op} ${c.limit})${c.note ? (c.status === 'not-exercised' ? `: ${c.note}` : c.status === 'passed' ? `, ${c.note}` : '') : ''}`);
   for (const f of v?.findings ?? []) log(`  finding ${f.pattern} (${f.flow}${f.stream ? `/${f.stream}` : ''}): ${f.summary}`);
   if (result.reports) {
     log('');
