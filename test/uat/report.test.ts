@@ -7,9 +7,11 @@ import { buildUatReport, type RunInfo } from '../../src/reports/uat/build.ts';
 import { renderUatReport } from '../../src/reports/uat/render.ts';
 import { bucketSize, createBarChart, niceTicks } from '../../src/reports/uat/svg-charts.ts';
 import { defaultCriteria } from '../../src/verify/criteria.ts';
+import { decideVerdict } from '../../src/verify/verdict.ts';
+import type { Verification } from '../../src/verify/verify-run.ts';
 import { createTestRun, START } from '../verify/support/run-builder.ts';
 
-function reportOf(mutate?: (run: ReturnType<typeof createTestRun>, ids: number[]) => void) {
+function reportOf(mutate?: (run: ReturnType<typeof createTestRun>, ids: number[]) => void, tweak?: (v: Verification) => void) {
   const run = createTestRun();
   run.quota = { plan: 'standard', perWindow: 150, windowMs: 30_000, windows: [{ start: new Date(START).toISOString(), used: 12, usedByOthers: 0, refused: 0, byClient: { client_test_integration: 12 } }] };
   const ids = run.place('typical', 3);
@@ -18,6 +20,7 @@ function reportOf(mutate?: (run: ReturnType<typeof createTestRun>, ids: number[]
   mutate?.(run, ids);
   run.advance(60_000);
   const verification = run.verify({ criteria: defaultCriteria(['orders']) });
+  tweak?.(verification);
   const info: RunInfo = {
     id: 'test-run',
     dir: '/tmp/test-run',
@@ -98,6 +101,38 @@ describe('the UAT report', () => {
     const md = renderUatReport(report, 'md');
     expect(md).toContain('| ❌ | Every order arrives field for field');
     expect(md).toContain(`order ${report.streams[0]!.corrupted[0]!.ref.split(' ')[1]}`);
+  });
+});
+
+describe('the headline of a FAIL on a run that was not faithful', () => {
+  it('leads with the failures no time scale could cause and says the others do not decide the verdict', () => {
+    const report = reportOf(
+      (run, ids) => {
+        const line = run.journal.find((l) => l.key === String(ids[1]))!;
+        (line.body as { billTo: { name: string } }).billTo.name = 'Someone Else';
+        // ids[2] never reaches the ERP.
+        run.journal.splice(run.journal.findIndex((l) => l.key === String(ids[2])), 1);
+      },
+      (v) => {
+        // The drain was cut short and the harness fell behind: a loss could be the compression's.
+        v.fidelity.problems.push({ kind: 'harness-lag', text: 'The harness fell behind.', fix: 'Lower --time-scale.' });
+        v.decision = decideVerdict({ interrupted: false, criteria: v.criteria, problems: v.fidelity.problems, robustness: { drainComplete: false, deliveryFailuresProvoked: true } });
+        v.verdict = v.decision.verdict;
+      },
+    );
+    expect(report.verdict).toBe('fail');
+    expect(report.criteria.find((c) => c.id === 'no-lost-orders')!.status).toBe('fail');
+    expect(report.headline).toMatch(/^1 of \d+ acceptance criteria failed in a way no time scale could cause: Every order arrives field for field: Orders → ERP sales orders \(orders\.corrupted = 1, required == 0\)\. The run was not faithful \(harness-lag\), so the 1 other failure\(s\) \(no-lost-orders\) may be the compression's doing and do not decide the verdict/);
+    const md = renderUatReport(report, 'md');
+    expect(md).toContain('in a way no time scale could cause');
+  });
+
+  it('keeps the plain list when every failure decides the verdict', () => {
+    const report = reportOf((run, ids) => {
+      const line = run.journal.find((l) => l.key === String(ids[1]))!;
+      (line.body as { billTo: { name: string } }).billTo.name = 'Someone Else';
+    });
+    expect(report.headline).toMatch(/^1 of \d+ acceptance criteria failed: Every order arrives field for field/);
   });
 });
 

@@ -288,9 +288,19 @@ export function buildUatReport(input: BuildReportInput): UatReport {
   const placed = v.streams.find((s) => s.stream.id === 'orders')?.records.length ?? 0;
   const died = v.health.died;
   const crashText = died ? `The integration ${died.text} at ${shortTime(died.at)} (simulated). ` : '';
-  const failedText = `${failed.length} of ${rows.length} acceptance criteria failed: ${failed.slice(0, 3).map((c) => `${c.name} (${c.measure} = ${valueText(c)}, required ${conditionText(c)})`).join('; ')}${failed.length > 3 ? '; …' : ''}.`;
+  const listed = (cs: typeof failed) => `${cs.slice(0, 3).map((c) => `${c.name} (${c.measure} = ${valueText(c)}, required ${conditionText(c)})`).join('; ')}${cs.length > 3 ? '; …' : ''}`;
+  const kinds = v.fidelity.problems.map((p) => p.kind).join(', ');
+  // On a run that was not faithful only the failures no time scale could cause decide a FAIL
+  // (verdict.ts); the headline leads with those and says the others do not count.
+  const robustIds = new Set(v.decision.robustFailures);
+  const robust = failed.filter((c) => robustIds.has(c.id));
+  const compressible = failed.filter((c) => !robustIds.has(c.id));
+  const failedText =
+    v.fidelity.problems.length > 0 && robust.length > 0 && compressible.length > 0
+      ? `${robust.length} of ${rows.length} acceptance criteria failed in a way no time scale could cause: ${listed(robust)}. The run was not faithful (${kinds}), so the ${compressible.length} other failure(s) (${compressible.map((c) => c.id).join(', ')}) may be the compression's doing and do not decide the verdict: see "Fidelity" below.`
+      : `${failed.length} of ${rows.length} acceptance criteria failed: ${listed(failed)}.`;
   const skippedText = skipped.length > 0 ? ` Not exercised by this run: ${skipped.map((c) => c.id).join(', ')}.` : '';
-  const notFaithful = v.fidelity.problems.length > 0 ? ` The run was not faithful (${v.fidelity.problems.map((p) => p.kind).join(', ')}): see "Fidelity" below.` : '';
+  const notFaithful = v.fidelity.problems.length > 0 && !(robust.length > 0 && compressible.length > 0) ? ` The run was not faithful (${kinds}): see "Fidelity" below.` : '';
   const headline =
     verdict === 'interrupted'
       ? 'The run was interrupted before it finished; the numbers below cover what happened until then and are not a verdict.'
