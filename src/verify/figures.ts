@@ -150,7 +150,7 @@ export function quotaContactText(o: { quota429s: number; peakWindowShare: number
   const share = formatShare(o.peakWindowShare);
   switch (quotaContact(o)) {
     case 'ran-into':
-      return `it ran into the quota: ${o.quota429s} request${o.quota429s === 1 ? ' was' : 's were'} refused with 429${o.peakWindowShare === null ? '' : ` (busiest window ${share} of the run's quota)`}`;
+      return `it ran into the quota: ${o.quota429s.toLocaleString('en-US')} request${o.quota429s === 1 ? ' was' : 's were'} refused with 429${o.peakWindowShare === null ? '' : ` (busiest window ${share} of the run's quota)`}`;
     case 'at-limit':
       return `it reached the limit without a 429: its busiest window used ${share} of the run's quota (${formatShare(AT_LIMIT_SHARE)} or more counts as at the limit)`;
     case 'under':
