@@ -63,6 +63,8 @@ export interface FidelityInput {
 
 /** A tenth of the quota window: the share of it that the harness may take without changing what is judged. */
 export const FAITHFUL_SHARE_OF_WINDOW = 0.1;
+/** A receiver answer time (real ms, p95) no busy machine explains: the receiver works before it answers. */
+export const SLOW_RECEIVER_REAL_MS = 1_000;
 /** A run more than this short of its planned orders did not apply the scenario (DESIGN.md section 3). */
 export const MAX_LOAD_SHORTFALL = 0.02;
 
@@ -96,7 +98,9 @@ export function judgeFidelity(input: FidelityInput): FidelityProblem[] {
     problems.push({
       kind: 'receiver-latency',
       text: `The integration's receiver took ${input.receiverAnswerP95RealMs.toFixed(1)} real ms to answer (p95), which is ${sec(input.receiverAnswerP95RealMs * scale)} simulated at ${input.timeScale}x: more than a tenth of ${timing.basis}, so its latencies and pacing are not what they would be in real time.`,
-      fix: `Use --time-scale ${highestScale(input.receiverAnswerP95RealMs)} or lower (or --time-scale auto).`,
+      // Seconds to answer are the receiver's own work (the harness adds tens of milliseconds on a
+      // busy machine): say so, or a buyer reads the advice as "the harness was too slow".
+      fix: `Use --time-scale ${highestScale(input.receiverAnswerP95RealMs)} or lower (or --time-scale auto).${input.receiverAnswerP95RealMs >= SLOW_RECEIVER_REAL_MS ? ` An answer of ${sec(input.receiverAnswerP95RealMs)} is the receiver's own work, not the harness's: the contract asks for the answer before the work (docs/integration-contract.md, section 5), and a receiver that does so can be compressed.` : ''}`,
     });
   }
   if (timing && input.harnessLagP99RealMs !== undefined && input.harnessLagP99RealMs * scale > budgetMs) {

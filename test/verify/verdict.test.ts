@@ -146,6 +146,14 @@ describe('fidelity', () => {
     expect(judgeFidelity({ ...base, timing: { budgetBasisMs: 600_000, basis: 'x' }, receiverAnswerP95RealMs: 250 }).map((p) => p.kind)).toEqual(['receiver-latency']);
   });
 
+  it("says a receiver that takes seconds to answer is doing its work first, and a fast one is not told so", () => {
+    const slow = judgeFidelity({ ...base, timeScale: 10, receiverAnswerP95RealMs: 2_751.4 });
+    expect(slow.map((p) => p.kind)).toEqual(['receiver-latency']);
+    expect(slow[0]!.fix).toBe("Use --time-scale 1 or lower (or --time-scale auto). An answer of 2.8 s is the receiver's own work, not the harness's: the contract asks for the answer before the work (docs/integration-contract.md, section 5), and a receiver that does so can be compressed.");
+    const busy = judgeFidelity({ ...base, receiverAnswerP95RealMs: 40 });
+    expect(busy[0]!.fix).toBe('Use --time-scale 75 or lower (or --time-scale auto).');
+  });
+
   it('tolerates the dropped arrivals the scenario itself allows (1%, at least one)', () => {
     expect(judgeFidelity({ ...base, load: { ...base.load!, droppedIterations: 2 } })).toEqual([]);
   });
