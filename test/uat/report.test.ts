@@ -127,6 +127,14 @@ describe('the headline of a FAIL on a run that was not faithful', () => {
     expect(md).toContain('in a way no time scale could cause');
   });
 
+  it('writes the cards\' counts as the TCO report does (221,190)', () => {
+    const report = reportOf(undefined, (v) => {
+      v.rateLimits.limited = 221_190;
+      v.rateLimits.ignored = 218_662;
+    });
+    expect(report.cards.find((c) => c.label === '429s (ignored)')!.value).toBe('221,190 (218,662)');
+  });
+
   it('keeps the plain list when every failure decides the verdict', () => {
     const report = reportOf((run, ids) => {
       const line = run.journal.find((l) => l.key === String(ids[1]))!;

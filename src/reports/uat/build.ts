@@ -311,23 +311,25 @@ export function buildUatReport(input: BuildReportInput): UatReport {
         : failed.length === 0
           ? v.decision.reason
           : `${crashText}${failedText}${skippedText}${notFaithful}`;
+  // Counts as the TCO report writes them (221,190).
+  const count = (n: number) => n.toLocaleString('en-US');
   const cards: UatReport['cards'] = [
-    { label: 'orders placed', value: String(placed), tone: 'neutral' },
-    { label: 'in the ERP, correct', value: String(orders?.correct ?? 0), tone: 'ok' },
-    { label: 'lost', value: String(orders?.lost ?? 0), tone: (orders?.lost ?? 0) > 0 ? 'bad' : 'ok' },
-    { label: 'held: the spec rejects them', value: String(orders?.deadLettered ?? 0), tone: 'neutral' },
-    { label: 'corrupted', value: String(orders?.corrupted ?? 0), tone: (orders?.corrupted ?? 0) > 0 ? 'bad' : 'ok' },
+    { label: 'orders placed', value: count(placed), tone: 'neutral' },
+    { label: 'in the ERP, correct', value: count(orders?.correct ?? 0), tone: 'ok' },
+    { label: 'lost', value: count(orders?.lost ?? 0), tone: (orders?.lost ?? 0) > 0 ? 'bad' : 'ok' },
+    { label: 'held: the spec rejects them', value: count(orders?.deadLettered ?? 0), tone: 'neutral' },
+    { label: 'corrupted', value: count(orders?.corrupted ?? 0), tone: (orders?.corrupted ?? 0) > 0 ? 'bad' : 'ok' },
     { label: 'p95 to ERP', value: fmtS(orders?.syncLatencyP95Seconds), tone: 'neutral' },
-    { label: '429s (ignored)', value: `${v.rateLimits.limited} (${v.rateLimits.ignored})`, tone: v.rateLimits.ignored > 0 ? 'bad' : 'neutral' },
+    { label: '429s (ignored)', value: `${count(v.rateLimits.limited)} (${count(v.rateLimits.ignored)})`, tone: v.rateLimits.ignored > 0 ? 'bad' : 'neutral' },
     {
       label: 'peak window use',
       // The integration's own share, and the store's whole window when other apps filled it further.
       value: formatPeakWindow(v.measures['api.peakWindowShare'], v.measures['api.peakWindowShareTotal']),
       tone: (v.measures['api.peakWindowShare'] ?? 0) > 0.8 ? 'warn' : 'neutral',
     },
-    { label: 'hooks off at end', value: String(v.webhooks.deactivatedAtEnd), tone: v.webhooks.deactivatedAtEnd > 0 ? 'bad' : 'ok' },
-    { label: 'dead letters reported', value: String(v.reports.deadLetters.length), tone: 'neutral' },
-    { label: 'alerts', value: String(v.reports.alerts.length), tone: 'neutral' },
+    { label: 'hooks off at end', value: count(v.webhooks.deactivatedAtEnd), tone: v.webhooks.deactivatedAtEnd > 0 ? 'bad' : 'ok' },
+    { label: 'dead letters reported', value: count(v.reports.deadLetters.length), tone: 'neutral' },
+    { label: 'alerts', value: count(v.reports.alerts.length), tone: 'neutral' },
   ];
   const loadWarnings: string[] = [];
   if (run.load.exitCode !== undefined && run.load.exitCode !== 0) loadWarnings.push(`The load runner exited with ${run.load.exitCode} (${run.load.exitCode === 99 ? 'a threshold of the scenario was crossed' : 'see load.log'}).`);
