@@ -109,6 +109,8 @@ export interface Verification {
  * limit when a criterion sets one, else this (two polls of a fifteen-minute feed and the write).
  */
 export const DEFAULT_IN_FLIGHT_MS = 30 * 60_000;
+/** The streams a drain that ended 'settled' waited for: orders in the ERP, stock and prices in the store. */
+export const DRAIN_SETTLED_COVERS: ReadonlySet<string> = new Set(['orders', 'inventory', 'prices']);
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -306,6 +308,8 @@ export function verifyRun(input: VerifyRunInput): Verification {
     robustness: {
       drainComplete,
       deliveryFailuresProvoked: mineFailed.every((a) => a.fault !== undefined),
+      // What "settled" waited for (src/uat/orchestrator.ts waitForQuiet, catalog-backlog.ts).
+      ...(reason === 'settled' ? { drainCovers: DRAIN_SETTLED_COVERS } : {}),
     },
   });
   const verdict = decision.verdict;

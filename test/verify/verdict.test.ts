@@ -9,7 +9,7 @@ import { judgeFidelity, type FidelityInput } from '../../src/verify/fidelity.ts'
 import { judgeIntegrationHealth, UNRESPONSIVE_MIN_FAILURES } from '../../src/verify/integration-health.ts';
 import { indexLedger, type WebhookAttemptRecord } from '../../src/verify/ledger-index.ts';
 import { decideVerdict, failureIsRobust, VERDICT_EXIT } from '../../src/verify/verdict.ts';
-import { timingBasis } from '../../src/verify/verify-run.ts';
+import { DRAIN_SETTLED_COVERS, timingBasis } from '../../src/verify/verify-run.ts';
 
 const result = (measure: string, passed: boolean, id = measure): CriterionResult => ({ id, name: id, flow: 'orders', measure, op: '==', limit: 0, why: 'w', source: 'scenario', value: passed ? 0 : 1, status: passed ? 'passed' : 'failed', passed, evidence: [], evidenceTotal: 0 });
 const unexercised = (measure: string, id: string, source: CriterionResult['source'] = 'default'): CriterionResult => ({ ...result(measure, false, id), source, value: 0, status: 'not-exercised', note: 'nothing to check' });
@@ -68,6 +68,20 @@ describe('the verdict', () => {
   it('does not count a lost record against the integration when the drain ran out of time on an unfaithful run', () => {
     expect(failureIsRobust('orders.lost', { drainComplete: false, deliveryFailuresProvoked: true })).toBe(false);
     expect(decideVerdict({ interrupted: false, criteria: [result('orders.lost', false)], problems: busy, robustness: { drainComplete: false, deliveryFailuresProvoked: true } }).verdict).toBe('inconclusive');
+  });
+
+  it('counts a record missing after a settled drain against the integration only for the flows that drain waited for', () => {
+    const settled = { drainComplete: true, deliveryFailuresProvoked: true, drainCovers: DRAIN_SETTLED_COVERS };
+    expect(failureIsRobust('orders.lost', settled)).toBe(true);
+    expect(failureIsRobust('inventory.lost', settled)).toBe(true);
+    // Credit memos are polled: the orders settling says nothing about them.
+    expect(failureIsRobust('creditMemos.lost', settled)).toBe(false);
+    expect(failureIsRobust('fulfillment.correct', settled)).toBe(false);
+    // A drain that went quiet waited for everything.
+    expect(failureIsRobust('creditMemos.lost', complete)).toBe(true);
+    expect(decideVerdict({ interrupted: false, criteria: [result('creditMemos.lost', false)], problems: busy, robustness: settled }).verdict).toBe('inconclusive');
+    // On a faithful run it fails whatever the drain covered.
+    expect(decideVerdict({ interrupted: false, criteria: [result('creditMemos.lost', false)], problems: [], robustness: settled }).verdict).toBe('fail');
   });
 
   it('counts a deactivated hook as robust only when the scenario provoked every failed delivery', () => {
