@@ -6,12 +6,29 @@
  * the whole catalog storm at 600x. An integration that does not carry the ERP's changes into the
  * store fails the storm, so passing it means something.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, expectVerdictOrInconclusive, runUat } from './support/run-uat.ts';
+import { cleanupTempDirs, expectVerdictOrInconclusive, runUat, type UatLine } from './support/run-uat.ts';
 
 afterAll(cleanupTempDirs);
+
+/**
+ * What a failed criterion's evidence says and what the engine logged about those records: the run
+ * directory is gone when CI prints the failure, so the message has to carry what to look into.
+ */
+function whyFailed(line: UatLine, id: string): string {
+  try {
+    const report = JSON.parse(readFileSync(line.reports!.json, 'utf8')) as { criteria: { id: string; evidence: string[] }[] };
+    const evidence = report.criteria.find((c) => c.id === id)?.evidence ?? [];
+    const tokens = [...new Set(evidence.join(' ').match(/\b[\w-]*\d[\w-]*\b/g) ?? [])].slice(0, 10);
+    const log = readFileSync(join(dirname(line.reports!.json), 'integration.log'), 'utf8').split('\n');
+    const mentions = log.filter((l) => tokens.some((t) => l.includes(t))).slice(-20);
+    return `evidence: ${JSON.stringify(evidence.slice(0, 5))}; integration.log lines naming them: ${JSON.stringify(mentions)}`;
+  } catch (error) {
+    return `(no detail: ${(error as Error).message})`;
+  }
+}
 
 const engineLanded = existsSync(join(process.cwd(), 'src/engine/engine.ts')) && existsSync(join(process.cwd(), 'src/cli/commands/engine.ts'));
 
@@ -31,7 +48,7 @@ describe.skipIf(!engineLanded)('the reference engine (bc-harness engine --json)'
       expect(line.findings).toEqual([]);
     }
     // Whatever the machine: nothing lost, corrupted or duplicated, and the engine stayed up.
-    for (const c of line.criteria.filter((x) => /\.(lost|corrupted|duplicated)$|integrationCrashed/.test(x.measure))) expect(c.passed, `${c.id} = ${c.value}`).toBe(true);
+    for (const c of line.criteria.filter((x) => /\.(lost|corrupted|duplicated)$|integrationCrashed/.test(x.measure))) expect(c.passed, `${c.id} = ${c.value}${c.passed ? '' : `: ${whyFailed(line, c.id)}`}`).toBe(true);
   }, 240_000);
 
   it('a poller that only syncs orders fails catalog-storm on the stock and price changes it never carried', async () => {
