@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { planNameSchema, planQuota, type PlanName } from '../../lib/plans.ts';
 import { readAlertLines, readJsonLines } from '../uat/run-directory.ts';
 import { normalizeReports } from '../verify/dead-letters.ts';
-import { figuresFromMeasures, formatPerOrder, formatShare, perSyncedOrder, quotaContact, quotaContactText, requestsPerOrderParts, type QuotaContact } from '../verify/figures.ts';
+import { figuresFromMeasures, formatCount, formatPerOrder, formatShare, perSyncedOrder, quotaContact, quotaContactText, requestsPerOrderParts, type QuotaContact } from '../verify/figures.ts';
 import { quotaSnapshotSchema } from '../verify/inputs.ts';
 import { analyzeQuota } from '../verify/quota-use.ts';
 import { apiFlowLabel, apiFlowOf, driverOf, type ApiFlowId } from './api-flows.ts';
@@ -508,8 +508,6 @@ export function judgeSaturation(o: {
   peakShare: number | null;
   backlog?: { peak: number; drainMs: number | null; leftAtEnd: number };
 }): { behaviour: SaturationBehaviour; contact: QuotaContact; evidence: string } {
-  // Counts in prose as in the tables (221,190, not 221190).
-  const n = (x: number) => x.toLocaleString('en-US');
   const q = { quota429s: o.quota429s, peakWindowShare: o.peakShare };
   const contact = quotaContact(q);
   const clause = quotaContactText(q);
@@ -518,11 +516,11 @@ export function judgeSaturation(o: {
       behaviour: 'drops',
       contact,
       evidence: contact === 'ran-into'
-        ? `It lost ${n(o.lost)} of ${n(o.placed)} orders, and ${clause}${o.ignored ? `, ${n(o.ignored)} of them ignored` : ''}: past the quota it drops orders instead of queuing them.`
-        : `It lost ${n(o.lost)} of ${n(o.placed)} orders while ${clause}: it drops orders even below the quota, so no spike above its capacity is survivable.`,
+        ? `It lost ${formatCount(o.lost)} of ${formatCount(o.placed)} orders, and ${clause}${o.ignored ? `, ${formatCount(o.ignored)} of them ignored` : ''}: past the quota it drops orders instead of queuing them.`
+        : `It lost ${formatCount(o.lost)} of ${formatCount(o.placed)} orders while ${clause}: it drops orders even below the quota, so no spike above its capacity is survivable.`,
     };
   }
-  if ((o.ignored ?? 0) > 0) return { behaviour: 'drops', contact, evidence: `It ignored ${n(o.ignored!)} of its ${n(o.quota429s)} 429s (the next request came before the reset): it hammers on when the quota runs out, which starves every other app on the store.` };
+  if ((o.ignored ?? 0) > 0) return { behaviour: 'drops', contact, evidence: `It ignored ${formatCount(o.ignored!)} of its ${formatCount(o.quota429s)} 429s (the next request came before the reset): it hammers on when the quota runs out, which starves every other app on the store.` };
   const b = o.backlog;
   const drained = !b || b.peak === 0 ? 'lost no order' : b.drainMs !== null && b.leftAtEnd === 0 ? `lost no order: up to ${b.peak} orders waited, and the backlog drained ${formatSpan(b.drainMs)} after its peak` : `lost no order, though ${b.leftAtEnd} were still waiting at the end`;
   if (contact === 'ran-into') return { behaviour: 'queues', contact, evidence: `${cap(clause)}; it waited out every 429 and ${drained}.` };

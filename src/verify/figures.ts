@@ -103,6 +103,11 @@ export function figuresFromMeasures(m: MeasureValues): SharedFigures {
 }
 
 /** Requests per order as every report prints it: two decimals, so 3.18 is 3.18 everywhere. */
+/** A count as every report writes it: 221,190. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 export function formatPerOrder(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(2);
 }
@@ -150,7 +155,7 @@ export function quotaContactText(o: { quota429s: number; peakWindowShare: number
   const share = formatShare(o.peakWindowShare);
   switch (quotaContact(o)) {
     case 'ran-into':
-      return `it ran into the quota: ${o.quota429s.toLocaleString('en-US')} request${o.quota429s === 1 ? ' was' : 's were'} refused with 429${o.peakWindowShare === null ? '' : ` (busiest window ${share} of the run's quota)`}`;
+      return `it ran into the quota: ${formatCount(o.quota429s)} request${o.quota429s === 1 ? ' was' : 's were'} refused with 429${o.peakWindowShare === null ? '' : ` (busiest window ${share} of the run's quota)`}`;
     case 'at-limit':
       return `it reached the limit without a 429: its busiest window used ${share} of the run's quota (${formatShare(AT_LIMIT_SHARE)} or more counts as at the limit)`;
     case 'under':

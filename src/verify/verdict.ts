@@ -48,12 +48,12 @@ export function failureIsRobust(measure: string, ctx: RobustnessContext): boolea
   if (ROBUST_FINDINGS.has(measure)) return true;
   if (measure === 'mapping.silentlyEmptied' || measure === 'deadLetter.unexplained') return true;
   if (measure === 'findings.webhookDeactivation' || measure === 'webhooks.deactivatedAtEnd' || measure === 'webhooks.scopesUncoveredAtEnd') return ctx.deliveryFailuresProvoked;
-  const m = measure.split('.')[1] ?? '';
+  const [stream = '', m = ''] = measure.split('.');
   if (m === 'corrupted' || m === 'duplicated' || m === 'corruptedBeforeDrift' || m === 'deadLetteredUnjustified' || m === 'unexpectedWrites') return true;
   // A record still missing is the integration's only when the drain waited for its flow: on a run
   // that was not faithful, a credit memo a polled flow had not carried when the orders settled may
   // be the compression's doing (its poll came late in real time), not a loss.
-  if (m === 'lost' || m === 'correct') return ctx.drainComplete && (ctx.drainCovers === undefined || ctx.drainCovers.has(measure.split('.')[0] ?? ''));
+  if (m === 'lost' || m === 'correct') return ctx.drainComplete && (ctx.drainCovers === undefined || ctx.drainCovers.has(stream));
   return false;
 }
 

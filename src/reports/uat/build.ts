@@ -3,7 +3,7 @@
  * from the verifier (ground truth); this module only chooses what to show and words it.
  */
 import { PATTERN_TITLES, PATTERN_WHY, type Pattern } from '../../verify/findings.ts';
-import { figuresFromMeasures, formatPeakWindow, formatPerOrder, perSyncedOrder } from '../../verify/figures.ts';
+import { figuresFromMeasures, formatCount, formatPeakWindow, formatPerOrder, perSyncedOrder } from '../../verify/figures.ts';
 import { describeMeasure } from '../../verify/measures.ts';
 import { previewValue } from '../../verify/diff-records.ts';
 import { stripStore } from '../../verify/findings.ts';
@@ -311,25 +311,23 @@ export function buildUatReport(input: BuildReportInput): UatReport {
         : failed.length === 0
           ? v.decision.reason
           : `${crashText}${failedText}${skippedText}${notFaithful}`;
-  // Counts as the TCO report writes them (221,190).
-  const count = (n: number) => n.toLocaleString('en-US');
   const cards: UatReport['cards'] = [
-    { label: 'orders placed', value: count(placed), tone: 'neutral' },
-    { label: 'in the ERP, correct', value: count(orders?.correct ?? 0), tone: 'ok' },
-    { label: 'lost', value: count(orders?.lost ?? 0), tone: (orders?.lost ?? 0) > 0 ? 'bad' : 'ok' },
-    { label: 'held: the spec rejects them', value: count(orders?.deadLettered ?? 0), tone: 'neutral' },
-    { label: 'corrupted', value: count(orders?.corrupted ?? 0), tone: (orders?.corrupted ?? 0) > 0 ? 'bad' : 'ok' },
+    { label: 'orders placed', value: formatCount(placed), tone: 'neutral' },
+    { label: 'in the ERP, correct', value: formatCount(orders?.correct ?? 0), tone: 'ok' },
+    { label: 'lost', value: formatCount(orders?.lost ?? 0), tone: (orders?.lost ?? 0) > 0 ? 'bad' : 'ok' },
+    { label: 'held: the spec rejects them', value: formatCount(orders?.deadLettered ?? 0), tone: 'neutral' },
+    { label: 'corrupted', value: formatCount(orders?.corrupted ?? 0), tone: (orders?.corrupted ?? 0) > 0 ? 'bad' : 'ok' },
     { label: 'p95 to ERP', value: fmtS(orders?.syncLatencyP95Seconds), tone: 'neutral' },
-    { label: '429s (ignored)', value: `${count(v.rateLimits.limited)} (${count(v.rateLimits.ignored)})`, tone: v.rateLimits.ignored > 0 ? 'bad' : 'neutral' },
+    { label: '429s (ignored)', value: `${formatCount(v.rateLimits.limited)} (${formatCount(v.rateLimits.ignored)})`, tone: v.rateLimits.ignored > 0 ? 'bad' : 'neutral' },
     {
       label: 'peak window use',
       // The integration's own share, and the store's whole window when other apps filled it further.
       value: formatPeakWindow(v.measures['api.peakWindowShare'], v.measures['api.peakWindowShareTotal']),
       tone: (v.measures['api.peakWindowShare'] ?? 0) > 0.8 ? 'warn' : 'neutral',
     },
-    { label: 'hooks off at end', value: count(v.webhooks.deactivatedAtEnd), tone: v.webhooks.deactivatedAtEnd > 0 ? 'bad' : 'ok' },
-    { label: 'dead letters reported', value: count(v.reports.deadLetters.length), tone: 'neutral' },
-    { label: 'alerts', value: count(v.reports.alerts.length), tone: 'neutral' },
+    { label: 'hooks off at end', value: formatCount(v.webhooks.deactivatedAtEnd), tone: v.webhooks.deactivatedAtEnd > 0 ? 'bad' : 'ok' },
+    { label: 'dead letters reported', value: formatCount(v.reports.deadLetters.length), tone: 'neutral' },
+    { label: 'alerts', value: formatCount(v.reports.alerts.length), tone: 'neutral' },
   ];
   const loadWarnings: string[] = [];
   if (run.load.exitCode !== undefined && run.load.exitCode !== 0) loadWarnings.push(`The load runner exited with ${run.load.exitCode} (${run.load.exitCode === 99 ? 'a threshold of the scenario was crossed' : 'see load.log'}).`);
