@@ -135,6 +135,14 @@ describe('the headline of a FAIL on a run that was not faithful', () => {
     expect(report.cards.find((c) => c.label === '429s (ignored)')!.value).toBe('221,190 (218,662)');
   });
 
+  it('labels the p95 card with how many orders it was taken over when some never arrived', () => {
+    const report = reportOf((run, ids) => {
+      run.journal.splice(run.journal.findIndex((l) => l.key === String(ids[2])), 1);
+    });
+    expect(report.cards.map((c) => c.label)).toContain('p95 to ERP, of the 2 that arrived');
+    expect(reportOf().cards.map((c) => c.label)).toContain('p95 to ERP');
+  });
+
   it('keeps the plain list when every failure decides the verdict', () => {
     const report = reportOf((run, ids) => {
       const line = run.journal.find((l) => l.key === String(ids[1]))!;
